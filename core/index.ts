@@ -1,0 +1,12 @@
+/**
+ * The ReSU core library: exact streaming past–future CCA, units and stimuli. No Node-RED import.
+ * `require('@resu-circuits/node-red-resu/core')`.
+ */
+export * from './errors';
+export * from './validate';
+export * from './random';
+export * from './moments';
+export * from './cca';
+export * from './units';
+export * from './metrics';
+export * from './serialize';

@@ -1,0 +1,87 @@
+/**
+ * Versioned plain-JSON form of a {@link CcaFit} (what a "filters" message and `resu learn` carry).
+ */
+import { CcaFit } from './cca';
+import { ConfigError, ShapeError } from './errors';
+import { mutualInformationBits, mutualInformationNats } from './metrics';
+import { requireFiniteArray, requireInt } from './validate';
+
+export const FIT_FORMAT = 'resu-cca-fit';
+export const FIT_VERSION = 1;
+
+/** JSON-safe CcaFit: plain arrays, a format tag and a version. */
+export interface CcaFitJSON {
+  readonly format: typeof FIT_FORMAT;
+  readonly version: typeof FIT_VERSION;
+  readonly channels: number;
+  readonly pastLags: number;
+  readonly futureLags: number;
+  readonly centered: boolean;
+  readonly pairs: number;
+  readonly weight: number;
+  /** Descending. */
+  readonly correlations: number[];
+  /** Rows of C·m taps, newest first, channel-major. */
+  readonly pastFilters: number[][];
+  readonly futureDirections: number[][];
+  readonly mutualInformationNats: number[];
+  readonly mutualInformationBits: number[];
+  readonly conditionNumber: { readonly past: number; readonly future: number };
+  readonly warnings: string[];
+}
+
+/** CcaFit → plain JSON. */
+export function fitToJSON(fit: CcaFit): CcaFitJSON {
+  return {
+    format: FIT_FORMAT,
+    version: FIT_VERSION,
+    channels: fit.channels,
+    pastLags: fit.pastLags,
+    futureLags: fit.futureLags,
+    centered: fit.centered,
+    pairs: Number.isFinite(fit.pairs) ? fit.pairs : -1,
+    weight: fit.weight,
+    correlations: Array.from(fit.correlations),
+    pastFilters: fit.pastFilters.map((row) => Array.from(row)),
+    futureDirections: fit.futureDirections.map((row) => Array.from(row)),
+    mutualInformationNats: Array.from(fit.mutualInformationNats),
+    mutualInformationBits: Array.from(fit.mutualInformationBits),
+    conditionNumber: { ...fit.conditionNumber },
+    warnings: [...fit.warnings],
+  };
+}
+
+/**
+ * Plain JSON → CcaFit, checking format, version and every shape.
+ * @throws ShapeError / ConfigError naming the field.
+ */
+export function fitFromJSON(payload: unknown): CcaFit {
+  const data = payload as Partial<CcaFitJSON> | null;
+  if (data === null || typeof data !== 'object' || Array.isArray(data)) throw new ConfigError('filters', payload, 'a filters object');
+  if (data.format !== FIT_FORMAT) throw new ShapeError(`filters have format ${JSON.stringify(data.format)}; expected "${FIT_FORMAT}"`);
+  if (data.version !== FIT_VERSION) throw new ShapeError(`filters have version ${JSON.stringify(data.version)}; this library reads version ${FIT_VERSION}`);
+  const channels = requireInt('filters.channels', data.channels, { min: 1 });
+  const pastLags = requireInt('filters.pastLags', data.pastLags, { min: 1 });
+  const futureLags = requireInt('filters.futureLags', data.futureLags, { min: 1 });
+  const rank = Array.isArray(data.correlations) ? data.correlations.length : -1;
+  const correlations = requireFiniteArray('filters.correlations', data.correlations, { minLength: 1, maxLength: Math.min(channels * pastLags, channels * futureLags) });
+  const rows = (field: 'pastFilters' | 'futureDirections', width: number): Float64Array[] => {
+    const value = data[field];
+    if (!Array.isArray(value) || value.length !== rank) throw new ShapeError(`filters.${field} must hold ${rank} rows (one per correlation)`);
+    return value.map((row, i) => requireFiniteArray(`filters.${field}[${i}]`, row, { minLength: width, maxLength: width }));
+  };
+  const conditionNumber = data.conditionNumber ?? { past: NaN, future: NaN };
+  return {
+    correlations,
+    pastFilters: rows('pastFilters', channels * pastLags),
+    futureDirections: rows('futureDirections', channels * futureLags),
+    mutualInformationNats: mutualInformationNats(correlations),
+    mutualInformationBits: mutualInformationBits(correlations),
+    conditionNumber: { past: Number(conditionNumber.past), future: Number(conditionNumber.future) },
+    pairs: typeof data.pairs === 'number' ? data.pairs : 0,
+    weight: typeof data.weight === 'number' ? data.weight : 0,
+    channels, pastLags, futureLags,
+    centered: data.centered === true,
+    warnings: Array.isArray(data.warnings) ? data.warnings.map(String) : [],
+  };
+}

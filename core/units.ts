@@ -1,0 +1,169 @@
+/**
+ * Streaming units (method.md §2, paper Eq. 10): causal FIR filtering with newest-first taps,
+ * ReSU ON/OFF rectification with threshold θ, and the unrectified L3 projection.
+ *
+ * Like a GNU Radio block with `set_history(m)`, each filter keeps the last m − 1 inputs of every
+ * channel, so the output of a stream does not depend on how it was cut into chunks. New taps take
+ * effect at the next chunk.
+ */
+import { ConfigError, ShapeError } from './errors';
+import { readChunk } from './moments';
+import { requireFinite, requireFiniteArray, requireInt, requireOneOf } from './validate';
+
+/** Largest filter length in taps. */
+export const MAX_TAPS = 100_000;
+
+/** ON keeps the positive part, OFF the negative part (as a positive rate), linear keeps both. */
+export type Polarity = 'on' | 'off' | 'linear';
+
+/**
+ * Applies one filter of C·m taps to a C-channel stream, giving one output channel:
+ * out_t = Σ_c Σ_k taps[c·m + k] · y_c[t − k] (the ψ·p_t of method.md §1). With C = 1 and several
+ * input channels use {@link FirFilter}, which filters each channel on its own.
+ */
+export class PastProjection {
+  readonly channels: number;
+  readonly pastLags: number;
+  private taps: Float64Array;
+  private history: Float64Array[];
+  private historyLength = 0;
+
+  /**
+   * @param taps C·m taps, newest first, channel-major.
+   * @param channels C (default 1).
+   */
+  constructor(taps: ArrayLike<number>, channels = 1) {
+    this.channels = requireInt('channels', channels, { min: 1, max: 4096 });
+    this.taps = requireFiniteArray('taps', taps, { minLength: this.channels, maxLength: MAX_TAPS });
+    if (this.taps.length % this.channels !== 0) throw new ShapeError(`taps has ${this.taps.length} values, not a multiple of ${this.channels} channels`);
+    this.pastLags = this.taps.length / this.channels;
+    this.history = Array.from({ length: this.channels }, () => new Float64Array(this.pastLags - 1));
+  }
+
+  /** Replaces the taps (same length); the history is kept, so the stream continues seamlessly. */
+  setTaps(taps: ArrayLike<number>): void {
+    this.taps = requireFiniteArray('taps', taps, { minLength: this.taps.length, maxLength: this.taps.length });
+  }
+
+  /** Current taps (a copy). */
+  getTaps(): Float64Array { return Float64Array.from(this.taps); }
+
+  /** One output per input sample. Validates first; a bad chunk leaves the history untouched. */
+  process(chunk: unknown): Float64Array {
+    const data = readChunk(chunk, this.channels);
+    const n = data[0].length;
+    const m = this.pastLags, H = this.historyLength;
+    const out = new Float64Array(n);
+    for (let c = 0; c < this.channels; c++) {
+      const work = new Float64Array(H + n);
+      work.set(this.history[c].subarray(0, H));
+      work.set(data[c], H);
+      const base = c * m;
+      const taps = this.taps;
+      for (let t = 0; t < n; t++) {
+        const newest = H + t;
+        const available = Math.min(m, newest + 1); // missing history counts as 0
+        let acc = 0;
+        for (let k = 0; k < available; k++) acc += taps[base + k] * work[newest - k];
+        out[t] += acc;
+      }
+      const keep = Math.min(m - 1, H + n);
+      this.history[c].set(work.subarray(H + n - keep));
+      if (c === this.channels - 1) this.historyLength = keep;
+    }
+    return out;
+  }
+
+  /** Clears the history (as if the stream restarted with zeros before it). */
+  reset(): void {
+    this.historyLength = 0;
+    for (const h of this.history) h.fill(0);
+  }
+}
+
+/** Applies the same m-tap filter to each of N channels independently (N outputs). */
+export class FirFilter {
+  private projections: PastProjection[] = [];
+  private taps: Float64Array;
+
+  /** @param taps m taps, newest first. @param channels N independent channels (default 1). */
+  constructor(taps: ArrayLike<number>, readonly channels = 1) {
+    requireInt('channels', channels, { min: 1, max: 4096 });
+    this.taps = requireFiniteArray('taps', taps, { minLength: 1, maxLength: MAX_TAPS });
+    for (let c = 0; c < channels; c++) this.projections.push(new PastProjection(this.taps, 1));
+  }
+
+  get length(): number { return this.taps.length; }
+
+  /** Replaces the taps (same length) from the next chunk on. */
+  setTaps(taps: ArrayLike<number>): void {
+    const checked = requireFiniteArray('taps', taps, { minLength: this.taps.length, maxLength: this.taps.length });
+    this.taps = checked;
+    for (const p of this.projections) p.setTaps(checked);
+  }
+
+  /** Filters each channel; returns one Float64Array per channel. */
+  process(chunk: unknown): Float64Array[] {
+    const data = readChunk(chunk, this.channels);
+    return data.map((channel, c) => this.projections[c].process(channel));
+  }
+
+  reset(): void { for (const p of this.projections) p.reset(); }
+}
+
+/** Options of {@link ResuUnit}. */
+export interface ResuUnitOptions {
+  /** The filter ψ_k: m taps newest first (channelwise) or C·m taps (combined). */
+  readonly taps: ArrayLike<number>;
+  /** 'on' (default), 'off' or 'linear' (L3: no rectification). */
+  readonly polarity?: Polarity;
+  /** θ ≥ 0 subtracted before rectification (ignored for linear). Default 0. */
+  readonly threshold?: number;
+  /** Input channels (default 1). */
+  readonly channels?: number;
+  /**
+   * 'channelwise' (default): the same m-tap filter on every channel, one output per channel (layer 1).
+   * 'combined': one C·m-tap filter over all channels, one output (layer 2, T4).
+   */
+  readonly mode?: 'channelwise' | 'combined';
+}
+
+/** Applies rectification r = max(±x − θ, 0) in place. */
+export function rectify(values: Float64Array, polarity: Polarity, threshold = 0): Float64Array {
+  if (polarity === 'linear') return values;
+  const sign = polarity === 'on' ? 1 : -1;
+  for (let i = 0; i < values.length; i++) values[i] = Math.max(sign * values[i] - threshold, 0);
+  return values;
+}
+
+/**
+ * A ReSU: r_t = max(ψ·p_t − θ, 0) (ON) or max(−ψ·p_t − θ, 0) (OFF), or the linear projection
+ * ψ·p_t (L3). Streams with history across chunks.
+ */
+export class ResuUnit {
+  readonly polarity: Polarity;
+  readonly threshold: number;
+  readonly mode: 'channelwise' | 'combined';
+  readonly channels: number;
+  private readonly filter: FirFilter | PastProjection;
+
+  constructor(options: ResuUnitOptions) {
+    if (options === null || typeof options !== 'object') throw new ConfigError('options', options, 'an object');
+    this.polarity = requireOneOf('polarity', options.polarity ?? 'on', ['on', 'off', 'linear']);
+    this.threshold = requireFinite('threshold', options.threshold ?? 0, { min: 0 });
+    this.mode = requireOneOf('mode', options.mode ?? 'channelwise', ['channelwise', 'combined']);
+    this.channels = requireInt('channels', options.channels ?? 1, { min: 1, max: 4096 });
+    this.filter = this.mode === 'combined' ? new PastProjection(options.taps, this.channels) : new FirFilter(options.taps, this.channels);
+  }
+
+  /** Replaces the filter from the next chunk on (same length). */
+  setTaps(taps: ArrayLike<number>): void { this.filter.setTaps(taps); }
+
+  /** One output channel per input channel (channelwise) or a single one (combined). */
+  process(chunk: unknown): Float64Array[] {
+    const projected = this.filter instanceof FirFilter ? this.filter.process(chunk) : [this.filter.process(chunk)];
+    return projected.map((values) => rectify(values, this.polarity, this.threshold));
+  }
+
+  reset(): void { this.filter.reset(); }
+}
