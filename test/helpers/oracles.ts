@@ -1,0 +1,199 @@
+/**
+ * Independent, deliberately naive oracles for the core tests. Nothing here imports the code under
+ * test except core/random.ts (the seeded generator every stochastic test must use).
+ */
+import { Random } from '../../core/random';
+
+/** One series: one number[] per channel, all of the same length. */
+export type Series = number[][];
+
+/** A (past, future) pair built the obvious way. */
+export interface Pair {
+  readonly p: number[];
+  readonly f: number[];
+}
+
+/**
+ * Every (p, f) pair of one series: p_t = [y_t, …, y_{t−m+1}] per channel (newest first,
+ * channel-major), f_t = [y_{t+1+g}, …, y_{t+g+h}] per channel (chronological, channel-major).
+ */
+export function buildPairs(series: Series, m: number, h: number, g: number): Pair[] {
+  const C = series.length;
+  const n = series[0].length;
+  const pairs: Pair[] = [];
+  for (let t = m - 1; t + g + h < n; t++) {
+    const p: number[] = [];
+    const f: number[] = [];
+    for (let c = 0; c < C; c++) for (let k = 0; k < m; k++) p.push(series[c][t - k]);
+    for (let c = 0; c < C; c++) for (let j = 1; j <= h; j++) f.push(series[c][t + g + j]);
+    pairs.push({ p, f });
+  }
+  return pairs;
+}
+
+export interface OracleMoments {
+  /** Row-major (C·m)×(C·m). */
+  readonly Rp: number[];
+  /** Row-major (C·h)×(C·m). */
+  readonly Q: number[];
+  /** Row-major (C·h)×(C·h). */
+  readonly Rf: number[];
+  readonly pairs: number;
+  readonly weight: number;
+}
+
+/**
+ * Moments of pairs pooled over several series (pairs never straddle two series), optionally
+ * centered (two-pass: weighted means first, then the sums of centered products) and optionally
+ * weighted by exp(−age/τ), age 0 for the newest pair (single series order: pairs in time order).
+ */
+export function oracleMoments(seriesList: Series[], m: number, h: number, g: number,
+  { center = false, tau = 0 }: { center?: boolean; tau?: number } = {}): OracleMoments {
+  const pairs = seriesList.flatMap((series) => buildPairs(series, m, h, g));
+  const N = pairs.length;
+  const weights = pairs.map((_, i) => (tau > 0 ? Math.exp(-(N - 1 - i) / tau) : 1));
+  const W = weights.reduce((s, w) => s + w, 0);
+  const P = pairs[0].p.length, F = pairs[0].f.length;
+  const meanP = new Array<number>(P).fill(0), meanF = new Array<number>(F).fill(0);
+  if (center) {
+    pairs.forEach(({ p, f }, i) => {
+      for (let a = 0; a < P; a++) meanP[a] += (weights[i] * p[a]) / W;
+      for (let a = 0; a < F; a++) meanF[a] += (weights[i] * f[a]) / W;
+    });
+  }
+  const Rp = new Array<number>(P * P).fill(0), Q = new Array<number>(F * P).fill(0), Rf = new Array<number>(F * F).fill(0);
+  pairs.forEach(({ p, f }, i) => {
+    const w = weights[i] / W;
+    const pc = p.map((x, a) => x - meanP[a]), fc = f.map((x, a) => x - meanF[a]);
+    for (let a = 0; a < P; a++) for (let b = 0; b < P; b++) Rp[a * P + b] += w * pc[a] * pc[b];
+    for (let a = 0; a < F; a++) for (let b = 0; b < P; b++) Q[a * P + b] += w * fc[a] * pc[b];
+    for (let a = 0; a < F; a++) for (let b = 0; b < F; b++) Rf[a * F + b] += w * fc[a] * fc[b];
+  });
+  return { Rp, Q, Rf, pairs: N, weight: W };
+}
+
+/** ‖a − b‖_F / ‖b‖_F (norm-wise relative error; ‖a‖ when b = 0). */
+export function relativeError(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  if (a.length !== b.length) throw new Error(`length mismatch ${a.length} vs ${b.length}`);
+  let diff = 0, norm = 0;
+  for (let i = 0; i < a.length; i++) {
+    diff += (a[i] - b[i]) ** 2;
+    norm += b[i] ** 2;
+  }
+  return norm === 0 ? Math.sqrt(diff) : Math.sqrt(diff / norm);
+}
+
+type MomentLike = { pastMoment: ArrayLike<number>; futurePastMoment: ArrayLike<number>; futureMoment: ArrayLike<number> } | OracleMoments;
+
+function asMatrices(x: MomentLike): { pastMoment: ArrayLike<number>; futurePastMoment: ArrayLike<number>; futureMoment: ArrayLike<number> } {
+  return 'Rp' in x ? { pastMoment: x.Rp, futurePastMoment: x.Q, futureMoment: x.Rf } : x;
+}
+
+/** Largest relative error over the three moment matrices. */
+export function momentsError(actual: MomentLike, expected: MomentLike): number {
+  const a = asMatrices(actual), e = asMatrices(expected);
+  return Math.max(
+    relativeError(a.pastMoment, e.pastMoment),
+    relativeError(a.futurePastMoment, e.futurePastMoment),
+    relativeError(a.futureMoment, e.futureMoment),
+  );
+}
+
+/** A C-channel series of independent N(0, 1) samples (plus a per-channel offset). */
+export function gaussianSeries(rng: Random, channels: number, length: number, offset = 0): Series {
+  return Array.from({ length: channels }, () => Array.from({ length }, () => offset + rng.gaussian()));
+}
+
+/** A smooth-ish correlated C-channel series (so moments have structure): channel c is an AR(1) mix. */
+export function correlatedSeries(rng: Random, channels: number, length: number): Series {
+  const out: Series = Array.from({ length: channels }, () => new Array<number>(length));
+  const state = new Array<number>(channels).fill(0);
+  for (let t = 0; t < length; t++) {
+    const common = rng.gaussian();
+    for (let c = 0; c < channels; c++) {
+      state[c] = (0.3 + 0.1 * c) * state[c] + rng.gaussian() + 0.5 * common;
+      out[c][t] = state[c];
+    }
+  }
+  return out;
+}
+
+/** y_t = a·y_{t−1} + e_t, e_t ~ N(0, 1), started from the stationary distribution. */
+export function simulateAr1(rng: Random, a: number, length: number): number[] {
+  const y = new Array<number>(length);
+  let previous = rng.gaussian() / Math.sqrt(1 - a * a);
+  for (let t = 0; t < length; t++) {
+    previous = a * previous + rng.gaussian();
+    y[t] = previous;
+  }
+  return y;
+}
+
+/** Splits [0, n) at the given cut points (sorted, deduplicated, clipped) into chunk lengths. */
+export function chunkLengths(n: number, cuts: number[]): number[] {
+  const points = [...new Set(cuts.map((c) => Math.max(0, Math.min(n, c))))].sort((a, b) => a - b);
+  const lengths: number[] = [];
+  let start = 0;
+  for (const p of [...points, n]) {
+    lengths.push(p - start);
+    start = p;
+  }
+  return lengths;
+}
+
+/** Slices a series into chunks of the given lengths (C = 1 → plain arrays, else channel arrays). */
+export function sliceSeries(series: Series, lengths: number[]): (number[] | number[][])[] {
+  const chunks: (number[] | number[][])[] = [];
+  let start = 0;
+  for (const length of lengths) {
+    const parts = series.map((channel) => channel.slice(start, start + length));
+    chunks.push(series.length === 1 ? parts[0] : parts);
+    start += length;
+  }
+  return chunks;
+}
+
+/** Fixed-size chunk lengths covering n. */
+export function fixedChunks(n: number, size: number): number[] {
+  const lengths: number[] = [];
+  for (let start = 0; start < n; start += size) lengths.push(Math.min(size, n - start));
+  return lengths;
+}
+
+// ---------------------------------------------------------------- small dense linear algebra
+
+export type Mat = number[][];
+
+export function matMul(a: Mat, b: Mat): Mat {
+  return a.map((row) => b[0].map((_, j) => row.reduce((s, x, k) => s + x * b[k][j], 0)));
+}
+
+export function transpose(a: Mat): Mat {
+  return a[0].map((_, j) => a.map((row) => row[j]));
+}
+
+export function matAdd(a: Mat, b: Mat): Mat {
+  return a.map((row, i) => row.map((x, j) => x + b[i][j]));
+}
+
+/**
+ * Solves the discrete Lyapunov equation Σ = A Σ Aᵀ + BBᵀ by fixed-point iteration (converges when
+ * the spectral radius of A is below 1), until the update is below 1e-16 relative.
+ */
+export function solveDiscreteLyapunov(A: Mat, B: Mat): Mat {
+  const BBt = matMul(B, transpose(B));
+  let sigma = BBt.map((row) => [...row]);
+  const At = transpose(A);
+  for (let iteration = 0; iteration < 10000; iteration++) {
+    const next = matAdd(matMul(matMul(A, sigma), At), BBt);
+    const change = relativeError(next.flat(), sigma.flat());
+    sigma = next;
+    if (change < 1e-16) return sigma;
+  }
+  throw new Error('Lyapunov iteration did not converge');
+}
+
+/** Row-major flat matrix → Mat. */
+export function unflatten(rows: number, cols: number, data: ArrayLike<number>): Mat {
+  return Array.from({ length: rows }, (_, i) => Array.from({ length: cols }, (_, j) => data[i * cols + j]));
+}
