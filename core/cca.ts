@@ -44,7 +44,7 @@ export interface CcaFit {
   readonly mutualInformationNats: Float64Array;
   /** The same in bits. */
   readonly mutualInformationBits: Float64Array;
-  /** λmax/λmin of the regularized Rp and Rf. */
+  /** λmax/λmin of Rp and Rf before the ridge (eigenvalues below round-off count as round-off; finite). */
   readonly conditionNumber: { readonly past: number; readonly future: number };
   /** Pairs behind the fit and their effective weight N. */
   readonly pairs: number;
