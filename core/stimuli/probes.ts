@@ -1,0 +1,182 @@
+/**
+ * Probe stimuli for direction selectivity (method.md §3–4): moving sine/square gratings sampled by
+ * the scanner's pixel array, and the authors' smoothed ON/OFF edge sequences. Each probe can be
+ * generated for the preferred and the null direction as two labelled runs ({@link probePair}).
+ *
+ * Direction convention (as in {@link Scanner}): 'right' moves the pattern toward higher pixel
+ * indices, so pixel i + 1 sees a feature after pixel i; 'left' is the mirror image.
+ */
+import { ConfigError } from '../errors';
+import { requireFinite, requireInt, requireOneOf } from '../validate';
+import { WhiteNoise } from './noise';
+import { MAX_SCANNER_PIXELS, MotionDirection, sampleCount } from './scanner';
+
+/** Largest probe length × pixels. */
+export const MAX_PROBE_VALUES = 50_000_000;
+
+/** Options of {@link gratingProbe}: give `speedDegPerS` or `temporalFrequencyHz`. */
+export interface GratingProbeOptions {
+  /** Pixels. Default 3. */
+  readonly pixels?: number;
+  /** Pixel spacing, degrees. Default 5. */
+  readonly spacingDeg?: number;
+  /** Spatial period, degrees. */
+  readonly periodDeg: number;
+  /** Grating speed, degrees per second. */
+  readonly speedDegPerS?: number;
+  /** Temporal frequency, Hz (speed = temporalFrequencyHz × periodDeg). */
+  readonly temporalFrequencyHz?: number;
+  /** Amplitude around the mean (in contrast units when mean = 0, the scanner's output). Default 1. */
+  readonly contrast?: number;
+  /** Mean value. Default 0. */
+  readonly mean?: number;
+  /** 'sine' (default) or 'square' (sign of the sine, +1 at zero crossings). */
+  readonly waveform?: 'sine' | 'square';
+  /** Motion direction. */
+  readonly direction: MotionDirection;
+  /** Sample interval, seconds. */
+  readonly dtS: number;
+  /** Duration, seconds; samples = floor(durationS / dtS). */
+  readonly durationS: number;
+  /** Spatial phase of pixel 0 at t = 0, degrees of the period. Default 0. */
+  readonly phaseDeg?: number;
+  /** sd of white noise added to every pixel. Default 0. */
+  readonly noiseSd?: number;
+  /** Noise seed. Default 0. */
+  readonly seed?: number;
+}
+
+/**
+ * A drifting grating seen by a pixel row: pixel i at time t = k·dtS reads
+ *   mean + contrast · w(2π (i·spacingDeg ∓ speed·t) / periodDeg + phase),
+ * with − for 'right' and + for 'left', w = sin or its sign.
+ * @returns one Float64Array per pixel.
+ * @throws ConfigError naming the field.
+ */
+export function gratingProbe(options: GratingProbeOptions): Float64Array[] {
+  if (options === null || typeof options !== 'object') throw new ConfigError('options', options, 'an object');
+  const pixels = requireInt('pixels', options.pixels ?? 3, { min: 1, max: MAX_SCANNER_PIXELS });
+  const spacingDeg = requireFinite('spacingDeg', options.spacingDeg ?? 5, { min: 0, max: 360 });
+  const periodDeg = requireFinite('periodDeg', options.periodDeg, { min: 0, exclusiveMin: true, max: 1e6 });
+  if ((options.speedDegPerS === undefined) === (options.temporalFrequencyHz === undefined)) {
+    throw new ConfigError('speedDegPerS/temporalFrequencyHz', options.speedDegPerS ?? options.temporalFrequencyHz, 'exactly one of speedDegPerS, temporalFrequencyHz');
+  }
+  const speed = options.speedDegPerS !== undefined
+    ? requireFinite('speedDegPerS', options.speedDegPerS, { min: 0, max: 1e9 })
+    : requireFinite('temporalFrequencyHz', options.temporalFrequencyHz, { min: 0, max: 1e9 }) * periodDeg;
+  const contrast = requireFinite('contrast', options.contrast ?? 1, { min: -1e12, max: 1e12 });
+  const mean = requireFinite('mean', options.mean ?? 0, { min: -1e12, max: 1e12 });
+  const waveform = requireOneOf('waveform', options.waveform ?? 'sine', ['sine', 'square']);
+  const direction = requireOneOf('direction', options.direction, ['left', 'right']);
+  const dtS = requireFinite('dtS', options.dtS, { min: 0, exclusiveMin: true, max: 1e6 });
+  const durationS = requireFinite('durationS', options.durationS, { min: 0, exclusiveMin: true });
+  const phaseDeg = requireFinite('phaseDeg', options.phaseDeg ?? 0, { min: -1e9, max: 1e9 });
+  const samples = sampleCount(durationS, dtS);
+  if (samples < 1) throw new ConfigError('durationS', durationS, `at least dtS = ${dtS} s`);
+  if (samples * pixels > MAX_PROBE_VALUES) throw new ConfigError('durationS / dtS × pixels', samples * pixels, `at most ${MAX_PROBE_VALUES}`);
+  const sign = direction === 'right' ? -1 : 1;
+  const channels = Array.from({ length: pixels }, (_, i) => {
+    const out = new Float64Array(samples);
+    for (let k = 0; k < samples; k++) {
+      const angle = (2 * Math.PI * (i * spacingDeg + sign * speed * k * dtS)) / periodDeg + (phaseDeg * Math.PI) / 180;
+      const s = Math.sin(angle);
+      out[k] = mean + contrast * (waveform === 'sine' ? s : s >= 0 ? 1 : -1);
+    }
+    return out;
+  });
+  return addProbeNoise(channels, options.noiseSd ?? 0, options.seed ?? 0);
+}
+
+/** Options of {@link edgeProbe}; defaults are the authors' (method.md §3). */
+export interface EdgeProbeOptions {
+  /** Pixels. Default 3. */
+  readonly pixels?: number;
+  /** Samples for an edge to travel from one pixel to the next. Default 5 (training used 13). */
+  readonly samplesPerSpacing?: number;
+  /** Samples per edge segment (one ON or one OFF edge, centred in it). Default 400. */
+  readonly segmentLength?: number;
+  /** tanh rise scale, samples. Default 20. */
+  readonly riseSamples?: number;
+  /** Number of segments, alternating ON, OFF, ON, …; samples = segments × segmentLength. Default 8. */
+  readonly segments?: number;
+  /** Added to the ±1 profile. Default 1 (so the signal runs from ≈ 0 to ≈ 2). */
+  readonly offset?: number;
+  /** sd of white noise on every pixel. Default 0.005. */
+  readonly noiseSd?: number;
+  /** Noise seed. Default 0. */
+  readonly seed?: number;
+  /** Motion direction. */
+  readonly direction: MotionDirection;
+}
+
+/**
+ * Smoothed ON/OFF edge sequence crossing a pixel row. The profile is the smoothed square wave
+ *   s(k) = ± tanh((k mod L − L/2) / rise) + offset,   + in even (ON) segments, − in odd (OFF) ones,
+ * of period 2L (L = segmentLength), extended periodically; pixel i reads s(k − d_i) for
+ * k = 0 … segments·L − 1 with d_i = i·samplesPerSpacing ('right') or (N − 1 − i)·samplesPerSpacing
+ * ('left'), then independent white noise of sd noiseSd.
+ * @returns one Float64Array per pixel.
+ */
+export function edgeProbe(options: EdgeProbeOptions): Float64Array[] {
+  if (options === null || typeof options !== 'object') throw new ConfigError('options', options, 'an object');
+  const pixels = requireInt('pixels', options.pixels ?? 3, { min: 1, max: MAX_SCANNER_PIXELS });
+  const segmentLength = requireInt('segmentLength', options.segmentLength ?? 400, { min: 2, max: 10_000_000 });
+  const samplesPerSpacing = requireInt('samplesPerSpacing', options.samplesPerSpacing ?? 5, { min: 0, max: 10_000_000 });
+  const riseSamples = requireFinite('riseSamples', options.riseSamples ?? 20, { min: 0, exclusiveMin: true, max: 1e9 });
+  const segments = requireInt('segments', options.segments ?? 8, { min: 1, max: 10_000_000 });
+  const offset = requireFinite('offset', options.offset ?? 1, { min: -1e12, max: 1e12 });
+  const direction = requireOneOf('direction', options.direction, ['left', 'right']);
+  const samples = segments * segmentLength;
+  if (samples * pixels > MAX_PROBE_VALUES) throw new ConfigError('segments × segmentLength × pixels', samples * pixels, `at most ${MAX_PROBE_VALUES}`);
+  const period = 2 * segmentLength;
+  const profile = (k: number): number => {
+    const phase = ((k % period) + period) % period;
+    const within = phase % segmentLength;
+    const edge = Math.tanh((within - segmentLength / 2) / riseSamples);
+    return (phase < segmentLength ? edge : -edge) + offset;
+  };
+  const channels = Array.from({ length: pixels }, (_, i) => {
+    const delay = (direction === 'right' ? i : pixels - 1 - i) * samplesPerSpacing;
+    return Float64Array.from({ length: samples }, (_, k) => profile(k - delay));
+  });
+  return addProbeNoise(channels, options.noiseSd ?? 0.005, options.seed ?? 0);
+}
+
+function addProbeNoise(channels: Float64Array[], noiseSd: number, seed: number): Float64Array[] {
+  requireFinite('noiseSd', noiseSd, { min: 0, max: 1e12 });
+  requireInt('seed', seed, { min: 0, max: Number.MAX_SAFE_INTEGER });
+  return noiseSd > 0 ? new WhiteNoise({ sd: noiseSd, seed }).add(channels) : channels;
+}
+
+/** One labelled probe run. */
+export interface ProbeRun {
+  readonly label: 'preferred' | 'null';
+  readonly direction: MotionDirection;
+  /** One Float64Array per pixel. */
+  readonly channels: Float64Array[];
+}
+
+/** Options of {@link probePair}: a probe without its direction, plus the preferred direction. */
+export type ProbePairOptions =
+  | ({ readonly probe: 'grating'; readonly preferredDirection: MotionDirection } & Omit<GratingProbeOptions, 'direction'>)
+  | ({ readonly probe: 'edge'; readonly preferredDirection: MotionDirection } & Omit<EdgeProbeOptions, 'direction'>);
+
+/**
+ * The same probe in the preferred and in the null (opposite) direction, with the same noise seed,
+ * so the two runs differ only in direction. For edges the null run is the preferred run with the
+ * pixel order mirrored (the authors' null test), up to the noise.
+ */
+export function probePair(options: ProbePairOptions): { preferred: ProbeRun; null: ProbeRun } {
+  if (options === null || typeof options !== 'object') throw new ConfigError('options', options, 'an object');
+  const probe = requireOneOf('probe', options.probe, ['grating', 'edge']);
+  const preferredDirection = requireOneOf('preferredDirection', options.preferredDirection, ['left', 'right']);
+  const nullDirection: MotionDirection = preferredDirection === 'right' ? 'left' : 'right';
+  const { probe: _probe, preferredDirection: _preferred, ...rest } = options;
+  const run = (direction: MotionDirection): Float64Array[] => (probe === 'grating'
+    ? gratingProbe({ ...(rest as Omit<GratingProbeOptions, 'direction'>), direction })
+    : edgeProbe({ ...(rest as Omit<EdgeProbeOptions, 'direction'>), direction }));
+  return {
+    preferred: { label: 'preferred', direction: preferredDirection, channels: run(preferredDirection) },
+    null: { label: 'null', direction: nullDirection, channels: run(nullDirection) },
+  };
+}
