@@ -4,7 +4,7 @@
 import { CcaFit } from './cca';
 import { ConfigError, ShapeError } from './errors';
 import { mutualInformationBits, mutualInformationNats } from './metrics';
-import { requireFiniteArray, requireInt } from './validate';
+import { requireFinite, requireFiniteArray, requireInt } from './validate';
 
 export const FIT_FORMAT = 'resu-cca-fit';
 export const FIT_VERSION = 1;
@@ -17,6 +17,7 @@ export interface CcaFitJSON {
   readonly pastLags: number;
   readonly futureLags: number;
   readonly centered: boolean;
+  /** Pairs behind the fit; −1 for a population fit from exact moments (its pair count is infinite). */
   readonly pairs: number;
   readonly weight: number;
   /** Descending. */
@@ -65,6 +66,7 @@ export function fitFromJSON(payload: unknown): CcaFit {
   const futureLags = requireInt('filters.futureLags', data.futureLags, { min: 1 });
   const rank = Array.isArray(data.correlations) ? data.correlations.length : -1;
   const correlations = requireFiniteArray('filters.correlations', data.correlations, { minLength: 1, maxLength: Math.min(channels * pastLags, channels * futureLags) });
+  correlations.forEach((rho, i) => requireFinite(`filters.correlations[${i}]`, rho, { min: 0, max: 1 }));
   const rows = (field: 'pastFilters' | 'futureDirections', width: number): Float64Array[] => {
     const value = data[field];
     if (!Array.isArray(value) || value.length !== rank) throw new ShapeError(`filters.${field} must hold ${rank} rows (one per correlation)`);
@@ -78,7 +80,7 @@ export function fitFromJSON(payload: unknown): CcaFit {
     mutualInformationNats: mutualInformationNats(correlations),
     mutualInformationBits: mutualInformationBits(correlations),
     conditionNumber: { past: Number(conditionNumber.past), future: Number(conditionNumber.future) },
-    pairs: typeof data.pairs === 'number' ? data.pairs : 0,
+    pairs: typeof data.pairs === 'number' ? (data.pairs === -1 ? Number.POSITIVE_INFINITY : data.pairs) : 0,
     weight: typeof data.weight === 'number' ? data.weight : 0,
     channels, pastLags, futureLags,
     centered: data.centered === true,
