@@ -10,3 +10,4 @@ export * from './cca';
 export * from './units';
 export * from './metrics';
 export * from './serialize';
+export * from './learner';

@@ -1,0 +1,117 @@
+/**
+ * resu-cca: CCA learner node. Accumulates lagged moments from chunk messages, solves every K pairs
+ * and on request, and emits the learned filters as a "filters" message.
+ */
+import type { Node, NodeAPI, NodeDef } from 'node-red';
+import { fitToJSON, PastFutureLearner, CcaFit, NotEnoughDataError } from '../core';
+import { chartMessages } from './shared/chart';
+import { parseLearnerConfig, LearnerNodeOptions } from './shared/config';
+import { InputError } from './shared/errors';
+import { isReset, readChunkMessage, SeriesTracker } from './shared/messages';
+import { compact, reportConfigError, setupStatefulNode } from './shared/node';
+import { loadState, saveState } from './shared/persist';
+
+const STATE_KEY = 'resu-cca-state';
+
+export = function (RED: NodeAPI) {
+  function ResuCcaNode(this: Node, raw: NodeDef & Record<string, unknown>) {
+    RED.nodes.createNode(this, raw);
+    const node = this;
+    let options: LearnerNodeOptions;
+    let learner: PastFutureLearner;
+    try {
+      options = parseLearnerConfig(raw);
+      learner = createLearner(options);
+    } catch (err) { reportConfigError(node, err); return; }
+    const tracker = new SeriesTracker();
+    let learning = options.learning;
+    let lastFit: CcaFit | null = null;
+    let pairsAtLastSolve = 0;
+    const restored = options.persist ? restore() : Promise.resolve();
+
+    const { status } = setupStatefulNode(RED, node, {
+      async onInput(msg, send) {
+        await restored;
+        if (isReset(msg)) { learner.reset(); tracker.clear(); lastFit = null; pairsAtLastSolve = 0; await persist(); showStatus(); return; }
+        if (msg.learning !== undefined && typeof msg.learning !== 'boolean') throw InputError.field('msg.learning', msg.learning, 'true or false');
+        if (msg.solve !== undefined && typeof msg.solve !== 'boolean') throw InputError.field('msg.solve', msg.solve, 'true or false');
+        const isControl = msg.solve !== undefined || msg.learning !== undefined;
+        const isData = Array.isArray(msg.payload) || ArrayBuffer.isView(msg.payload);
+        const chunk = isData || !isControl
+          ? readChunkMessage(msg, { expectedChannels: options.pooling === 'joint' ? options.channels : undefined })
+          : null;
+        if (typeof msg.learning === 'boolean') learning = msg.learning;
+        if (chunk && learning) {
+          const verdict = tracker.classify(chunk.meta);
+          learner.update(chunk.data, chunk.meta.series, { restart: verdict === 'gap', end: chunk.meta.endOfSeries });
+          tracker.advance(chunk.meta, chunk.length);
+        }
+        const wantsSolve = msg.solve === true;
+        const due = options.solveEveryPairs > 0 && learner.moments.pairs - pairsAtLastSolve >= options.solveEveryPairs;
+        if (wantsSolve || (learning && due)) {
+          if (!solveAndSend(send, wantsSolve)) return;
+          await persist();
+        }
+        showStatus();
+      },
+      async onClose(removed) {
+        if (options.persist && !removed) await persist();
+        learner.reset();
+      },
+    });
+    showStatus();
+
+    function solveAndSend(send: (msg: unknown) => void, requested: boolean): boolean {
+      pairsAtLastSolve = learner.moments.pairs;
+      let fit: CcaFit;
+      try {
+        fit = learner.solve();
+      } catch (err) {
+        if (!requested && err instanceof NotEnoughDataError) return false;
+        throw err;
+      }
+      lastFit = fit;
+      for (const warning of fit.warnings) node.warn(warning);
+      const payload = { ...fitToJSON(fit), gap: options.gap, pooling: options.pooling, samplesSeen: learner.moments.samplesSeen };
+      const taps = fit.pastFilters.slice(0, 3).map((row, i) => ({ topic: `ψ${i + 1}`, ys: row, xs: row.map((_, k) => -k) }));
+      const spectrum = { topic: 'ρ', ys: fit.correlations };
+      send([{ topic: 'filters', payload }, chartMessages([...taps, spectrum])]);
+      return true;
+    }
+
+    function showStatus(): void {
+      const state = learning ? '' : 'frozen · ';
+      const rho = lastFit ? ` · ρ1 ${lastFit.correlations[0].toFixed(3)}` : '';
+      const text = `${state}${compact(learner.moments.pairs)} pairs${rho}`;
+      if (learning) status.ok(text); else status.idle(text);
+    }
+
+    async function restore(): Promise<void> {
+      try {
+        const saved = await loadState(node, STATE_KEY, options.store);
+        if (saved !== undefined) learner.load(saved);
+      } catch (err) {
+        node.warn(`persisted state ignored, starting fresh: ${(err as Error).message}`);
+        learner.reset();
+      }
+    }
+
+    async function persist(): Promise<void> {
+      if (!options.persist) return;
+      try {
+        await saveState(node, STATE_KEY, learner.toJSON(), options.store);
+      } catch (err) {
+        node.warn(`could not persist state: ${(err as Error).message}`);
+      }
+    }
+  }
+
+  function createLearner(options: LearnerNodeOptions): PastFutureLearner {
+    return new PastFutureLearner({
+      pooling: options.pooling, channels: options.channels, pastLags: options.pastLags, futureLags: options.futureLags,
+      gap: options.gap, center: options.center, timeConstantSamples: options.timeConstantSamples, cca: { ridge: options.ridge },
+    });
+  }
+
+  RED.nodes.registerType('resu-cca', ResuCcaNode);
+};

@@ -1,0 +1,21 @@
+/**
+ * Errors raised by node adapters and the one place that reports input errors.
+ */
+import { describeValue } from '../../core/errors';
+
+/** A message that cannot be processed; its text names the property at fault. */
+export class InputError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'InputError';
+  }
+
+  static field(field: string, value: unknown, expected: string): InputError {
+    return new InputError(`${field} must be ${expected} (got ${describeValue(value)})`);
+  }
+}
+
+/** Turns anything thrown into an Error with a useful message. */
+export function asError(err: unknown): Error {
+  return err instanceof Error ? err : new Error(String(err));
+}

@@ -1,0 +1,193 @@
+/**
+ * The chunk message: one JSON-safe format for time-series chunks between ReSU nodes.
+ *
+ *   msg.payload  channel-major samples: number[][] (payload[c][i]), or number[] for one channel;
+ *                typed arrays are accepted on input, plain arrays are always sent.
+ *   msg.topic    the stream/series identity (same as msg.chunk.series).
+ *   msg.chunk    { series, channels: string[], samplePeriodS, startSample, sequence,
+ *                  endOfSeries?, signal? }   (all optional on input)
+ *
+ * Filters travel as msg.payload = the versioned fit JSON ({format: "resu-cca-fit", …}).
+ */
+import { fitFromJSON, FIT_FORMAT, CcaFit, isArrayLikeOfNumbers } from '../../core';
+import { InputError } from './errors';
+
+/** Per-channel and total caps: no message can make a node allocate gigabytes. */
+export const MAX_CHANNELS = 4096;
+export const MAX_CHUNK_SAMPLES = 1_000_000;
+export const MAX_CHUNK_VALUES = 4_000_000;
+
+/** Metadata carried in msg.chunk. */
+export interface ChunkMeta {
+  /** Stream/series identity; pairs and filter histories never cross series. */
+  series: string;
+  /** One name per channel (e.g. "px0", "L1/px3"). */
+  channels: string[];
+  /** Sample period in seconds (null when unknown). */
+  samplePeriodS: number | null;
+  /** Index of payload[·][0] within its series (null when unknown). */
+  startSample: number | null;
+  /** Chunk number within the series, 0, 1, 2, … (null when unknown). */
+  sequence: number | null;
+  /** True on the last chunk of a series. */
+  endOfSeries: boolean;
+  /** Which signal the channels carry (e.g. "L1", "L3", "T4"), set by unit nodes. */
+  signal: string | null;
+}
+
+export interface Chunk {
+  data: Float64Array[];
+  meta: ChunkMeta;
+  length: number;
+}
+
+/**
+ * Reads and validates a chunk from `msg.payload` (or another property).
+ * @param expectedChannels when given, the chunk must have exactly this many channels.
+ * @throws InputError naming the property and the problem.
+ */
+export function readChunkMessage(msg: Record<string, unknown>, options: { property?: string; expectedChannels?: number; allowEmpty?: boolean } = {}): Chunk {
+  const property = options.property ?? 'payload';
+  const payload = msg[property];
+  const field = `msg.${property}`;
+  if (payload === undefined || payload === null) throw new InputError(`${field} is missing; expected an array of samples or of channel arrays`);
+  if (!Array.isArray(payload) && !isArrayLikeOfNumbers(payload)) throw InputError.field(field, payload, 'an array of samples or an array of channel arrays');
+  const list = payload as ArrayLike<unknown>;
+  if (list.length === 0 && !options.allowEmpty) throw new InputError(`${field} is empty; expected at least one sample`);
+  const nested = list.length > 0 && typeof list[0] !== 'number';
+  const channelsIn: ArrayLike<unknown>[] = nested ? Array.from(list as ArrayLike<ArrayLike<unknown>>) : [list];
+  if (channelsIn.length > MAX_CHANNELS) throw new InputError(`${field} has ${channelsIn.length} channels; at most ${MAX_CHANNELS} are accepted`);
+  if (options.expectedChannels !== undefined && channelsIn.length !== options.expectedChannels) {
+    throw new InputError(`${field} has ${channelsIn.length} channel${channelsIn.length === 1 ? '' : 's'}; this node expects ${options.expectedChannels}`);
+  }
+  const data: Float64Array[] = [];
+  for (let c = 0; c < channelsIn.length; c++) {
+    const channel = channelsIn[c];
+    const name = nested ? `${field}[${c}]` : field;
+    if (!isArrayLikeOfNumbers(channel)) throw InputError.field(name, channel, 'an array of numbers');
+    if (channel.length > MAX_CHUNK_SAMPLES) throw new InputError(`${name} has ${channel.length} samples; at most ${MAX_CHUNK_SAMPLES} per chunk are accepted`);
+    if (c > 0 && channel.length !== data[0].length) {
+      throw new InputError(`${field} channels have different lengths (channel 0: ${data[0].length}, channel ${c}: ${channel.length})`);
+    }
+    if (channel.length === 0 && !options.allowEmpty) throw new InputError(`${name} is empty; expected at least one sample`);
+    const values = new Float64Array(channel.length);
+    for (let i = 0; i < channel.length; i++) {
+      const x = channel[i];
+      if (typeof x !== 'number' || !Number.isFinite(x)) throw InputError.field(`${name}[${i}]`, x, 'a finite number');
+      values[i] = x;
+    }
+    data.push(values);
+  }
+  const length = data[0].length;
+  if (length * data.length > MAX_CHUNK_VALUES) throw new InputError(`${field} has ${length * data.length} values; at most ${MAX_CHUNK_VALUES} per chunk are accepted`);
+  return { data, length, meta: readMeta(msg, data.length) };
+}
+
+function readMeta(msg: Record<string, unknown>, channelCount: number): ChunkMeta {
+  const raw = msg.chunk;
+  if (raw !== undefined && (raw === null || typeof raw !== 'object' || Array.isArray(raw))) throw InputError.field('msg.chunk', raw, 'an object');
+  const chunk = (raw ?? {}) as Record<string, unknown>;
+  const series = chunk.series ?? msg.topic ?? '';
+  if (typeof series !== 'string' && typeof series !== 'number') throw InputError.field('msg.chunk.series', series, 'a string');
+  const optionalInt = (name: string): number | null => {
+    const value = chunk[name];
+    if (value === undefined || value === null) return null;
+    if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) throw InputError.field(`msg.chunk.${name}`, value, 'a non-negative integer');
+    return value;
+  };
+  let samplePeriodS: number | null = null;
+  if (chunk.samplePeriodS !== undefined && chunk.samplePeriodS !== null) {
+    const value = chunk.samplePeriodS;
+    if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) throw InputError.field('msg.chunk.samplePeriodS', value, 'a positive number of seconds');
+    samplePeriodS = value;
+  }
+  let channels: string[];
+  if (chunk.channels === undefined || chunk.channels === null) {
+    channels = Array.from({ length: channelCount }, (_, c) => `ch${c}`);
+  } else if (!Array.isArray(chunk.channels) || chunk.channels.length !== channelCount) {
+    throw new InputError(`msg.chunk.channels must name each of the ${channelCount} channels (got ${Array.isArray(chunk.channels) ? chunk.channels.length : typeof chunk.channels})`);
+  } else {
+    channels = chunk.channels.map(String);
+  }
+  const signal = chunk.signal === undefined || chunk.signal === null ? null : String(chunk.signal);
+  return {
+    series: String(series), channels, samplePeriodS,
+    startSample: optionalInt('startSample'), sequence: optionalInt('sequence'),
+    endOfSeries: chunk.endOfSeries === true, signal,
+  };
+}
+
+/** Typed arrays → plain arrays (JSON-safe: JSON.stringify(Float64Array) is an object). */
+export function toPlain(data: readonly ArrayLike<number>[]): number[][] {
+  return data.map((channel) => Array.from(channel));
+}
+
+/**
+ * Writes a chunk into the message (payload = plain channel-major arrays, chunk = metadata,
+ * topic = series); other properties (`_msgid`, `parts`, user fields) ride along.
+ */
+export function writeChunkMessage(msg: Record<string, unknown>, data: readonly ArrayLike<number>[], meta: ChunkMeta): Record<string, unknown> {
+  msg.payload = toPlain(data);
+  msg.chunk = { ...meta, channels: [...meta.channels] };
+  msg.topic = meta.series;
+  return msg;
+}
+
+/** True when the message carries a fit ({format: "resu-cca-fit"}) in msg.payload. */
+export function isFiltersMessage(msg: Record<string, unknown>): boolean {
+  const payload = msg.payload as { format?: unknown } | null | undefined;
+  return typeof payload === 'object' && payload !== null && !Array.isArray(payload) && payload.format === FIT_FORMAT;
+}
+
+/** Reads a fit from a filters message. @throws InputError. */
+export function readFiltersMessage(msg: Record<string, unknown>): CcaFit {
+  try {
+    return fitFromJSON(msg.payload);
+  } catch (err) {
+    throw new InputError(`msg.payload is not a valid filters message: ${(err as Error).message}`);
+  }
+}
+
+/** msg.reset (any truthy value) means: drop state, send nothing. */
+export function isReset(msg: Record<string, unknown>): boolean {
+  return msg.reset !== undefined && msg.reset !== false && msg.reset !== null;
+}
+
+/**
+ * Follows series across chunks: detects gaps and repeats from msg.chunk.startSample. Capped at
+ * `cap` series in flight. `classify` only reads; `advance` records, so a node can validate a chunk
+ * completely before changing any state.
+ */
+export class SeriesTracker {
+  private next = new Map<string, number>();
+  constructor(private readonly cap = 4096) {}
+
+  /**
+   * 'new' for a series not in flight, 'continue' for the expected next chunk (or unknown position),
+   * 'gap' when samples are missing (the series must restart so pairs do not bridge the gap).
+   * @throws InputError for a repeated or out-of-order chunk, or too many series in flight.
+   */
+  classify(meta: ChunkMeta): 'new' | 'continue' | 'gap' {
+    const expected = this.next.get(meta.series);
+    if (expected === undefined) {
+      if (this.next.size >= this.cap) throw new InputError(`too many series in flight (${this.cap}); end series with msg.chunk.endOfSeries`);
+      return 'new';
+    }
+    if (meta.startSample === null || meta.startSample === expected) return 'continue';
+    if (meta.startSample < expected) {
+      throw new InputError(`msg.chunk.startSample ${meta.startSample} of series ${JSON.stringify(meta.series)} repeats or precedes samples already seen (next expected ${expected})`);
+    }
+    return 'gap';
+  }
+
+  /** Records that the chunk was consumed. */
+  advance(meta: ChunkMeta, length: number): void {
+    if (meta.endOfSeries) { this.next.delete(meta.series); return; }
+    const start = meta.startSample ?? this.next.get(meta.series) ?? 0;
+    this.next.set(meta.series, start + length);
+  }
+
+  forget(series: string): void { this.next.delete(series); }
+  clear(): void { this.next.clear(); }
+  get size(): number { return this.next.size; }
+}
