@@ -3,11 +3,11 @@
  * Reads one sample per line (columns = channels), prints one JSON object with rho, filters, mi, samples.
  */
 import * as fs from 'fs';
-import { LaggedMoments, solvePastFutureCca, ResuError } from '../core';
+import { LaggedMoments, MAX_LAGS, requireFinite, requireInt, solvePastFutureCca, ResuError } from '../core';
 import { parseArgs, UsageError } from './args';
 import { readNumberTable } from './table';
 
-export const LEARN_USAGE = 'usage: resu learn [FILE|-] --past M --future H [--gap G] [--rank K] [--center] [--ridge E] [--series-column]';
+export const LEARN_USAGE = 'usage: resu learn [FILE|-] --past M --future H [--gap G] [--rank K] [--center] [--ridge E]';
 
 export async function learnCommand(argv: readonly string[], io: { stdin: NodeJS.ReadableStream; stdout: NodeJS.WritableStream }): Promise<number> {
   const { options, positionals } = parseArgs(argv, {
@@ -19,7 +19,12 @@ export async function learnCommand(argv: readonly string[], io: { stdin: NodeJS.
   if (positionals.length > 1) throw new UsageError(`expected at most one input file (got ${positionals.length})`);
   const source = positionals[0] ?? '-';
   const input = source === '-' ? io.stdin : fs.createReadStream(source);
-  const pastLags = options.past as number, futureLags = options.future as number, gap = (options.gap as number | undefined) ?? 0;
+  // checked here so the message names the option as typed (--past), not the library's field (pastLags)
+  const pastLags = requireInt('--past', options.past, { min: 1, max: MAX_LAGS });
+  const futureLags = requireInt('--future', options.future, { min: 1, max: MAX_LAGS });
+  const gap = requireInt('--gap', options.gap ?? 0, { min: 0, max: MAX_LAGS });
+  if (options.rank !== undefined) requireInt('--rank', options.rank, { min: 1 });
+  if (options.ridge !== undefined) requireFinite('--ridge', options.ridge, { min: 0, max: 1 });
   let moments: LaggedMoments | null = null;
   const table = await readNumberTable(input, source === '-' ? 'stdin' : source, (columns) => {
     moments = new LaggedMoments({ channels: columns.length, pastLags, futureLags, gap, center: options.center === true });

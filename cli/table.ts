@@ -7,6 +7,8 @@ import * as readline from 'readline';
 import { ResuError } from '../core';
 
 const CHUNK_ROWS = 8192;
+/** A decimal number (Number() alone would also take "0x1f", "0b101" or "Infinity"). */
+const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 
 export async function readNumberTable(
   input: NodeJS.ReadableStream,
@@ -43,8 +45,8 @@ export async function readNumberTable(
         throw new ResuError(`${name}: line ${lineNumber} has ${fields.length} columns; expected ${columns}`);
       }
       for (let c = 0; c < columns; c++) {
-        const value = Number(fields[c]);
-        if (fields[c] === '' || !Number.isFinite(value)) throw new ResuError(`${name}: line ${lineNumber}, column ${c + 1}: ${JSON.stringify(fields[c])} is not a finite number`);
+        const value = DECIMAL.test(fields[c]) ? Number(fields[c]) : NaN;
+        if (!Number.isFinite(value)) throw new ResuError(`${name}: line ${lineNumber}, column ${c + 1}: ${JSON.stringify(fields[c])} is not a finite number`);
         buffer[c][filled] = value;
       }
       filled++;

@@ -1,0 +1,157 @@
+/**
+ * `resu learn` end to end: the built CLI (bin/resu.js → dist/cli) run with spawnSync on generated files.
+ *
+ * Tolerances: the CLI and the library sum the same products (one chunk below 8192 rows), and JSON
+ * carries doubles exactly, so their results agree to round-off (1e-12 relative); against the AR(1)
+ * truth, 4 standard errors of a sample correlation, (1 − ρ²)/√N.
+ */
+import { strict as assert } from 'assert';
+import { spawnSync, SpawnSyncReturns } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { solvePastFutureCca } from '../../core/cca';
+import { LaggedMoments } from '../../core/moments';
+import { Random } from '../../core/random';
+import { correlatedSeries, relativeError, simulateAr1 } from '../helpers/oracles';
+
+const ROOT = path.resolve(__dirname, '..', '..', '..');
+const BIN = path.join(ROOT, 'bin', 'resu.js');
+
+interface LearnOutput {
+  rho: number[];
+  filters: number[][];
+  mi: number[];
+  samples: number;
+  channels: number;
+}
+
+function run(args: string[], input?: string): SpawnSyncReturns<string> {
+  return spawnSync(process.execPath, [BIN, ...args], { input, encoding: 'utf8', timeout: 30_000 });
+}
+
+function parse(result: SpawnSyncReturns<string>): LearnOutput {
+  assert.equal(result.status, 0, `exit ${result.status}, stderr: ${result.stderr}`);
+  assert.equal(result.stderr, '');
+  const lines = result.stdout.trim().split('\n');
+  assert.equal(lines.length, 1, 'one JSON object on one line');
+  return JSON.parse(lines[0]) as LearnOutput;
+}
+
+function assertOneLineError(result: SpawnSyncReturns<string>, message: RegExp): void {
+  assert.notEqual(result.status, 0, 'exit code must be non-zero');
+  assert.equal(result.stdout, '');
+  const lines = result.stderr.split('\n').filter((l) => l !== '');
+  assert.equal(lines.length, 1, `one line on stderr, got: ${JSON.stringify(result.stderr)}`);
+  assert.match(lines[0], message);
+}
+
+describe('cli resu learn', function () {
+  let dir: string;
+  const N = 4000, a = 0.6;
+  const y = simulateAr1(new Random(2024), a, N);
+  const text = `${y.map((v) => String(v)).join('\n')}\n`;
+  let arFile: string;
+
+  before(function () {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'resu-learn-'));
+    arFile = path.join(dir, 'ar1.txt');
+    fs.writeFileSync(arFile, text);
+  });
+
+  after(function () {
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('learns an AR(1) file: rho descending, filters, mi, samples = N − (m+g+h) + 1', function () {
+    const m = 4, h = 3, g = 1;
+    const out = parse(run(['learn', arFile, '--past', String(m), '--future', String(h), '--gap', String(g)]));
+    assert.equal(out.samples, N - (m + g + h) + 1);
+    assert.equal(out.rho.length, Math.min(m, h));
+    assert.ok(out.rho.every((r, i) => i === 0 || r <= out.rho[i - 1]), 'descending');
+    const truth = a ** (g + 1);
+    assert.ok(Math.abs(out.rho[0] - truth) < 4 * (1 - truth ** 2) / Math.sqrt(N), `rho[0] = ${out.rho[0]}`);
+    assert.equal(out.filters.length, out.rho.length);
+    assert.ok(out.filters.every((f) => f.length === m));
+    let total = 0;
+    out.rho.forEach((r, k) => {
+      total += -0.5 * Math.log(1 - r * r);
+      assert.ok(Math.abs(out.mi[k] - total) < 1e-12 * total);
+    });
+    // the same numbers as the library on the same data
+    const fit = solvePastFutureCca(new LaggedMoments({ pastLags: m, futureLags: h, gap: g }).update(y));
+    assert.ok(relativeError(out.rho, fit.correlations) < 1e-12);
+    out.filters.forEach((f, i) => assert.ok(relativeError(f, fit.pastFilters[i]) < 1e-12));
+  });
+
+  it('reads stdin (no file, and "-") with the same result as the file', function () {
+    const fromFile = parse(run(['learn', arFile, '--past', '3', '--future', '2']));
+    assert.deepEqual(parse(run(['learn', '--past', '3', '--future', '2'], text)), fromFile);
+    assert.deepEqual(parse(run(['learn', '-', '--past=3', '--future=2'], text)), fromFile);
+  });
+
+  it('takes several columns (comma or whitespace separated) as channels, skipping comments and blank lines', function () {
+    const series = correlatedSeries(new Random(7), 2, 1500);
+    const rows = series[0].map((v, t) => (t % 2 ? `${v}, ${series[1][t]}` : `${v}\t ${series[1][t]}`));
+    const input = `# two channels\n\n${rows.join('\n')}\n`;
+    const out = parse(run(['learn', '--past', '3', '--future', '2', '--center'], input));
+    assert.equal(out.channels, 2);
+    assert.equal(out.samples, 1500 - 5 + 1);
+    assert.equal(out.rho.length, 4); // min(C·m, C·h)
+    assert.ok(out.filters.every((f) => f.length === 6));
+    const fit = solvePastFutureCca(new LaggedMoments({ channels: 2, pastLags: 3, futureLags: 2, center: true }).update(series));
+    assert.ok(relativeError(out.rho, fit.correlations) < 1e-12);
+    out.filters.forEach((f, i) => assert.ok(relativeError(f, fit.pastFilters[i]) < 1e-12));
+  });
+
+  it('--rank limits the output', function () {
+    const out = parse(run(['learn', arFile, '--past', '4', '--future', '4', '--rank', '2']));
+    assert.equal(out.rho.length, 2);
+    assert.equal(out.filters.length, 2);
+    assert.equal(out.mi.length, 2);
+  });
+
+  describe('errors: non-zero exit and one line on stderr', function () {
+    it('a non-number names its line (comments and blank lines counted)', function () {
+      assertOneLineError(run(['learn', '--past', '1', '--future', '1'], '# header\n1\n\n2\nabc\n3\n'), /line 5.*"abc" is not a finite number/);
+      assertOneLineError(run(['learn', '--past', '1', '--future', '1'], '1\n2\n0x10\n'), /line 3/);
+      assertOneLineError(run(['learn', '--past', '1', '--future', '1'], '1\n2\nInfinity\n'), /line 3/);
+      assertOneLineError(run(['learn', '--past', '1', '--future', '1'], '1 2\n3 NaN\n'), /line 2, column 2/);
+    });
+
+    it('ragged columns name the line', function () {
+      assertOneLineError(run(['learn', '--past', '1', '--future', '1'], '1 2\n3 4\n5\n6 7\n'), /line 3 has 1 columns; expected 2/);
+    });
+
+    it('too few samples for past + gap + future', function () {
+      assertOneLineError(run(['learn', '--past', '3', '--future', '2', '--gap', '1'], '1\n2\n3\n4\n5\n'), /5 samples is too few for past \+ gap \+ future = 6/);
+      assertOneLineError(run(['learn', '--past', '3', '--future', '2'], ''), /0 samples is too few/);
+    });
+
+    it('a missing --past', function () {
+      assertOneLineError(run(['learn', arFile, '--future', '2']), /--past and --future are required/);
+    });
+
+    it('a bad --past value', function () {
+      assertOneLineError(run(['learn', arFile, '--past', '0', '--future', '2']), /--past must be an integer ≥ 1/);
+      assertOneLineError(run(['learn', arFile, '--past', 'two', '--future', '2']), /--past must be an integer/);
+      assertOneLineError(run(['learn', arFile, '--past', '2', '--future', '2', '--rank', '9']), /rank must be an integer ≥ 1 and ≤ 2/);
+    });
+
+    it('an unknown option', function () {
+      assertOneLineError(run(['learn', arFile, '--past', '2', '--future', '2', '--frobnicate']), /unknown option --frobnicate/);
+    });
+
+    it('a missing file', function () {
+      assertOneLineError(run(['learn', path.join(dir, 'nope.txt'), '--past', '2', '--future', '2']), /nope\.txt: no such file/);
+    });
+
+    it('an all-zero signal', function () {
+      assertOneLineError(run(['learn', '--past', '2', '--future', '2'], '0\n0\n0\n0\n0\n0\n'), /all zero/);
+    });
+
+    it('an unknown command', function () {
+      assertOneLineError(run(['teach']), /unknown command "teach"/);
+    });
+  });
+});
