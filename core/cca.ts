@@ -83,7 +83,11 @@ export function solvePastFutureCca(source: LaggedMoments | (MomentMatrices & { c
       warnings.push(`${name} is ill-conditioned (condition number ${value.toExponential(2)} > 1e12); the smallest directions are set by the ridge`);
     }
   }
-  if (moments.pairs < P) warnings.push(`fewer pairs (${moments.pairs}) than past dimensions (${P}): Rp is singular and the result is regularized by the ridge`);
+  if (moments.pairs < P) {
+    warnings.push(`fewer pairs (${moments.pairs}) than past dimensions (${P}): Rp is singular and the result is regularized by the ridge`);
+  } else if (Number.isFinite(moments.pairs) && moments.weight < P) {
+    warnings.push(`the effective pair count under forgetting (${moments.weight.toPrecision(3)}) is below the past dimension (${P}): lengthen the time constant`);
+  }
 
   const Q = toMatrix(F, P, moments.futurePastMoment);
   const W = future.whitener.mmul(Q).mmul(past.whitener.transpose());

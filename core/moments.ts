@@ -146,9 +146,14 @@ export function readChunk(chunk: unknown, channels: number, field = 'chunk'): Fl
   if (!isArrayLikeOfNumbers(chunk) && !Array.isArray(chunk)) throw new ConfigError(field, chunk, 'an array of numbers or an array of channel arrays');
   const list = chunk as ArrayLike<unknown>;
   if (list.length === 0) return Array.from({ length: channels }, () => new Float64Array(0));
-  const nested = typeof list[0] !== 'number';
+  // nested = one array per channel; anything else is a flat single channel whose values copyFinite
+  // checks (so ["1", 2] reports chunk[0] as not a number rather than "2 channels; expected 1")
+  const nested = isArrayLikeOfNumbers(list[0]);
   if (!nested) {
-    if (channels !== 1) throw new ShapeError(`${field} has 1 channel; expected ${channels} (one array per channel)`);
+    if (channels !== 1) {
+      if (typeof list[0] !== 'number') throw new ConfigError(`${field}[0]`, list[0], 'an array of numbers (one array per channel)');
+      throw new ShapeError(`${field} has 1 channel; expected ${channels} (one array per channel)`);
+    }
     return [copyFinite(list, field)];
   }
   if (list.length !== channels) throw new ShapeError(`${field} has ${list.length} channels; expected ${channels}`);

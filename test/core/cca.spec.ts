@@ -291,6 +291,15 @@ describe('core/cca solvePastFutureCca', function () {
       assert.ok(fit.warnings.some((w) => /fewer pairs \(11\) than past dimensions \(20\)/.test(w)), JSON.stringify(fit.warnings));
     });
 
+    it('forgetting with a time constant below the past dimension → a warning about the effective pair count', function () {
+      const moments = new LaggedMoments({ pastLags: 10, futureLags: 2, timeConstantSamples: 3 }).update(simulateAr1(new Random(6), 0.5, 300));
+      const fit = solvePastFutureCca(moments);
+      assertFinite(fit);
+      assert.ok(fit.warnings.some((w) => /effective pair count under forgetting \(3\.5\d\) is below the past dimension \(10\)/.test(w)), JSON.stringify(fit.warnings));
+      // and none for a population fit (infinite pairs, unit weight)
+      assert.deepEqual(solveFromAutocovariance(ar1Autocovariance(0.5, 12), 10, 2).warnings, []);
+    });
+
     it('no pairs → NotEnoughDataError', function () {
       const moments = new LaggedMoments({ pastLags: 3, futureLags: 3 }).update([1, 2, 3, 4, 5]);
       assert.throws(() => solvePastFutureCca(moments), NotEnoughDataError);

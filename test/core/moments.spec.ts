@@ -442,6 +442,13 @@ describe('core/moments LaggedMoments', function () {
       }
     }
 
+    it('a single-channel chunk with a non-number names the value, not a channel count', function () {
+      const moments = new LaggedMoments({ pastLags: 2, futureLags: 1 });
+      assert.throws(() => moments.update(['1', 2] as unknown as number[]), (err: Error) => err instanceof ConfigError && /chunk\[0\] must be a finite number \(got "1"\)/.test(err.message));
+      assert.throws(() => moments.update([null, 2] as unknown as number[]), (err: Error) => err instanceof ConfigError && /chunk\[0\] must be a finite number \(got null\)/.test(err.message));
+      assert.equal(moments.samplesSeen, 0);
+    });
+
     it('a single-channel accumulator rejects a nested chunk with two channels', function () {
       const moments = new LaggedMoments({ pastLags: 2, futureLags: 2 });
       assert.throws(() => moments.update([[1, 2], [3, 4]]), ShapeError);
