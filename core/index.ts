@@ -11,3 +11,4 @@ export * from './units';
 export * from './metrics';
 export * from './serialize';
 export * from './learner';
+export * from './unitBank';

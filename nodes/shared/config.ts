@@ -82,3 +82,37 @@ export function parseLearnerConfig(raw: RawConfig): LearnerNodeOptions {
     store: stringField(raw, 'store', ''),
   };
 }
+
+/** resu-unit / resu-l3 settings. */
+export interface UnitNodeOptions {
+  /** k of ψ_k, 1-based. */
+  component: number;
+  polarity: 'on' | 'off' | 'linear';
+  threshold: number;
+  /** Name stamped into msg.chunk.signal ("L1", "L2", "L3"). */
+  signal: string;
+  /** Fixed taps (newest first) given in the editor, or null to wait for a filters message. */
+  taps: number[] | null;
+}
+
+export function parseUnitConfig(raw: RawConfig, defaults: { component: number; polarity: 'on' | 'off' | 'linear' }): UnitNodeOptions {
+  const polarity = choiceField(raw, 'polarity', defaults.polarity, ['on', 'off', 'linear'] as const);
+  const fallbackSignal = polarity === 'linear' ? 'L3' : polarity === 'on' ? 'L1' : 'L2';
+  let taps: number[] | null = null;
+  const rawTaps = stringField(raw, 'taps', '').trim();
+  if (rawTaps !== '') {
+    let parsed: unknown;
+    try { parsed = JSON.parse(rawTaps); } catch { throw new ConfigError('taps', rawTaps, 'a JSON array of numbers, newest tap first'); }
+    if (!Array.isArray(parsed) || parsed.length === 0 || parsed.length > 1000 || !parsed.every((x) => typeof x === 'number' && Number.isFinite(x))) {
+      throw new ConfigError('taps', rawTaps, 'a JSON array of 1–1000 finite numbers, newest tap first');
+    }
+    taps = parsed as number[];
+  }
+  return {
+    component: intField(raw, 'component', defaults.component, { min: 1, max: 1000 }),
+    polarity,
+    threshold: numberField(raw, 'threshold', 0, { min: 0, max: 1e9 }),
+    signal: stringField(raw, 'signal', '').trim() || fallbackSignal,
+    taps,
+  };
+}

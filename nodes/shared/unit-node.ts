@@ -1,0 +1,61 @@
+/**
+ * The node body shared by resu-unit (ReSU ON/OFF) and resu-l3 (linear projection): takes filters
+ * from a wired "filters" message (or fixed taps), applies ψ_k causally to every channel of each
+ * chunk, per series, and forwards the result as a chunk message.
+ */
+import type { Node, NodeAPI, NodeDef } from 'node-red';
+import { UnitBank } from '../../core';
+import { parseUnitConfig, UnitNodeOptions } from './config';
+import { InputError } from './errors';
+import { isFiltersMessage, isReset, readChunkMessage, readFiltersMessage, SeriesTracker, writeChunkMessage } from './messages';
+import { compact, reportConfigError, setupStatefulNode } from './node';
+
+export function createUnitNode(RED: NodeAPI, defaults: { component: number; polarity: 'on' | 'off' | 'linear' }) {
+  return function UnitNode(this: Node, raw: NodeDef & Record<string, unknown>) {
+    RED.nodes.createNode(this, raw);
+    const node = this;
+    let options: UnitNodeOptions;
+    let bank: UnitBank;
+    try {
+      options = parseUnitConfig(raw, defaults);
+      bank = new UnitBank({ polarity: options.polarity, threshold: options.threshold, mode: 'channelwise' });
+      if (options.taps) bank.setFilter(options.taps);
+    } catch (err) { reportConfigError(node, err); return; }
+    const tracker = new SeriesTracker();
+    let processed = 0;
+    let skipped = 0;
+    let filterNote = options.taps ? `fixed ${options.taps.length} taps` : '';
+
+    const { status } = setupStatefulNode(RED, node, {
+      onInput(msg, send) {
+        if (isReset(msg)) { bank.resetHistories(); tracker.clear(); processed = 0; skipped = 0; status.clear(); return; }
+        if (isFiltersMessage(msg)) {
+          const fit = readFiltersMessage(msg);
+          const k = options.component;
+          if (k > fit.pastFilters.length) throw new InputError(`filters message has ${fit.pastFilters.length} filters; this unit uses ψ${k}`);
+          if (fit.channels !== 1) throw new InputError(`filters span ${fit.channels} channels; a layer-1 unit needs single-channel (pooled) filters`);
+          bank.setFilter(fit.pastFilters[k - 1]);
+          filterNote = `ψ${k} (${fit.pastLags} taps, ρ ${fit.correlations[k - 1].toFixed(3)})`;
+          status.ok(filterNote);
+          return;
+        }
+        const chunk = readChunkMessage(msg);
+        const verdict = tracker.classify(chunk.meta);
+        if (!bank.ready) {
+          skipped++;
+          tracker.advance(chunk.meta, chunk.length);
+          status.warn(`waiting for filters (${compact(skipped)} chunks skipped)`);
+          return;
+        }
+        const out = bank.process(chunk.data, chunk.meta.series, { restart: verdict === 'gap', end: chunk.meta.endOfSeries });
+        tracker.advance(chunk.meta, chunk.length);
+        processed += chunk.length;
+        const names = chunk.meta.channels.map((name) => `${options.signal}/${name}`);
+        send(writeChunkMessage(msg, out, { ...chunk.meta, channels: names, signal: options.signal }));
+        status.ok(`${filterNote} · ${compact(processed)} samples`);
+      },
+      onClose() { bank.reset(); tracker.clear(); },
+    });
+    if (options.taps) status.ok(filterNote); else status.warn('waiting for filters');
+  };
+}
