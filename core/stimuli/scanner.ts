@@ -168,7 +168,7 @@ export class Scanner {
         const durationS = requireFinite('durationPerRowS', options.durationPerRowS, { min: 0, exclusiveMin: true });
         samplesPerRow = sampleCount(durationS, this.dtS);
         if (samplesPerRow > fitting) {
-          throw new ConfigError('durationPerRowS', durationS, `at most ${(fitting * this.dtS).toPrecision(6)} s: longer scans would move pixels off this ${degPerPixel * width}° image`);
+          throw new ConfigError('durationPerRowS', durationS, `at most ${Number((fitting * this.dtS).toPrecision(6))} s (longer scans would move pixels off the image)`);
         }
       }
     }
