@@ -464,7 +464,11 @@ export class LaggedMoments {
     const { channels: C, pastLags: m, futureLags: h, gap: g } = this.options;
     const D = this.dimension, x = this.scratch, S = this.sumOuter, sum = this.sum;
     const forgetting = this.decay < 1;
+    // centering under forgetting: the shift (an old sample) can end up far from the data that still
+    // weigh, so check every τ/4 pairs (at fixed pair counts, so chunking does not matter)
+    const recenterEvery = forgetting && this.options.center ? Math.max(1, Math.floor(this.options.timeConstantSamples / 4)) : 0;
     for (let q = 0; q < newPairs; q++) {
+      if (recenterEvery > 0 && (this.pairCount + q) % recenterEvery === 0) this.recenter(work);
       for (let c = 0; c < C; c++) {
         const w = work[c];
         for (let k = 0; k < m; k++) x[c * m + k] = w[q + m - 1 - k];
@@ -484,6 +488,43 @@ export class LaggedMoments {
       }
       this.weightScaled += weight;
     }
+  }
+
+  /**
+   * Moves the centering shift to the current (weighted) channel means when some channel's mean has
+   * drifted more than one standard deviation from it, so that the centered moments Σwxxᵀ/W − x̄x̄ᵀ
+   * never cancel catastrophically. Without this, forgetting plus a level change of 1e6 after the
+   * first sample lost ~12 digits (relative error 6e-3). The sums, the open tails and the rest of the
+   * chunk being accumulated (`work`) are all re-expressed relative to the new shift.
+   */
+  private recenter(work: Float64Array[]): void {
+    const { channels: C, pastLags: m } = this.options;
+    const D = this.dimension, S = this.sumOuter, sum = this.sum, W = this.weightScaled;
+    if (!this.shift || !(W > 0)) return;
+    const delta = new Float64Array(C);
+    let needed = false;
+    for (let c = 0; c < C; c++) {
+      const r = c * m; // the channel's newest past sample stands for all its lags
+      const mean = sum[r] / W;
+      const variance = S[r * D + r] / W - mean * mean;
+      if (mean * mean > variance) needed = true;
+      delta[c] = mean;
+    }
+    if (!needed) return;
+    // x' = x − δ: Σwx'x'ᵀ = Σwxxᵀ − δ(Σwx)ᵀ − (Σwx)δᵀ + W δδᵀ, Σwx' = Σwx − W δ
+    for (let r = 0; r < D; r++) {
+      const dr = delta[this.xChannel[r]];
+      for (let s2 = r; s2 < D; s2++) {
+        const ds = delta[this.xChannel[s2]];
+        S[r * D + s2] += W * dr * ds - dr * sum[s2] - sum[r] * ds;
+      }
+    }
+    for (let r = 0; r < D; r++) sum[r] -= W * delta[this.xChannel[r]];
+    for (let c = 0; c < C; c++) this.shift[c] += delta[c];
+    for (const state of this.series.values()) {
+      for (let c = 0; c < C; c++) for (let i = 0; i < state.tailLength; i++) state.tail[c][i] -= delta[c];
+    }
+    for (let c = 0; c < C; c++) for (let i = 0; i < work[c].length; i++) work[c][i] -= delta[c];
   }
 
   private rescale(): void {

@@ -263,6 +263,27 @@ describe('core/moments LaggedMoments', function () {
       assert.ok(Math.abs(actual.weight - 1 / (1 - Math.exp(-0.5))) < 1e-12);
     });
 
+    it('centering stays exact when the level moves far from the first sample (regression: 1e6 step lost 12 digits)', function () {
+      const rng = new Random(44);
+      // two channels; the level jumps by 1e6 (channel 0) and −1e4 (channel 1) after 1000 samples and
+      // stays there for 40 τ, so the weighted data end up ~1e6 standard deviations from the first sample
+      const n = 3000;
+      const series: Series = [
+        Array.from({ length: n }, (_, t) => (t > 1000 ? 1e6 : 0) + rng.gaussian()),
+        Array.from({ length: n }, (_, t) => (t > 1000 ? -1e4 : 5) + rng.gaussian()),
+      ];
+      const options = { channels: 2, pastLags: 3, futureLags: 2, gap: 1, center: true, timeConstantSamples: 50 };
+      const expected = oracleMoments([series], 3, 2, 1, { center: true, tau: 50 });
+      for (const size of [1, 7, 1000, n]) {
+        const moments = feed(new LaggedMoments(options), series, fixedChunks(n, size));
+        // two-pass oracle on data with offsets up to 1e6: 1e-9 (see header)
+        assert.ok(momentsError(moments.moments(), expected) < 1e-9, `size ${size}: error ${momentsError(moments.moments(), expected)}`);
+        // the re-centred state still round-trips and continues
+        const restored = LaggedMoments.fromJSON(JSON.parse(JSON.stringify(moments.toJSON())));
+        assert.ok(momentsError(restored.moments(), expected) < 1e-9);
+      }
+    });
+
     it('tracks a change of statistics: old data fades', function () {
       const rng = new Random(43);
       const quiet = gaussianSeries(rng, 1, 500)[0];
