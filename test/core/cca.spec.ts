@@ -154,8 +154,10 @@ describe('core/cca solvePastFutureCca', function () {
   describe('whitening and canonical pairs on the training data', function () {
     const series = correlatedSeries(new Random(17), 2, 20_000);
     const options = { pastLags: 4, futureLags: 3, gap: 1 };
-    for (const center of [false, true]) {
-      it(`ψ Rp ψᵀ = I, Φ Rf Φᵀ = I, Φ Q ψᵀ = diag(ρ) and z = Ψp has second moment I (center ${center})`, function () {
+    // wide W (C·h < C·m, centered or not) and tall W (C·h > C·m: the SVD transposes internally)
+    for (const [center, shape] of [[false, options], [true, options], [false, { pastLags: 2, futureLags: 5, gap: 0 }]] as const) {
+      it(`ψ Rp ψᵀ = I, Φ Rf Φᵀ = I, Φ Q ψᵀ = diag(ρ) and z = Ψp has second moment I (center ${center}, m ${shape.pastLags}, h ${shape.futureLags})`, function () {
+        const options = shape;
         const { fit, moments } = fitSeries(series, { ...options, center }, { ridge: 0 });
         const M = moments.moments();
         const P = M.pastDimension, F = M.futureDimension, k = fit.correlations.length;
