@@ -12,3 +12,4 @@ export * from './metrics';
 export * from './serialize';
 export * from './learner';
 export * from './unitBank';
+export * from './stimuli';

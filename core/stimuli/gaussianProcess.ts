@@ -175,8 +175,11 @@ export class GaussianProcessSampler {
  * @returns `draws` arrays of `points` values; draw i is the i-th draw of a sampler with this seed.
  */
 export function gaussianProcessDraws(options: GaussianProcessOptions): Float64Array[] {
-  const draws = requireInt('draws', options?.draws ?? DEFAULT_GP_OPTIONS.draws, { min: 1, max: MAX_GP_VALUES });
+  if (options === null || typeof options !== 'object') throw new ConfigError('options', options, 'an object');
+  const draws = requireInt('draws', options.draws ?? DEFAULT_GP_OPTIONS.draws, { min: 1, max: MAX_GP_VALUES });
+  const points = requireInt('points', options.points ?? DEFAULT_GP_OPTIONS.points, { min: 2, max: MAX_GP_POINTS });
+  // Before the O(points³) factorisation.
+  if (draws * points > MAX_GP_VALUES) throw new ConfigError('draws × points', draws * points, `at most ${MAX_GP_VALUES}`);
   const sampler = new GaussianProcessSampler(options);
-  if (draws * sampler.points > MAX_GP_VALUES) throw new ConfigError('draws × points', draws * sampler.points, `at most ${MAX_GP_VALUES}`);
   return Array.from({ length: draws }, () => sampler.draw());
 }
