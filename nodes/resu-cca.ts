@@ -9,7 +9,7 @@ import { parseLearnerConfig, LearnerNodeOptions } from './shared/config';
 import { InputError } from './shared/errors';
 import { isReset, readChunkMessage, SeriesTracker } from './shared/messages';
 import { compact, reportConfigError, setupStatefulNode } from './shared/node';
-import { loadState, saveState } from './shared/persist';
+import { createPersistence } from './shared/persist';
 
 const STATE_KEY = 'resu-cca-state';
 
@@ -27,12 +27,12 @@ export = function (RED: NodeAPI) {
     let learning = options.learning;
     let lastFit: CcaFit | null = null;
     let pairsAtLastSolve = 0;
-    const restored = options.persist ? restore() : Promise.resolve();
+    const persistence = createPersistence(node, STATE_KEY, options.persist, options.store, learner);
 
     const { status } = setupStatefulNode(RED, node, {
       async onInput(msg, send) {
-        await restored;
-        if (isReset(msg)) { learner.reset(); tracker.clear(); lastFit = null; pairsAtLastSolve = 0; await persist(); showStatus(); return; }
+        await persistence.restored;
+        if (isReset(msg)) { learner.reset(); tracker.clear(); lastFit = null; pairsAtLastSolve = 0; await persistence.save(); showStatus(); return; }
         if (msg.learning !== undefined && typeof msg.learning !== 'boolean') throw InputError.field('msg.learning', msg.learning, 'true or false');
         if (msg.solve !== undefined && typeof msg.solve !== 'boolean') throw InputError.field('msg.solve', msg.solve, 'true or false');
         const isControl = msg.solve !== undefined || msg.learning !== undefined;
@@ -41,7 +41,7 @@ export = function (RED: NodeAPI) {
           ? readChunkMessage(msg, { expectedChannels: options.pooling === 'joint' ? options.channels : undefined })
           : null;
         if (typeof msg.learning === 'boolean') learning = msg.learning;
-        if (chunk && learning) {
+        if (chunk && learning && chunk.meta.train) {
           const verdict = tracker.classify(chunk.meta);
           learner.update(chunk.data, chunk.meta.series, { restart: verdict === 'gap', end: chunk.meta.endOfSeries });
           tracker.advance(chunk.meta, chunk.length);
@@ -50,12 +50,12 @@ export = function (RED: NodeAPI) {
         const due = options.solveEveryPairs > 0 && learner.moments.pairs - pairsAtLastSolve >= options.solveEveryPairs;
         if (wantsSolve || (learning && due)) {
           if (!solveAndSend(send, wantsSolve)) return;
-          await persist();
+          await persistence.save();
         }
         showStatus();
       },
       async onClose(removed) {
-        if (options.persist && !removed) await persist();
+        if (options.persist && !removed) await persistence.save();
         learner.reset();
       },
     });
@@ -84,25 +84,6 @@ export = function (RED: NodeAPI) {
       const rho = lastFit ? ` · ρ1 ${lastFit.correlations[0].toFixed(3)}` : '';
       const text = `${state}${compact(learner.moments.pairs)} pairs${rho}`;
       if (learning) status.ok(text); else status.idle(text);
-    }
-
-    async function restore(): Promise<void> {
-      try {
-        const saved = await loadState(node, STATE_KEY, options.store);
-        if (saved !== undefined) learner.load(saved);
-      } catch (err) {
-        node.warn(`persisted state ignored, starting fresh: ${(err as Error).message}`);
-        learner.reset();
-      }
-    }
-
-    async function persist(): Promise<void> {
-      if (!options.persist) return;
-      try {
-        await saveState(node, STATE_KEY, learner.toJSON(), options.store);
-      } catch (err) {
-        node.warn(`could not persist state: ${(err as Error).message}`);
-      }
     }
   }
 

@@ -116,3 +116,160 @@ export function parseUnitConfig(raw: RawConfig, defaults: { component: number; p
     taps,
   };
 }
+
+/** resu-t4 settings. */
+export interface T4NodeOptions {
+  delay: number;
+  component: number;
+  threshold: number;
+  ridge: number;
+  learning: boolean;
+  applying: boolean;
+  solveEveryPairs: number;
+  persist: boolean;
+  store: string;
+}
+
+export function parseT4Config(raw: RawConfig): T4NodeOptions {
+  return {
+    delay: intField(raw, 'delay', 5, { min: 1, max: 1000 }),
+    component: intField(raw, 'component', 2, { min: 1, max: 6 }),
+    threshold: numberField(raw, 'threshold', 0, { min: 0, max: 1e9 }),
+    ridge: numberField(raw, 'ridge', 1e-10, { min: 0, max: 1 }),
+    learning: boolField(raw, 'learning', true),
+    applying: boolField(raw, 'applying', true),
+    solveEveryPairs: intField(raw, 'solveEveryPairs', 20000, { min: 0, max: 1e9 }),
+    persist: boolField(raw, 'persist', false),
+    store: stringField(raw, 'store', ''),
+  };
+}
+
+/** resu-scanner settings. */
+export interface ScannerNodeOptions {
+  source: 'deadLeaves' | 'image';
+  imagePath: string;
+  fovDeg: number;
+  pixels: number;
+  spacingDeg: number;
+  /** 0: one image pixel per sample. */
+  speedDegPerS: number;
+  direction: 'left' | 'right';
+  dtS: number;
+  chunkLength: number;
+  seed: number;
+  zScoreRows: boolean;
+  loop: boolean;
+  maxDurationS: number;
+  intervalMs: number;
+  autoStart: boolean;
+  sceneWidth: number;
+  sceneHeight: number;
+}
+
+export function parseScannerConfig(raw: RawConfig): ScannerNodeOptions {
+  const source = choiceField(raw, 'source', 'deadLeaves', ['deadLeaves', 'image'] as const);
+  const imagePath = stringField(raw, 'imagePath', '').trim();
+  if (source === 'image' && imagePath === '') throw new ConfigError('imagePath', imagePath, 'a PNG or JPEG file path when the source is an image');
+  return {
+    source, imagePath,
+    fovDeg: numberField(raw, 'fovDeg', 360, { min: 0, exclusiveMin: true, max: 360 }),
+    pixels: intField(raw, 'pixels', 3, { min: 3, max: 1024 }),
+    spacingDeg: numberField(raw, 'spacingDeg', 5, { min: 0, exclusiveMin: true, max: 180 }),
+    speedDegPerS: numberField(raw, 'speedDegPerS', 0, { min: 0, max: 1e6 }),
+    direction: choiceField(raw, 'direction', 'right', ['left', 'right'] as const),
+    dtS: numberField(raw, 'dtS', 0.01, { min: 1e-6, max: 60 }),
+    chunkLength: intField(raw, 'chunkLength', 1000, { min: 1, max: 100000 }),
+    seed: intField(raw, 'seed', 1, { min: 0, max: Number.MAX_SAFE_INTEGER }),
+    zScoreRows: boolField(raw, 'zScoreRows', true),
+    loop: boolField(raw, 'loop', false),
+    maxDurationS: numberField(raw, 'maxDurationS', 3600, { min: 0, exclusiveMin: true, max: 1e7 }),
+    intervalMs: intField(raw, 'intervalMs', 0, { min: 0, max: 60000 }),
+    autoStart: boolField(raw, 'autoStart', false),
+    sceneWidth: intField(raw, 'sceneWidth', 1024, { min: 64, max: 16384 }),
+    sceneHeight: intField(raw, 'sceneHeight', 16, { min: 1, max: 4096 }),
+  };
+}
+
+/** resu-noise settings. */
+export interface NoiseNodeOptions {
+  mode: 'add' | 'white' | 'ou' | 'gp';
+  /** Noise sd (add, white). */
+  sd: number;
+  /** Amplitude SNR for add mode (0: use sd): noise sd = signalSd / snr. */
+  snr: number;
+  signalSd: number;
+  seed: number;
+  channels: number;
+  chunkLength: number;
+  dtS: number;
+  maxSamples: number;
+  observationNoiseSd: number;
+  gpKernel: 'rationalQuadratic' | 'squaredExponential' | 'exponential';
+  gpAlpha: number;
+  gpLengthScale: number;
+  gpPoints: number;
+  gpDraws: number;
+  intervalMs: number;
+}
+
+export function parseNoiseConfig(raw: RawConfig): NoiseNodeOptions {
+  return {
+    mode: choiceField(raw, 'mode', 'add', ['add', 'white', 'ou', 'gp'] as const),
+    sd: numberField(raw, 'sd', 0.05, { min: 0, max: 1e9 }),
+    snr: numberField(raw, 'snr', 0, { min: 0, max: 1e9 }),
+    signalSd: numberField(raw, 'signalSd', 1, { min: 0, max: 1e9 }),
+    seed: intField(raw, 'seed', 1, { min: 0, max: Number.MAX_SAFE_INTEGER }),
+    channels: intField(raw, 'channels', 1, { min: 1, max: 1024 }),
+    chunkLength: intField(raw, 'chunkLength', 1000, { min: 1, max: 100000 }),
+    dtS: numberField(raw, 'dtS', 0.01, { min: 1e-6, max: 60 }),
+    maxSamples: intField(raw, 'maxSamples', 100000, { min: 1, max: 1e9 }),
+    observationNoiseSd: numberField(raw, 'observationNoiseSd', 0.1, { min: 0, max: 1e6 }),
+    gpKernel: choiceField(raw, 'gpKernel', 'rationalQuadratic', ['rationalQuadratic', 'squaredExponential', 'exponential'] as const),
+    gpAlpha: numberField(raw, 'gpAlpha', 1, { min: 0, exclusiveMin: true, max: 1e6 }),
+    gpLengthScale: numberField(raw, 'gpLengthScale', 1, { min: 0, exclusiveMin: true, max: 1e6 }),
+    gpPoints: intField(raw, 'gpPoints', 1000, { min: 2, max: 4096 }),
+    gpDraws: intField(raw, 'gpDraws', 200, { min: 1, max: 100000 }),
+    intervalMs: intField(raw, 'intervalMs', 0, { min: 0, max: 60000 }),
+  };
+}
+
+/** resu-grating settings. */
+export interface ProbeNodeOptions {
+  probe: 'edge' | 'grating';
+  preferredDirection: 'left' | 'right';
+  pixels: number;
+  samplesPerSpacing: number;
+  segmentLength: number;
+  riseSamples: number;
+  segments: number;
+  noiseSd: number;
+  periodDeg: number;
+  speedDegPerS: number;
+  spacingDeg: number;
+  dtS: number;
+  durationS: number;
+  chunkLength: number;
+  seed: number;
+  intervalMs: number;
+}
+
+export function parseProbeConfig(raw: RawConfig): ProbeNodeOptions {
+  return {
+    probe: choiceField(raw, 'probe', 'edge', ['edge', 'grating'] as const),
+    preferredDirection: choiceField(raw, 'preferredDirection', 'right', ['left', 'right'] as const),
+    pixels: intField(raw, 'pixels', 3, { min: 3, max: 1024 }),
+    samplesPerSpacing: intField(raw, 'samplesPerSpacing', 5, { min: 1, max: 100000 }),
+    segmentLength: intField(raw, 'segmentLength', 400, { min: 2, max: 1e6 }),
+    riseSamples: numberField(raw, 'riseSamples', 20, { min: 0, exclusiveMin: true, max: 1e6 }),
+    segments: intField(raw, 'segments', 4, { min: 1, max: 10000 }),
+    noiseSd: numberField(raw, 'noiseSd', 0.005, { min: 0, max: 1e6 }),
+    periodDeg: numberField(raw, 'periodDeg', 30, { min: 0, exclusiveMin: true, max: 1e6 }),
+    speedDegPerS: numberField(raw, 'speedDegPerS', 50, { min: 0, exclusiveMin: true, max: 1e6 }),
+    spacingDeg: numberField(raw, 'spacingDeg', 5, { min: 0, exclusiveMin: true, max: 180 }),
+    dtS: numberField(raw, 'dtS', 0.01, { min: 1e-6, max: 60 }),
+    durationS: numberField(raw, 'durationS', 4, { min: 0, exclusiveMin: true, max: 1e5 }),
+    chunkLength: intField(raw, 'chunkLength', 500, { min: 1, max: 100000 }),
+    seed: intField(raw, 'seed', 1, { min: 0, max: Number.MAX_SAFE_INTEGER }),
+    intervalMs: intField(raw, 'intervalMs', 0, { min: 0, max: 60000 }),
+  };
+}

@@ -5,7 +5,7 @@
  *                typed arrays are accepted on input, plain arrays are always sent.
  *   msg.topic    the stream/series identity (same as msg.chunk.series).
  *   msg.chunk    { series, channels: string[], samplePeriodS, startSample, sequence,
- *                  endOfSeries?, signal? }   (all optional on input)
+ *                  endOfSeries?, signal?, train? }   (all optional on input)
  *
  * Filters travel as msg.payload = the versioned fit JSON ({format: "resu-cca-fit", …}).
  */
@@ -33,6 +33,8 @@ export interface ChunkMeta {
   endOfSeries: boolean;
   /** Which signal the channels carry (e.g. "L1", "L3", "T4"), set by unit nodes. */
   signal: string | null;
+  /** False for probe stimuli: learners apply but do not learn from them. Default true. */
+  train: boolean;
 }
 
 export interface Chunk {
@@ -113,7 +115,7 @@ function readMeta(msg: Record<string, unknown>, channelCount: number): ChunkMeta
   return {
     series: String(series), channels, samplePeriodS,
     startSample: optionalInt('startSample'), sequence: optionalInt('sequence'),
-    endOfSeries: chunk.endOfSeries === true, signal,
+    endOfSeries: chunk.endOfSeries === true, signal, train: chunk.train !== false,
   };
 }
 

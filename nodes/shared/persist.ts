@@ -24,3 +24,30 @@ export function saveState(node: Node, key: string, value: unknown, store?: strin
     context(node).set(key, value, store || undefined, (err) => (err ? reject(err) : resolve()));
   });
 }
+
+/** Something whose learned state can be saved and restored. */
+export interface Persistable {
+  toJSON(): unknown;
+  load(saved: unknown): void;
+  reset(): void;
+}
+
+/**
+ * Persistence for one node: `restored` settles once the saved state (if any) is loaded; a corrupt,
+ * truncated or mismatched state gives a warning and a fresh start, never a crash.
+ */
+export function createPersistence(node: Node, key: string, enabled: boolean, store: string, target: Persistable) {
+  const restored = !enabled ? Promise.resolve() : loadState(node, key, store).then(
+    (saved) => { if (saved !== undefined) target.load(saved); },
+  ).catch((err) => {
+    node.warn(`persisted state ignored, starting fresh: ${(err as Error).message}`);
+    target.reset();
+  });
+  return {
+    restored,
+    async save(): Promise<void> {
+      if (!enabled) return;
+      try { await saveState(node, key, target.toJSON(), store); } catch (err) { node.warn(`could not persist state: ${(err as Error).message}`); }
+    },
+  };
+}

@@ -1,0 +1,84 @@
+/**
+ * resu-scanner: the stimulus scanner. A row of pixels looks at a scene (the built-in dead-leaves
+ * panorama or an image file) translating at a set angular velocity, and emits chunk messages.
+ */
+import * as fs from 'fs';
+import type { Node, NodeAPI, NodeDef } from 'node-red';
+import { createDeadLeavesImage, decodeImage, Scanner, toContrastImage } from '../core';
+import { parseScannerConfig, ScannerNodeOptions } from './shared/config';
+import { writeChunkMessage } from './shared/messages';
+import { compact, reportConfigError, setupStatefulNode } from './shared/node';
+import { createSourceRunner, readCommand } from './shared/source';
+
+export = function (RED: NodeAPI) {
+  function ResuScannerNode(this: Node, raw: NodeDef & Record<string, unknown>) {
+    RED.nodes.createNode(this, raw);
+    const node = this;
+    let options: ScannerNodeOptions;
+    try { options = parseScannerConfig(raw); } catch (err) { reportConfigError(node, err); return; }
+    let scanner: Scanner | null = null;
+    let pass = 0;
+    let emitted = 0;
+    const sequences = new Map<string, number>();
+    const maxSamples = Math.floor(options.maxDurationS / options.dtS);
+
+    const runner = createSourceRunner({
+      intervalMs: options.intervalMs,
+      produce() {
+        if (!scanner || emitted >= maxSamples) return false;
+        let chunk = scanner.next(Math.min(options.chunkLength, maxSamples - emitted));
+        if (!chunk && options.loop) { scanner.reset(); pass++; chunk = scanner.next(Math.min(options.chunkLength, maxSamples - emitted)); }
+        if (!chunk) return false;
+        const series = pass === 0 ? chunk.series : `${chunk.series}/pass-${pass}`;
+        const sequence = sequences.get(series) ?? 0;
+        if (chunk.endOfSeries) sequences.delete(series); else sequences.set(series, sequence + 1);
+        emitted += chunk.channels[0].length;
+        node.send(writeChunkMessage({}, chunk.channels, {
+          series, channels: chunk.channels.map((_, i) => `px${i}`), samplePeriodS: options.dtS,
+          startSample: chunk.startSample, sequence, endOfSeries: chunk.endOfSeries, signal: 'contrast', train: true,
+        }));
+        status.ok(`running · ${compact(emitted)} samples · ${(emitted * options.dtS).toFixed(1)} s`);
+        return emitted < maxSamples;
+      },
+      onStop(finished) {
+        const text = `${finished ? 'finished' : 'stopped'} · ${compact(emitted)} samples`;
+        status.idle(text);
+      },
+      onError(err) { node.error(err, { payload: null, error: err.message }); status.failed(err); },
+    });
+
+    const { status } = setupStatefulNode(RED, node, {
+      onInput(msg) {
+        const command = readCommand(msg) ?? 'start';
+        if (command === 'stop') { runner.stop(); return; }
+        if (command === 'reset') { runner.stop(); scanner?.reset(); pass = 0; emitted = 0; sequences.clear(); status.idle('reset'); return; }
+        if (!scanner) scanner = new Scanner(loadScene(options), scannerOptions(options));
+        if (emitted >= maxSamples) { scanner.reset(); pass = 0; emitted = 0; sequences.clear(); }
+        runner.start();
+      },
+      onClose() { runner.stop(); scanner = null; sequences.clear(); },
+    });
+    if (options.autoStart) setImmediate(() => node.receive({ command: 'start' }));
+    else status.idle('ready: send "start"');
+  }
+
+  RED.nodes.registerType('resu-scanner', ResuScannerNode);
+};
+
+function loadScene(options: ScannerNodeOptions) {
+  if (options.source === 'deadLeaves') {
+    return toContrastImage(createDeadLeavesImage({ width: options.sceneWidth, height: options.sceneHeight, seed: options.seed }), { fovDeg: 360 });
+  }
+  let bytes: Buffer;
+  try { bytes = fs.readFileSync(options.imagePath); } catch (err) {
+    throw new Error(`cannot read image ${JSON.stringify(options.imagePath)}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+  }
+  return toContrastImage(decodeImage(bytes, options.imagePath), { fovDeg: options.fovDeg });
+}
+
+function scannerOptions(options: ScannerNodeOptions) {
+  return {
+    pixels: options.pixels, spacingDeg: options.spacingDeg, dtS: options.dtS, direction: options.direction,
+    zScoreRows: options.zScoreRows, ...(options.speedDegPerS > 0 ? { speedDegPerS: options.speedDegPerS } : {}),
+  };
+}

@@ -1,0 +1,115 @@
+/**
+ * resu-t4: T4 pooling. Aligns L1 and L3 chunks of a pixel row, learns the six spatial weights by
+ * uncentered past–future CCA with a delay, and outputs the rectified T4 responses.
+ */
+import type { Node, NodeAPI, NodeDef } from 'node-red';
+import { connectomeComparison, fitToJSON, NotEnoughDataError, T4_CHANNELS, T4Fit, T4Layer } from '../core';
+import { ChunkAligner } from './shared/align';
+import { parseT4Config, T4NodeOptions } from './shared/config';
+import { InputError } from './shared/errors';
+import { isFiltersMessage, isReset, readChunkMessage, readFiltersMessage, SeriesTracker, writeChunkMessage } from './shared/messages';
+import { compact, reportConfigError, setupStatefulNode } from './shared/node';
+import { createPersistence } from './shared/persist';
+
+const STATE_KEY = 'resu-t4-state';
+const SWITCHES = ['learning', 'applying', 'solve'] as const;
+
+export = function (RED: NodeAPI) {
+  function ResuT4Node(this: Node, raw: NodeDef & Record<string, unknown>) {
+    RED.nodes.createNode(this, raw);
+    const node = this;
+    let options: T4NodeOptions;
+    let layer: T4Layer;
+    try {
+      options = parseT4Config(raw);
+      layer = new T4Layer({ delay: options.delay, component: options.component, threshold: options.threshold, ridge: options.ridge });
+    } catch (err) { reportConfigError(node, err); return; }
+    const aligner = new ChunkAligner(['L1', 'L3'] as const);
+    const tracker = new SeriesTracker();
+    const state = { learning: options.learning, applying: options.applying, pairsAtSolve: 0, lastFit: null as T4Fit | null };
+    const persistence = createPersistence(node, STATE_KEY, options.persist, options.store, layer);
+
+    const { status } = setupStatefulNode(RED, node, {
+      async onInput(msg, send) {
+        await persistence.restored;
+        if (isReset(msg)) { layer.reset(); aligner.clear(); tracker.clear(); state.lastFit = null; state.pairsAtSolve = 0; await persistence.save(); status.clear(); return; }
+        for (const name of SWITCHES) {
+          if (msg[name] !== undefined && typeof msg[name] !== 'boolean') throw InputError.field(`msg.${name}`, msg[name], 'true or false');
+        }
+        if (isFiltersMessage(msg)) { adoptFilters(msg); return; }
+        if (typeof msg.learning === 'boolean') state.learning = msg.learning;
+        if (typeof msg.applying === 'boolean') state.applying = msg.applying;
+        const isData = Array.isArray(msg.payload) || ArrayBuffer.isView(msg.payload);
+        if (isData || SWITCHES.every((name) => msg[name] === undefined)) {
+          const chunk = readChunkMessage(msg);
+          const signal = chunk.meta.signal;
+          if (signal !== 'L1' && signal !== 'L3') throw InputError.field('msg.chunk.signal', signal, '"L1" or "L3" (wire a ReSU ON unit and an L3 projection)');
+          if (chunk.data.length < 3) throw new InputError(`msg.payload has ${chunk.data.length} pixel channels; T4 needs at least 3`);
+          const pair = aligner.push(signal, chunk);
+          if (pair) {
+            const { L1: l1, L3: l3 } = pair;
+            if (l1.data.length !== l3.data.length) throw new InputError(`L1 chunk has ${l1.data.length} pixels and L3 chunk ${l3.data.length}; they must match`);
+            if (state.learning && l1.meta.train) {
+              const verdict = tracker.classify(l1.meta);
+              layer.learn(l3.data, l1.data, l1.meta.series, { restart: verdict === 'gap', end: l1.meta.endOfSeries });
+              tracker.advance(l1.meta, l1.length);
+            }
+            if (state.applying && layer.currentWeights) {
+              const responses = layer.apply(l3.data, l1.data);
+              const names = responses.map((_, i) => `T4/px${i + 1}`);
+              send([writeChunkMessage({ ...msg, _msgid: msg._msgid }, responses, { ...l1.meta, channels: names, signal: 'T4' }), null]);
+            }
+          }
+        }
+        const due = options.solveEveryPairs > 0 && layer.pairs - state.pairsAtSolve >= options.solveEveryPairs;
+        if (msg.solve === true || (state.learning && due)) {
+          state.pairsAtSolve = layer.pairs;
+          try {
+            state.lastFit = layer.solve();
+          } catch (err) {
+            if (msg.solve !== true && err instanceof NotEnoughDataError) return;
+            throw err;
+          }
+          for (const warning of state.lastFit.fit.warnings) node.warn(warning);
+          send([null, { topic: 'T4 weights', payload: fitPayload(state.lastFit) }]);
+          await persistence.save();
+        }
+        showStatus();
+      },
+      async onClose(removed) {
+        if (options.persist && !removed) await persistence.save();
+        layer.reset(); aligner.clear(); tracker.clear();
+      },
+    });
+    showStatus();
+
+    function adoptFilters(msg: Record<string, unknown>): void {
+      const fit = readFiltersMessage(msg);
+      if (fit.channels !== 6 || fit.pastLags !== 1) throw new InputError(`filters message spans ${fit.channels} channels × ${fit.pastLags} lags; T4 weights need 6 channels × 1 lag`);
+      if (fit.pastFilters.length < options.component) throw new InputError(`filters message has ${fit.pastFilters.length} directions; this T4 uses direction ${options.component}`);
+      layer.setWeights(fit.pastFilters[options.component - 1]);
+      showStatus();
+    }
+
+    function fitPayload(result: T4Fit): Record<string, unknown> {
+      return {
+        ...fitToJSON(result.fit),
+        t4: {
+          channels: [...T4_CHANNELS], component: options.component, delay: options.delay, threshold: options.threshold,
+          weights: Array.from(result.weights), normalizedWeights: Array.from(result.normalizedWeights),
+          connectome: connectomeComparison(result.normalizedWeights),
+        },
+      };
+    }
+
+    function showStatus(): void {
+      const rho = state.lastFit ? ` · ρ2 ${state.lastFit.correlations[options.component - 1].toFixed(3)}` : '';
+      const dropped = aligner.dropped > 0 ? ` · ${compact(aligner.dropped)} dropped` : '';
+      const mode = `${state.learning ? 'learning' : 'frozen'}${state.applying && layer.currentWeights ? '+applying' : ''}`;
+      const text = `${mode} · ${compact(layer.pairs)} pairs${rho}${dropped}`;
+      if (state.learning || layer.currentWeights) status.ok(text); else status.idle(text);
+    }
+  }
+
+  RED.nodes.registerType('resu-t4', ResuT4Node);
+};
