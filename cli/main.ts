@@ -4,6 +4,7 @@
 import { ResuError } from '../core';
 import { UsageError } from './args';
 import { learnCommand, LEARN_USAGE } from './learn';
+import { scanCommand, SCAN_USAGE } from './scan';
 
 export interface CliIo {
   stdin: NodeJS.ReadableStream;
@@ -16,6 +17,7 @@ type Command = (argv: readonly string[], io: CliIo) => Promise<number>;
 /** Sub-commands; later features register theirs here. */
 export const COMMANDS: Record<string, { run: Command; usage: string }> = {
   learn: { run: learnCommand, usage: LEARN_USAGE },
+  scan: { run: scanCommand, usage: SCAN_USAGE },
 };
 
 export async function main(argv: readonly string[], io: CliIo = process): Promise<number> {
