@@ -28,8 +28,8 @@ export type KernelName = 'rationalQuadratic' | 'squaredExponential' | 'exponenti
 
 /** Largest grid (the Cholesky factor holds points² doubles: 4096² × 8 B = 134 MB). */
 export const MAX_GP_POINTS = 4096;
-/** Largest draws × points of one call. */
-export const MAX_GP_VALUES = 100_000_000;
+/** Largest draws × points of one call (80 MB of Float64; the paper's 200 × 1000 is 2·10⁵). */
+export const MAX_GP_VALUES = 10_000_000;
 
 function positive(field: string, value: number): number {
   return requireFinite(field, value, { min: 0, exclusiveMin: true, max: 1e12 });

@@ -11,8 +11,8 @@ import { requireFinite, requireInt, requireOneOf } from '../validate';
 import { WhiteNoise } from './noise';
 import { MAX_SCANNER_PIXELS, MotionDirection, sampleCount } from './scanner';
 
-/** Largest probe length × pixels. */
-export const MAX_PROBE_VALUES = 50_000_000;
+/** Largest probe length × pixels (80 MB of Float64). */
+export const MAX_PROBE_VALUES = 10_000_000;
 
 /** Options of {@link gratingProbe}: give `speedDegPerS` or `temporalFrequencyHz`. */
 export interface GratingProbeOptions {

@@ -20,8 +20,8 @@ import { Rows, add, choleskySemidefinite, frobeniusNorm, multiply, requireMatrix
 
 /** Largest state dimension, input count and output count. */
 export const MAX_STATE_DIMENSION = 64;
-/** Largest sample count of one call to `next`. */
-export const MAX_STATE_SPACE_SAMPLES = 100_000_000;
+/** Largest samples × outputs of one call to `next` (80 MB of Float64), and largest burn-in. */
+export const MAX_STATE_SPACE_SAMPLES = 10_000_000;
 
 /** Options of {@link LinearStateSpace}. */
 export interface LinearStateSpaceOptions {
@@ -179,9 +179,9 @@ export class LinearStateSpace {
     return this.nextChannels(n)[0];
   }
 
-  /** The next n samples of every output: one Float64Array per row of C. */
+  /** The next n samples of every output: one Float64Array per row of C (n × outputs ≤ 10 000 000). */
   nextChannels(n: number): Float64Array[] {
-    requireInt('n', n, { min: 0, max: MAX_STATE_SPACE_SAMPLES });
+    requireInt('n', n, { min: 0, max: Math.floor(MAX_STATE_SPACE_SAMPLES / this.outputs) });
     const out = Array.from({ length: this.outputs }, () => new Float64Array(n));
     if (!this.started) {
       this.started = true;
