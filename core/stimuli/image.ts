@@ -7,7 +7,8 @@
  * Y = 0.299 R + 0.587 G + 0.114 B (what MATLAB's rgb2gray and Pillow's convert('L') use, so the
  * contrast matches the usual preprocessing of the authors' tools); `weights: 'rec709'` selects
  * 0.2126, 0.7152, 0.0722 instead. Values stay gamma-encoded unless `linearize` is set (sRGB
- * transfer function inverted). Alpha is ignored; grey images give Y = grey level.
+ * transfer function inverted). Alpha is ignored (but pngjs blacks out pixels matching a tRNS colour
+ * key); grey images give Y = grey level.
  */
 import { PNG } from 'pngjs';
 import * as jpeg from 'jpeg-js';

@@ -140,16 +140,16 @@ describe('core/stimuli/scanner', function () {
       }
     });
 
-    it('peaks within 0.25 samples of spacing/(speed·dt) for the default one-pixel-per-step scan', function () {
+    it('peaks within 0.3 samples of spacing/(speed·dt) for the default one-pixel-per-step scan', function () {
       // Default speed: 360/1024 ° per 10 ms → 5° / 0.3515625° = 14.22 samples (0.142 s).
       for (const [direction, sign] of [['right', 1], ['left', -1]] as [MotionDirection, number][]) {
         const scanner = new Scanner(scene, { direction, zScoreRows: true });
         assert.ok(Math.abs(scanner.samplesPerSpacing - 14.2222) < 1e-3);
         const lag = peakLag(scanner, 40);
-        // A parabola through three samples of a smooth peak, plus the linear interpolation of pixel
-        // positions between image columns, bias the estimate by a few hundredths of a sample.
-        assert.ok(Math.abs(lag - sign * scanner.samplesPerSpacing) < 0.25, `${direction}: ${lag}`);
-        assert.ok(Math.abs(lag * scanner.dtS - sign * scanner.spacingDeg / scanner.speedDegPerS) < 0.0025);
+        // The peak sits between integer lags; the parabola estimate scatters with the scene: over 12
+        // scene seeds it was 14.24 ± 0.08 (mean ± sd), so allow 0.3 samples (≈ 4 sd), i.e. 3 ms.
+        assert.ok(Math.abs(lag - sign * scanner.samplesPerSpacing) < 0.3, `${direction}: ${lag}`);
+        assert.ok(Math.abs(lag * scanner.dtS - sign * scanner.spacingDeg / scanner.speedDegPerS) < 0.003);
       }
     });
   });
