@@ -5,6 +5,7 @@ import { ResuError } from '../core';
 import { UsageError } from './args';
 import { learnCommand, LEARN_USAGE } from './learn';
 import { scanCommand, SCAN_USAGE } from './scan';
+import { reproduceCommand, REPRODUCE_USAGE } from './reproduce';
 
 export interface CliIo {
   stdin: NodeJS.ReadableStream;
@@ -18,6 +19,7 @@ type Command = (argv: readonly string[], io: CliIo) => Promise<number>;
 export const COMMANDS: Record<string, { run: Command; usage: string }> = {
   learn: { run: learnCommand, usage: LEARN_USAGE },
   scan: { run: scanCommand, usage: SCAN_USAGE },
+  reproduce: { run: reproduceCommand, usage: REPRODUCE_USAGE },
 };
 
 export async function main(argv: readonly string[], io: CliIo = process): Promise<number> {

@@ -5,7 +5,7 @@
 import { Random } from '../random';
 import { ContrastImage } from '../stimuli/contrast';
 
-/** One progress report: experiment name, a short step description, and the fraction done (0 … 1). */
+/** One progress report: experiment name, a short step description ('done' at the end), and the fraction done (0 … 1). */
 export interface ProgressEvent {
   readonly experiment: string;
   readonly step: string;

@@ -59,7 +59,7 @@ export function runGpExperiment(options: GpExperimentOptions): GpResult[] {
   const noiseSds = options.noiseSds ?? GP_NOISE_SDS;
   report(`drawing ${draws} GP paths of ${points} points`, 0);
   const paths = gaussianProcessDraws({ kernel: 'rationalQuadratic', alpha: 1, lengthScale: 1, points, start: -10, end: 10, draws, seed: options.seed });
-  return noiseSds.map((noise, index) => {
+  const results = noiseSds.map((noise, index) => {
     report(`learning at noise sd ${noise}`, (index + 0.5) / noiseSds.length);
     const learner = new PastFutureLearner({ pastLags, futureLags, gap });
     const noiseSource = new WhiteNoise({ sd: noise, seed: options.seed + 1 + index });
@@ -72,4 +72,6 @@ export function runGpExperiment(options: GpExperimentOptions): GpResult[] {
       signChanges: countSignChanges(fit.pastFilters[1], SIGN_CHANGE_TAPS),
     };
   });
+  report('done', 1);
+  return results;
 }

@@ -60,7 +60,9 @@ export function learnLayerOne(scenes: readonly ExperimentScene[], options: Layer
   const learner = new PastFutureLearner({ pastLags: m, futureLags: m });
   const noise = new WhiteNoise({ sd: options.noiseSd ?? 0.05, seed: options.seed });
   let rows = 0, samples = 0;
+  report(`learning layer-1 filters on ${scenes.length} scene(s)`, 0);
   scenes.forEach((scene, s) => {
+    const rowsBefore = rows;
     const scanner = new Scanner(scene.contrast, {
       pixels: 1, spacingDeg: SPACING_DEG, speedDegPerS: SCAN_SPEED_DEG_PER_S, dtS: DT_S,
       direction: 'right', rows: sceneRows(scene.contrast.height, options.rowStride), zScoreRows: true,
@@ -70,11 +72,12 @@ export function learnLayerOne(scenes: readonly ExperimentScene[], options: Layer
       samples += chunk.channels[0].length;
       if (chunk.endOfSeries) {
         rows++;
-        report(`scanning ${scene.name}: row ${rows}`, (s + rows / (scanner.rows.length * (s + 1))) / scenes.length);
+        report(`scanning ${scene.name}, row ${chunk.row}`, (s + (rows - rowsBefore) / scanner.rows.length) / scenes.length);
       }
     }
   });
   const fit = learner.solve();
+  report('done', 1);
   const l3Filter = Float64Array.from(fit.pastFilters[0]);
   const l1Filter = Float64Array.from(fit.pastFilters[1]);
   const l1Flipped = newestLobeSign(l1Filter) < 0;

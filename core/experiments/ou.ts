@@ -35,6 +35,11 @@ export interface OuResult {
   readonly populationFilters: number[][];
   /** Batch-means standard error of each sample ρ_i. */
   readonly standardErrors: number[];
+  /**
+   * ρ_4, the largest sample correlation whose population value is 0: the chance level of a finite
+   * sample, i.e. the size of the upward bias of small sample ρ (which batch means do not measure).
+   */
+  readonly noiseFloor: number;
   readonly samples: number;
   readonly pastLags: number;
   readonly futureLags: number;
@@ -74,6 +79,7 @@ export function runOuExperiment(options: OuExperimentOptions): OuResult {
     filters: fit.pastFilters.slice(0, states).map(plain),
     populationFilters: population.pastFilters.slice(0, states).map(plain),
     standardErrors,
+    noiseFloor: fit.correlations[states],
     samples: perBatch * batches,
     pastLags: m,
     futureLags: h,
