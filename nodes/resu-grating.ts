@@ -26,6 +26,8 @@ export = function (RED: NodeAPI) {
     } catch (err) { reportConfigError(node, err); return; }
     let runIndex = 0, position = 0, sequence = 0;
     const peaks: Record<Label, number> = { preferred: 0, null: 0 };
+    /** Edge probes: peaks during ON-edge segments (the authors' DSI is on ON edges). */
+    const onPeaks: Record<Label, number> = { preferred: 0, null: 0 };
     const finished = new Set<Label>();
     const traces: Record<Label, number[]> = { preferred: [], null: [] };
     const MAX_TRACE = 100_000; // samples kept per run for the chart (bounded)
@@ -59,14 +61,20 @@ export = function (RED: NodeAPI) {
           if (command === 'stop') { runner.stop(); return; }
           runner.stop();
           runIndex = 0; position = 0; sequence = 0; finished.clear();
-          for (const label of LABELS) { peaks[label] = 0; traces[label] = []; }
+          for (const label of LABELS) { peaks[label] = 0; onPeaks[label] = 0; traces[label] = []; }
           if (command === 'start') { status.ok('probing…'); runner.start(); } else status.clear();
           return;
         }
         const chunk = readChunkMessage(msg);
         const label = LABELS.find((l) => chunk.meta.series === `probe/${l}`);
         if (!label) return; // responses to other stimuli: not ours
-        for (const channel of chunk.data) for (const value of channel) peaks[label] = Math.max(peaks[label], value);
+        const start = chunk.meta.startSample ?? 0;
+        for (const channel of chunk.data) {
+          for (let i = 0; i < channel.length; i++) {
+            peaks[label] = Math.max(peaks[label], channel[i]);
+            if (Math.floor((start + i) / options.segmentLength) % 2 === 0) onPeaks[label] = Math.max(onPeaks[label], channel[i]);
+          }
+        }
         const trace = traces[label];
         for (let i = 0; i < chunk.length && trace.length < MAX_TRACE; i++) trace.push(Math.max(...chunk.data.map((c) => c[i])));
         if (chunk.meta.endOfSeries) finished.add(label);
@@ -76,6 +84,9 @@ export = function (RED: NodeAPI) {
           const result = {
             probe: options.probe, preferredDirection: options.preferredDirection,
             preferredPeak: peaks.preferred, nullPeak: peaks.null, dsi,
+            ...(options.probe === 'edge' ? {
+              onEdges: { preferredPeak: onPeaks.preferred, nullPeak: onPeaks.null, dsi: directionSelectivityIndex(onPeaks.preferred, onPeaks.null) },
+            } : {}),
           };
           send([null, [{ topic: 'DSI', payload: result }, ...chartMessages([
             { topic: 'T4 preferred', ys: traces.preferred }, { topic: 'T4 null', ys: traces.null },

@@ -1,0 +1,123 @@
+#!/usr/bin/env node
+'use strict';
+// Generates examples/*.json (Import ▸ Examples). Run `node scripts/build-examples.js` after changing
+// it; the JSON files are committed. Ids are stable so re-running gives identical files.
+const fs = require('fs');
+const path = require('path');
+
+function flow(name, info, build) {
+  const tab = `tab-${name}`;
+  const nodes = [];
+  let counter = 0;
+  const add = (type, x, y, props = {}, wires = []) => {
+    const id = `${name}-${++counter}`;
+    nodes.push({ id, type, z: tab, x, y, ...props, wires });
+    return id;
+  };
+  build(add, nodes);
+  return [{ id: tab, type: 'tab', label: info.label, info: info.text }, ...nodes];
+}
+
+const wire = (nodes, from, output, to) => {
+  const node = nodes.find((n) => n.id === from);
+  while (node.wires.length <= output) node.wires.push([]);
+  node.wires[output].push(to);
+};
+const debug = (add, x, y, name, complete = 'payload') => add('debug', x, y, { name, active: true, tosidebar: true, console: false, tostatus: false, complete, targetType: 'msg' });
+const inject = (add, x, y, name, props) => add('inject', x, y, {
+  name, props: [{ p: 'payload' }, ...(props || [])], repeat: '', crontab: '', once: false, onceDelay: 0.1, topic: '', payload: 'start', payloadType: 'str',
+});
+const comment = (add, x, y, name, info) => add('comment', x, y, { name, info });
+
+const examples = {
+  '1 OU process - canonical correlations and filters': flow('ou', {
+    label: 'ReSU 1: OU process → CCA',
+    text: 'Paper Fig. 2B: the 3-state linear state-space (OU) example has exactly three non-zero canonical correlations.',
+  }, (add, nodes) => {
+    comment(add, 230, 40, 'Click the Inject: 100 000 samples of the paper\'s 3-state OU process → CCA with m = h = 25', 'The learner solves every 20 000 pairs; the debug sidebar shows the filters message (correlations, pastFilters, MI). Output 2 is ui-chart ready.');
+    const start = inject(add, 130, 100, 'start');
+    const source = add('resu-noise', 320, 100, { name: 'OU source', mode: 'ou', seed: 1, chunkLength: 1000, maxSamples: 100000, observationNoiseSd: 0.316227766, dtS: 0.01, intervalMs: 0 });
+    const learner = add('resu-cca', 520, 100, { name: 'CCA m=h=25', pastLags: 25, futureLags: 25, gap: 0, pooling: 'channels', channels: 1, center: false, timeConstantSamples: 0, ridge: 1e-10, solveEveryPairs: 20000, learning: true, persist: false, store: '' });
+    const filters = debug(add, 740, 80, 'filters (ρ, ψ)');
+    const chart = debug(add, 740, 120, 'chart (ui-chart)');
+    wire(nodes, start, 0, source); wire(nodes, source, 0, learner); wire(nodes, learner, 0, filters); wire(nodes, learner, 1, chart);
+  }),
+  '2 GP filters adapt to noise': flow('gp', {
+    label: 'ReSU 2: GP filters vs noise',
+    text: 'Paper Fig. 3: the same learner on Gaussian-process draws at low (sd 0.01) and high (sd 0.4) observation noise. ψ2 has many lobes at low noise and becomes a broad two-lobed derivative at high noise.',
+  }, (add, nodes) => {
+    comment(add, 260, 40, 'Click the Inject: 200 GP draws (rational quadratic α = ℓ = 1, 1000 points on [−10, 10]) at two noise levels', 'm = 75, h = 25, gap 1 as the authors. Compare ψ2 of the two learners in the debug sidebar or a ui-chart.');
+    const start = inject(add, 130, 120, 'start');
+    const low = add('resu-noise', 330, 100, { name: 'GP, noise 0.01', mode: 'gp', seed: 2, chunkLength: 1000, maxSamples: 200000, observationNoiseSd: 0.01, gpKernel: 'rationalQuadratic', gpAlpha: 1, gpLengthScale: 1, gpPoints: 1000, gpDraws: 200, intervalMs: 0 });
+    const high = add('resu-noise', 330, 160, { name: 'GP, noise 0.4', mode: 'gp', seed: 2, chunkLength: 1000, maxSamples: 200000, observationNoiseSd: 0.4, gpKernel: 'rationalQuadratic', gpAlpha: 1, gpLengthScale: 1, gpPoints: 1000, gpDraws: 200, intervalMs: 0 });
+    const cfg = { pastLags: 75, futureLags: 25, gap: 1, pooling: 'channels', channels: 1, center: false, timeConstantSamples: 0, ridge: 1e-10, solveEveryPairs: 100000, learning: true, persist: false, store: '' };
+    const learnLow = add('resu-cca', 560, 100, { name: 'CCA low noise', ...cfg });
+    const learnHigh = add('resu-cca', 560, 160, { name: 'CCA high noise', ...cfg });
+    const dLow = debug(add, 780, 80, 'filters, low noise'); const cLow = debug(add, 780, 120, 'chart, low noise');
+    const dHigh = debug(add, 780, 160, 'filters, high noise'); const cHigh = debug(add, 780, 200, 'chart, high noise');
+    wire(nodes, start, 0, low); wire(nodes, start, 0, high);
+    wire(nodes, low, 0, learnLow); wire(nodes, high, 0, learnHigh);
+    wire(nodes, learnLow, 0, dLow); wire(nodes, learnLow, 1, cLow); wire(nodes, learnHigh, 0, dHigh); wire(nodes, learnHigh, 1, cHigh);
+  }),
+  '3 Natural scene - L1, L2 and L3': flow('natural', {
+    label: 'ReSU 3: natural scene → L1, L2, L3',
+    text: 'Paper Fig. 4: filters learned on a scanned scene. ψ1 is low-pass (L3), ψ2 a smoothed derivative: its ON part is L1, its OFF part L2.',
+  }, (add, nodes) => {
+    comment(add, 250, 40, 'Click the Inject: scan the built-in dead-leaves panorama (8 pixels), add noise sd 0.05, learn m = h = 50', 'The units start responding once the learner has emitted its first filters (after 20 000 pairs). Replace the scene by your own panorama in the scanner.');
+    const start = inject(add, 120, 120, 'start');
+    const scanner = add('resu-scanner', 300, 120, { name: 'dead-leaves scanner', source: 'deadLeaves', imagePath: '', fovDeg: 360, pixels: 8, spacingDeg: 5, speedDegPerS: 0, direction: 'right', dtS: 0.01, chunkLength: 1000, seed: 1, zScoreRows: true, loop: true, maxDurationS: 1000, intervalMs: 0, autoStart: false, sceneWidth: 1024, sceneHeight: 16 });
+    const noise = add('resu-noise', 480, 120, { name: 'noise sd 0.05', mode: 'add', sd: 0.05, snr: 0, signalSd: 1, seed: 3 });
+    const learner = add('resu-cca', 660, 60, { name: 'CCA m=h=50', pastLags: 50, futureLags: 50, gap: 0, pooling: 'channels', channels: 1, center: false, timeConstantSamples: 0, ridge: 1e-10, solveEveryPairs: 20000, learning: true, persist: false, store: '' });
+    const l1 = add('resu-unit', 680, 140, { name: 'L1 (ON ψ2)', component: 2, polarity: 'on', threshold: 0, signal: 'L1', taps: '' });
+    const l2 = add('resu-unit', 680, 190, { name: 'L2 (OFF ψ2)', component: 2, polarity: 'off', threshold: 0, signal: 'L2', taps: '' });
+    const l3 = add('resu-l3', 680, 240, { name: 'L3 (ψ1)', component: 1, signal: 'L3', taps: '' });
+    const dFilters = debug(add, 880, 40, 'filters'); const dChart = debug(add, 880, 80, 'chart (ui-chart)');
+    const d1 = debug(add, 880, 140, 'L1'); const d2 = debug(add, 880, 190, 'L2'); const d3 = debug(add, 880, 240, 'L3');
+    wire(nodes, start, 0, scanner); wire(nodes, scanner, 0, noise);
+    for (const target of [learner, l1, l2, l3]) wire(nodes, noise, 0, target);
+    for (const unit of [l1, l2, l3]) wire(nodes, learner, 0, unit);
+    wire(nodes, learner, 0, dFilters); wire(nodes, learner, 1, dChart);
+    wire(nodes, l1, 0, d1); wire(nodes, l2, 0, d2); wire(nodes, l3, 0, d3);
+    for (const d of [d1, d2, d3]) nodes.find((n) => n.id === d).active = false;
+  }),
+  '4 Two-layer motion detector': flow('motion', {
+    label: 'ReSU 4: two-layer motion detector',
+    text: 'Paper Fig. 5: layer-1 filters learned on a scanned scene; two T4 units learn by delayed CCA of L1/L3 from three adjacent pixels, T4a on rightward and T4b on leftward motion; edge probes measure their direction selectivity.',
+  }, (add, nodes) => {
+    comment(add, 280, 30, '1. Click "train": two scanners (scene moving right / left) train layer 1 and the T4 units', 'Layer 1 learns from the rightward scanner (m = h = 50). Each T4 pools triplets of adjacent pixels (delay 5, second canonical direction).');
+    comment(add, 280, 330, '2. After training ("finished" under the scanners), click "probe": edges in the preferred and null directions → DSI', 'The probe chunks are marked train: false, so nothing learns from them.');
+    const train = inject(add, 110, 130, 'train');
+    const scanA = add('resu-scanner', 290, 100, { name: 'scene → right', source: 'deadLeaves', imagePath: '', fovDeg: 360, pixels: 8, spacingDeg: 5, speedDegPerS: 0, direction: 'right', dtS: 0.01, chunkLength: 1000, seed: 1, zScoreRows: true, loop: true, maxDurationS: 1500, intervalMs: 0, autoStart: false, sceneWidth: 1024, sceneHeight: 16 });
+    const scanB = add('resu-scanner', 290, 200, { name: 'scene → left', source: 'deadLeaves', imagePath: '', fovDeg: 360, pixels: 8, spacingDeg: 5, speedDegPerS: 0, direction: 'left', dtS: 0.01, chunkLength: 1000, seed: 1, zScoreRows: true, loop: true, maxDurationS: 1500, intervalMs: 0, autoStart: false, sceneWidth: 1024, sceneHeight: 16 });
+    const noiseA = add('resu-noise', 460, 100, { name: 'noise 0.05', mode: 'add', sd: 0.05, snr: 0, signalSd: 1, seed: 3 });
+    const noiseB = add('resu-noise', 460, 200, { name: 'noise 0.05', mode: 'add', sd: 0.05, snr: 0, signalSd: 1, seed: 4 });
+    const learner = add('resu-cca', 640, 40, { name: 'layer 1 CCA', pastLags: 50, futureLags: 50, gap: 0, pooling: 'channels', channels: 1, center: false, timeConstantSamples: 0, ridge: 1e-10, solveEveryPairs: 50000, learning: true, persist: false, store: '' });
+    const l1a = add('resu-unit', 650, 100, { name: 'L1', component: 2, polarity: 'on', threshold: 0, signal: 'L1', taps: '' });
+    const l3a = add('resu-l3', 650, 140, { name: 'L3', component: 1, signal: 'L3', taps: '' });
+    const l1b = add('resu-unit', 650, 200, { name: 'L1', component: 2, polarity: 'on', threshold: 0, signal: 'L1', taps: '' });
+    const l3b = add('resu-l3', 650, 240, { name: 'L3', component: 1, signal: 'L3', taps: '' });
+    const t4a = add('resu-t4', 830, 120, { name: 'T4a', delay: 5, component: 2, threshold: 0, ridge: 1e-10, learning: true, applying: true, solveEveryPairs: 100000, persist: false, store: '' });
+    const t4b = add('resu-t4', 830, 220, { name: 'T4b', delay: 5, component: 2, threshold: 0, ridge: 1e-10, learning: true, applying: true, solveEveryPairs: 100000, persist: false, store: '' });
+    const probe = inject(add, 110, 400, 'probe');
+    const gratingA = add('resu-grating', 300, 380, { name: 'edges, T4a', probe: 'edge', preferredDirection: 'right', pixels: 3, samplesPerSpacing: 5, segmentLength: 400, riseSamples: 20, segments: 4, noiseSd: 0.005, chunkLength: 500, seed: 5, intervalMs: 0 });
+    const gratingB = add('resu-grating', 300, 440, { name: 'edges, T4b', probe: 'edge', preferredDirection: 'left', pixels: 3, samplesPerSpacing: 5, segmentLength: 400, riseSamples: 20, segments: 4, noiseSd: 0.005, chunkLength: 500, seed: 5, intervalMs: 0 });
+    const weights = debug(add, 1040, 60, 'T4 weights');
+    const dsi = debug(add, 520, 480, 'DSI');
+    wire(nodes, train, 0, scanA); wire(nodes, train, 0, scanB);
+    wire(nodes, scanA, 0, noiseA); wire(nodes, scanB, 0, noiseB);
+    wire(nodes, noiseA, 0, learner);
+    for (const unit of [l1a, l3a]) { wire(nodes, noiseA, 0, unit); wire(nodes, learner, 0, unit); wire(nodes, unit, 0, t4a); }
+    for (const unit of [l1b, l3b]) { wire(nodes, noiseB, 0, unit); wire(nodes, learner, 0, unit); wire(nodes, unit, 0, t4b); }
+    wire(nodes, probe, 0, gratingA); wire(nodes, probe, 0, gratingB);
+    wire(nodes, gratingA, 0, l1a); wire(nodes, gratingA, 0, l3a); wire(nodes, gratingB, 0, l1b); wire(nodes, gratingB, 0, l3b);
+    wire(nodes, t4a, 0, gratingA); wire(nodes, t4b, 0, gratingB);
+    wire(nodes, t4a, 1, weights); wire(nodes, t4b, 1, weights);
+    wire(nodes, gratingA, 1, dsi); wire(nodes, gratingB, 1, dsi);
+  }),
+};
+
+const dir = path.resolve(__dirname, '..', 'examples');
+fs.mkdirSync(dir, { recursive: true });
+for (const [name, nodes] of Object.entries(examples)) {
+  fs.writeFileSync(path.join(dir, `${name}.json`), `${JSON.stringify(nodes, null, 2)}\n`);
+}
