@@ -77,7 +77,7 @@ export function ouFigure(r: ReproductionResults): Spec {
       ...filterRows(r.ou.filters, ['ψ1', 'ψ2', 'ψ3']).map((row) => ({ ...row, estimate: 'sample' })),
       ...filterRows(r.ou.populationFilters, ['ψ1', 'ψ2', 'ψ3']).map((row) => ({ ...row, estimate: 'population' })),
     ], 'Past filters (solid: sample, dashed: population)', q('lag', 'lag (samples before now)'), q('weight', 'filter weight (per unit input)'), n('filter', 'filter'),
-    { encoding: { x: q('lag', 'lag (samples before now)'), y: q('weight', 'filter weight (per unit input)'), color: n('filter', 'filter'), strokeDash: n('estimate', 'estimate'), detail: n('estimate', 'estimate') } }),
+    { encoding: { x: q('lag', 'lag (samples before now)'), y: q('weight', 'filter weight (per unit input)'), color: n('filter', 'filter'), strokeDash: n('estimate', 'estimate', { scale: { domain: ['sample', 'population'], range: [[1, 0], [4, 3]] } }), detail: n('estimate', 'estimate') } }),
   ]);
 }
 

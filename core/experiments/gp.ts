@@ -35,7 +35,7 @@ export interface GpResult {
   readonly rho: number[];
   /** [ψ1, ψ2], m taps each, newest first. */
   readonly filters: number[][];
-  /** Sign changes of ψ2 within its first 60 taps. */
+  /** Sign changes of ψ2 within its first 60 taps (taps below 2 % of its peak count as zero: {@link countSignChanges}). */
   readonly signChanges: number;
 }
 
