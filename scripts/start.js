@@ -1,0 +1,54 @@
+#!/usr/bin/env node
+'use strict';
+// `npm start`: a local Node-RED (the devDependency) on 127.0.0.1:1880 with this package installed,
+// a user directory inside the repo (.node-red-user, gitignored) and the two-layer example deployed.
+// PORT=… and RESU_USER_DIR=… override the port and the user directory. Existing flows are kept.
+const { spawn } = require('child_process');
+const fs = require('fs');
+const path = require('path');
+
+const root = path.resolve(__dirname, '..');
+const pkg = require(path.join(root, 'package.json'));
+const userDir = path.resolve(process.env.RESU_USER_DIR || path.join(root, '.node-red-user'));
+const port = Number(process.env.PORT || 1880);
+const host = process.env.HOST || '127.0.0.1';
+
+fs.mkdirSync(path.join(userDir, 'node_modules', ...pkg.name.split('/').slice(0, -1)), { recursive: true });
+// "install" the package: Node-RED scans <userDir>/node_modules for packages with a node-red section
+const link = path.join(userDir, 'node_modules', ...pkg.name.split('/'));
+try {
+  if (fs.realpathSync(link) !== root) fs.rmSync(link, { recursive: true, force: true });
+} catch { /* not there yet */ }
+if (!fs.existsSync(link)) fs.symlinkSync(root, link, 'dir');
+if (!fs.existsSync(path.join(userDir, 'package.json'))) {
+  fs.writeFileSync(path.join(userDir, 'package.json'), JSON.stringify({ name: 'resu-local-node-red', private: true, dependencies: { [pkg.name]: `file:${root}` } }, null, 2));
+}
+const flowFile = path.join(userDir, 'flows.json');
+if (!fs.existsSync(flowFile)) {
+  fs.copyFileSync(path.join(root, 'examples', '4 Two-layer motion detector.json'), flowFile);
+}
+const settingsFile = path.join(userDir, 'settings.js');
+fs.writeFileSync(settingsFile, `module.exports = {
+  uiHost: ${JSON.stringify(host)},
+  uiPort: ${port},
+  flowFile: 'flows.json',
+  flowFilePretty: true,
+  credentialSecret: false,
+  contextStorage: { default: { module: 'memory' }, file: { module: 'localfilesystem' } },
+  editorTheme: { tours: false, projects: { enabled: false } },
+  logging: { console: { level: 'info', metrics: false, audit: false } },
+};
+`);
+
+const red = require.resolve('node-red/red.js');
+const child = spawn(process.execPath, [red, '--userDir', userDir, '--settings', settingsFile], { stdio: ['inherit', 'pipe', 'inherit'] });
+let announced = false;
+child.stdout.on('data', (data) => {
+  process.stdout.write(data);
+  if (!announced && /Started flows|Server now running/.test(String(data))) {
+    announced = true;
+    process.stdout.write(`\nReSU editor: http://${host}:${port}/  (two-layer example deployed; click "train", then "probe")\n\n`);
+  }
+});
+for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));
+child.on('exit', (code) => process.exit(code ?? 0));
