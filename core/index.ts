@@ -12,4 +12,5 @@ export * from './metrics';
 export * from './serialize';
 export * from './learner';
 export * from './unitBank';
+export * from './t4';
 export * from './stimuli';
