@@ -14,3 +14,4 @@ export * from './learner';
 export * from './unitBank';
 export * from './t4';
 export * from './stimuli';
+export * from './experiments';
