@@ -1,0 +1,135 @@
+/**
+ * `resu reproduce` end to end: the built CLI (bin/resu.js → dist/cli) run with spawnSync on the
+ * --quick configuration. Checks the files, the summary table, progress, that results.json is the
+ * in-process reproduction byte for byte (same seed, same results, across processes), that every
+ * figure is a well-formed SVG with labelled axes, and `--image` with a user PNG.
+ */
+import { strict as assert } from 'assert';
+import { spawnSync, SpawnSyncReturns } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { PNG } from 'pngjs';
+import { createDeadLeavesImage, runReproduction } from '../../core';
+
+const ROOT = path.resolve(__dirname, '..', '..', '..');
+const BIN = path.join(ROOT, 'bin', 'resu.js');
+const FIGURES = ['ou.svg', 'gp.svg', 'natural.svg', 'motion.svg', 'adaptation.svg'];
+
+function run(args: string[]): SpawnSyncReturns<string> {
+  return spawnSync(process.execPath, [BIN, 'reproduce', ...args], { encoding: 'utf8', timeout: 90_000 });
+}
+
+/** Tag balance of an XML document (no parser dependency): every element closed, in order, one root. */
+function assertWellFormedSvg(text: string, name: string): void {
+  assert.match(text, /^<svg [^>]*xmlns="http:\/\/www\.w3\.org\/2000\/svg"/, `${name}: starts with an <svg> root`);
+  const stack: string[] = [];
+  let roots = 0;
+  for (const match of text.matchAll(/<(\/?)([A-Za-z][\w:.-]*)((?:[^>"']|"[^"]*"|'[^']*')*?)(\/?)>/g)) {
+    const [, closing, tag, , selfClosing] = match;
+    if (closing) {
+      assert.equal(stack.pop(), tag, `${name}: </${tag}> closes the open element`);
+    } else if (!selfClosing) {
+      if (stack.length === 0) roots++;
+      stack.push(tag);
+    }
+  }
+  assert.deepEqual(stack, [], `${name}: every element is closed`);
+  assert.equal(roots, 1, `${name}: one root element`);
+  assert.ok(text.trimEnd().endsWith('</svg>'));
+}
+
+/** Text of every <text> element (axis titles, chart titles, labels), entities decoded. */
+function texts(svg: string): string[] {
+  return [...svg.matchAll(/<text[^>]*>([^<]*)<\/text>/g)].map((m) => m[1].replace(/&amp;/g, '&').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&#x27;|&#39;/g, "'"));
+}
+
+describe('cli resu reproduce', function () {
+  this.timeout(120_000);
+  let dir: string;
+  let result: SpawnSyncReturns<string>;
+
+  before(function () {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'resu-reproduce-'));
+    result = run(['--quick', '--out', path.join(dir, 'default')]);
+  });
+
+  after(function () {
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('exits 0, prints the summary table on stdout and progress on stderr', function () {
+    assert.equal(result.status, 0, `exit ${result.status}, stderr: ${result.stderr}`);
+    const lines = result.stdout.trim().split('\n');
+    assert.equal(lines.length, 6, result.stdout);
+    assert.match(lines[0], /^experiment\s+result\s+expected/);
+    for (const [i, label] of ['OU', 'GP', 'natural', 'motion', 'adaptation'].entries()) assert.ok(lines[i + 1].startsWith(label), lines[i + 1]);
+    assert.match(lines[4], /DSI T4a 0\.\d\d, T4b 0\.\d\d/);
+    for (const name of ['ou', 'gp', 'natural', 'motion', 'adaptation']) assert.match(result.stderr, new RegExp(`\\[${name}\\] done in \\d`));
+    assert.match(result.stderr, /wrote results\.json/);
+  });
+
+  it('writes results.json identical to the in-process reproduction with the same seed', function () {
+    const written = fs.readFileSync(path.join(dir, 'default', 'results.json'), 'utf8');
+    assert.equal(written, `${JSON.stringify(runReproduction({ quick: true, seed: 1 }))}\n`);
+  });
+
+  it('writes one well-formed SVG per experiment, axes titled with units, built-in scene named in the titles', function () {
+    const axisTitles: Record<string, string[]> = {
+      'ou.svg': ['component index i', 'canonical correlation ρ_i (dimensionless)', 'lag (samples before now)', 'filter weight (per unit input)'],
+      'gp.svg': ['lag (samples before now)', 'filter weight (per unit input)', 'component index i'],
+      'natural.svg': ['lag (samples before now)', 'filter weight (per unit contrast)', 'time (samples)'],
+      'motion.svg': ['time (samples)', 'rectified T4 response (a.u.)', 'synaptic weight (per input sd)', 'normalized weight (dimensionless)'],
+      'adaptation.svg': ['time (lag-vector lengths m + h)', '|corr(ψ2(t), steady-state ψ2)|'],
+    };
+    for (const file of FIGURES) {
+      const svg = fs.readFileSync(path.join(dir, 'default', file), 'utf8');
+      assertWellFormedSvg(svg, file);
+      const all = texts(svg);
+      for (const title of axisTitles[file]) assert.ok(all.includes(title), `${file}: axis title ${JSON.stringify(title)}`);
+      if (file === 'natural.svg' || file === 'motion.svg') assert.ok(all.some((t) => t.includes('built-in dead-leaves scene')), `${file}: title names the built-in scene`);
+    }
+  });
+
+  it('--image runs the natural and motion experiments on the user image and names it in the titles', function () {
+    const scene = createDeadLeavesImage({ width: 512, height: 16, seed: 5 });
+    const png = new PNG({ width: scene.width, height: scene.height, colorType: 0, inputColorType: 0, bitDepth: 8 });
+    const grey = Buffer.from(Array.from(scene.data, (v) => Math.round(v * 255)));
+    png.data = Buffer.alloc(scene.width * scene.height * 4);
+    for (let i = 0; i < grey.length; i++) { png.data[4 * i] = png.data[4 * i + 1] = png.data[4 * i + 2] = grey[i]; png.data[4 * i + 3] = 255; }
+    const file = path.join(dir, 'my scene.png');
+    fs.writeFileSync(file, PNG.sync.write(png));
+    const out = path.join(dir, 'image');
+    const res = run(['--quick', '--image', file, '--fov', '360', '--seed', '3', '--out', out]);
+    assert.equal(res.status, 0, res.stderr);
+    const results = JSON.parse(fs.readFileSync(path.join(out, 'results.json'), 'utf8'));
+    assert.deepEqual(results.natural.source, ['my scene.png']);
+    assert.equal(results.natural.builtIn, false);
+    assert.equal(results.seed, 3);
+    assert.equal(typeof results.motion.dsi.T4a, 'number');
+    const motion = texts(fs.readFileSync(path.join(out, 'motion.svg'), 'utf8'));
+    assert.ok(motion.some((t) => t.includes('my scene.png')) && !motion.some((t) => t.includes('built-in')));
+  });
+
+  it('rejects bad usage with one line on stderr and exit code 2', function () {
+    for (const [args, message] of [
+      [['--fov', '90'], /--fov applies to --image files/],
+      [['--image', path.join(dir, 'missing.png'), '--out', path.join(dir, 'x')], /missing\.png: no such file/],
+      [['--seed', '1.5'], /--seed must be an integer/],
+      [['--bogus'], /unknown option --bogus/],
+    ] as const) {
+      const res = run([...args]);
+      assert.equal(res.status, 2, `${args.join(' ')}: exit ${res.status}`);
+      assert.equal(res.stdout, '');
+      const lines = res.stderr.split('\n').filter((l) => l !== '');
+      assert.equal(lines.length, 1, res.stderr);
+      assert.match(lines[0], message);
+    }
+  });
+
+  it('--help prints the options', function () {
+    const res = run(['--help']);
+    assert.equal(res.status, 0);
+    assert.match(res.stdout, /--image FILE/);
+  });
+});
