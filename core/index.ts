@@ -15,3 +15,4 @@ export * from './unitBank';
 export * from './t4';
 export * from './stimuli';
 export * from './experiments';
+export * from './federation';
