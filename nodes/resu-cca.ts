@@ -4,6 +4,7 @@
  */
 import type { Node, NodeAPI, NodeDef } from 'node-red';
 import { fitToJSON, PastFutureLearner, CcaFit, NotEnoughDataError } from '../core';
+import { fitSummary, registerStateSource } from './shared/admin';
 import { chartMessages } from './shared/chart';
 import { parseLearnerConfig, LearnerNodeOptions } from './shared/config';
 import { InputError } from './shared/errors';
@@ -58,6 +59,10 @@ export = function (RED: NodeAPI) {
         if (options.persist && !removed) await persistence.save();
         learner.reset();
       },
+    });
+    registerStateSource(RED, node, {
+      state: () => ({ learning, pairs: learner.moments.pairs, samplesSeen: learner.moments.samplesSeen, pooling: options.pooling, fit: lastFit && fitSummary(lastFit) }),
+      exportFilters: () => (lastFit ? { ...fitToJSON(lastFit), gap: options.gap, pooling: options.pooling } : null),
     });
     showStatus();
 

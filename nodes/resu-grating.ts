@@ -5,6 +5,7 @@
  */
 import type { Node, NodeAPI, NodeDef } from 'node-red';
 import { directionSelectivityIndex, probePair, ProbeRun } from '../core';
+import { registerStateSource } from './shared/admin';
 import { chartMessages } from './shared/chart';
 import { parseProbeConfig, ProbeNodeOptions } from './shared/config';
 import { isReset, readChunkMessage, writeChunkMessage } from './shared/messages';
@@ -31,6 +32,7 @@ export = function (RED: NodeAPI) {
     const finished = new Set<Label>();
     const traces: Record<Label, number[]> = { preferred: [], null: [] };
     const MAX_TRACE = 100_000; // samples kept per run for the chart (bounded)
+    let lastResult: Record<string, unknown> | null = null;
 
     const runner = createSourceRunner({
       intervalMs: options.intervalMs,
@@ -81,7 +83,7 @@ export = function (RED: NodeAPI) {
         if (finished.size === LABELS.length) {
           finished.clear();
           const dsi = directionSelectivityIndex(peaks.preferred, peaks.null);
-          const result = {
+          const result = lastResult = {
             probe: options.probe, preferredDirection: options.preferredDirection,
             preferredPeak: peaks.preferred, nullPeak: peaks.null, dsi,
             ...(options.probe === 'edge' ? {
@@ -96,6 +98,7 @@ export = function (RED: NodeAPI) {
       },
       onClose() { runner.stop(); },
     });
+    registerStateSource(RED, node, { state: () => ({ probe: options.probe, preferredDirection: options.preferredDirection, running: runIndex < runs.length && (position > 0 || runIndex > 0), result: lastResult }) });
     status.idle('ready: send "start"');
   }
 

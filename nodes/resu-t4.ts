@@ -4,6 +4,7 @@
  */
 import type { Node, NodeAPI, NodeDef } from 'node-red';
 import { connectomeComparison, fitToJSON, NotEnoughDataError, T4_CHANNELS, T4Fit, T4Layer } from '../core';
+import { fitSummary, registerStateSource } from './shared/admin';
 import { ChunkAligner } from './shared/align';
 import { parseT4Config, T4NodeOptions } from './shared/config';
 import { InputError } from './shared/errors';
@@ -80,6 +81,17 @@ export = function (RED: NodeAPI) {
         if (options.persist && !removed) await persistence.save();
         layer.reset(); aligner.clear(); tracker.clear();
       },
+    });
+    registerStateSource(RED, node, {
+      state: () => {
+        const weights = layer.currentWeights;
+        return {
+          learning: state.learning, applying: state.applying, pairs: layer.pairs, component: options.component, delay: options.delay, channels: [...T4_CHANNELS],
+          weights: weights && Array.from(weights), connectome: weights && connectomeComparison(weights),
+          fit: state.lastFit && { ...fitSummary(state.lastFit.fit), normalizedWeights: Array.from(state.lastFit.normalizedWeights), connectome: connectomeComparison(state.lastFit.normalizedWeights) },
+        };
+      },
+      exportFilters: () => (state.lastFit ? fitPayload(state.lastFit) : null),
     });
     showStatus();
 
