@@ -97,7 +97,8 @@ export function gpFigure(r: ReproductionResults): Spec {
 }
 
 function sceneLabel(r: ReproductionResults): string {
-  return r.natural.builtIn ? 'built-in dead-leaves scene' : r.natural.source.join(', ');
+  if (r.natural.builtIn) return r.natural.source.length > 1 ? `built-in dead-leaves scenes (${r.natural.source.length} panoramas)` : 'built-in dead-leaves scene';
+  return r.natural.source.join(', ');
 }
 
 /** Fig. 4: layer-1 filters and the L1/L2/L3 responses to a contrast staircase. */

@@ -62,7 +62,7 @@ const f = (x: number, digits = 3): string => x.toFixed(digits);
 /** The summary table: one line per experiment, result next to the paper's expectation. */
 export function summaryTable(r: ReproductionResults): string {
   const ou = r.ou, nat = r.natural, mo = r.motion, ad = r.adaptation;
-  const scene = nat.builtIn ? 'built-in dead leaves' : nat.source.join(', ');
+  const scene = nat.builtIn ? `built-in dead leaves${nat.source.length > 1 ? ` ×${nat.source.length}` : ''}` : nat.source.join(', ');
   const firstLobe = nat.filters.L1.findIndex((w) => w < 0);
   const rows: [string, string, string][] = [
     ['experiment', 'result', 'expected (paper)'],
@@ -92,7 +92,7 @@ export async function reproduceCommand(argv: readonly string[], io: { stdout: No
 
   const started = Date.now();
   const scenes = loadScenes(images, fovDeg);
-  io.stderr.write(`resu reproduce: ${quick ? 'quick' : 'full'} run, seed ${seed}, scenes: ${scenes.length > 0 ? scenes.map((s) => s.name).join(', ') : 'built-in dead leaves'}\n`);
+  io.stderr.write(`resu reproduce: ${quick ? 'quick' : 'full'} run, seed ${seed}, scenes: ${scenes.length > 0 ? scenes.map((s) => s.name).join(', ') : 'built-in dead-leaves panoramas'}\n`);
   const results = runReproduction({ seed, quick, scenes, onProgress: progressPrinter(io.stderr) });
   fs.mkdirSync(out, { recursive: true });
   fs.writeFileSync(path.join(out, 'results.json'), `${JSON.stringify(results)}\n`);

@@ -29,16 +29,18 @@ export interface ReproductionConfig {
   readonly rowStride: number;
   readonly adaptationDraws: readonly [number, number, number];
   readonly adaptationCheckEvery: number;
+  /** Built-in dead-leaves panoramas (independent seeds) pooled when no scene is given. */
+  readonly builtInScenes: number;
 }
 
 /** `--quick`: under a minute on 2 cores (fewer OU samples, GP draws and scene rows). */
 export const QUICK_CONFIG: ReproductionConfig = Object.freeze({
-  ouSamples: 50_000, gpDraws: 40, rowStride: 4, adaptationDraws: [4, 4, 16] as const, adaptationCheckEvery: 100,
+  ouSamples: 50_000, gpDraws: 40, rowStride: 4, adaptationDraws: [4, 4, 16] as const, adaptationCheckEvery: 100, builtInScenes: 1,
 });
 
-/** The default run: the authors' sizes (200 GP draws, every scene row). */
+/** The default run: the authors' sizes (200 GP draws, every scene row), four built-in panoramas. */
 export const FULL_CONFIG: ReproductionConfig = Object.freeze({
-  ouSamples: 1_000_000, gpDraws: 200, rowStride: 1, adaptationDraws: [5, 5, 25] as const, adaptationCheckEvery: 50,
+  ouSamples: 1_000_000, gpDraws: 200, rowStride: 1, adaptationDraws: [5, 5, 25] as const, adaptationCheckEvery: 50, builtInScenes: 4,
 });
 
 export interface ReproductionOptions {
@@ -82,7 +84,10 @@ export function runReproduction(options: ReproductionOptions = {}): Reproduction
   requireInt('config.rowStride', config.rowStride, { min: 1 });
   const [ouSeed, gpSeed, sceneSeed, layerSeed, motionSeed, adaptationSeed] = deriveSeeds(seed, 6);
   const onProgress = options.onProgress;
-  const scenes = options.scenes && options.scenes.length > 0 ? options.scenes : [builtInScene(sceneSeed % 1_000_000)];
+  requireInt('config.builtInScenes', config.builtInScenes, { min: 1, max: 64 });
+  const scenes = options.scenes && options.scenes.length > 0
+    ? options.scenes
+    : Array.from({ length: config.builtInScenes }, (_, i) => builtInScene((sceneSeed % 1_000_000) + i));
 
   const ou = runOuExperiment({ samples: config.ouSamples, seed: ouSeed, onProgress });
   const gpOptions = { draws: config.gpDraws, seed: gpSeed, onProgress };
