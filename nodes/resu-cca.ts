@@ -3,11 +3,12 @@
  * and on request, and emits the learned filters as a "filters" message.
  */
 import type { Node, NodeAPI, NodeDef } from 'node-red';
-import { fitToJSON, PastFutureLearner, CcaFit, NotEnoughDataError } from '../core';
+import { fitToJSON, isStatisticsMessage, PastFutureLearner, CcaFit, NotEnoughDataError, solvePastFutureCca } from '../core';
 import { fitSummary, registerStateSource } from './shared/admin';
 import { chartMessages } from './shared/chart';
 import { parseLearnerConfig, LearnerNodeOptions } from './shared/config';
 import { InputError } from './shared/errors';
+import { createFederation } from './shared/federation';
 import { isReset, readChunkMessage, SeriesTracker } from './shared/messages';
 import { compact, reportConfigError, setupStatefulNode } from './shared/node';
 import { createPersistence } from './shared/persist';
@@ -29,14 +30,22 @@ export = function (RED: NodeAPI) {
     let lastFit: CcaFit | null = null;
     let pairsAtLastSolve = 0;
     const persistence = createPersistence(node, STATE_KEY, options.persist, options.store, learner);
+    const federation = createFederation(node.id, options, 'cca', () => learner.moments);
 
     const { status } = setupStatefulNode(RED, node, {
       async onInput(msg, send) {
         await persistence.restored;
-        if (isReset(msg)) { learner.reset(); tracker.clear(); lastFit = null; pairsAtLastSolve = 0; await persistence.save(); showStatus(); return; }
+        if (isReset(msg)) { learner.reset(); federation.reset(); tracker.clear(); lastFit = null; pairsAtLastSolve = 0; await persistence.save(); showStatus(); return; }
+        if (isStatisticsMessage(msg.payload)) {
+          // a peer's snapshot: re-solve on the merged statistics and push the filters back
+          if (federation.offer(msg.payload)) solveAndSend(send, false);
+          showStatus();
+          return;
+        }
+        if (msg.publish !== undefined && msg.publish !== true) throw InputError.field('msg.publish', msg.publish, 'true');
         if (msg.learning !== undefined && typeof msg.learning !== 'boolean') throw InputError.field('msg.learning', msg.learning, 'true or false');
         if (msg.solve !== undefined && typeof msg.solve !== 'boolean') throw InputError.field('msg.solve', msg.solve, 'true or false');
-        const isControl = msg.solve !== undefined || msg.learning !== undefined;
+        const isControl = msg.solve !== undefined || msg.learning !== undefined || msg.publish !== undefined;
         const isData = Array.isArray(msg.payload) || ArrayBuffer.isView(msg.payload);
         const chunk = isData || !isControl
           ? readChunkMessage(msg, { expectedChannels: options.pooling === 'joint' ? options.channels : undefined })
@@ -47,6 +56,8 @@ export = function (RED: NodeAPI) {
           learner.update(chunk.data, chunk.meta.series, { restart: verdict === 'gap', end: chunk.meta.endOfSeries });
           tracker.advance(chunk.meta, chunk.length);
         }
+        const snapshot = federation.snapshot(msg.publish === true);
+        if (snapshot) send([null, null, snapshot]);
         const wantsSolve = msg.solve === true;
         const due = options.solveEveryPairs > 0 && learner.moments.pairs - pairsAtLastSolve >= options.solveEveryPairs;
         if (wantsSolve || (learning && due)) {
@@ -70,24 +81,25 @@ export = function (RED: NodeAPI) {
       pairsAtLastSolve = learner.moments.pairs;
       let fit: CcaFit;
       try {
-        fit = learner.solve();
+        fit = federation.peers > 0 ? solvePastFutureCca(federation.merged(), learner.ccaOptions) : learner.solve();
       } catch (err) {
         if (!requested && err instanceof NotEnoughDataError) return false;
         throw err;
       }
       lastFit = fit;
       for (const warning of fit.warnings) node.warn(warning);
-      const payload = { ...fitToJSON(fit), gap: options.gap, pooling: options.pooling, samplesSeen: learner.moments.samplesSeen };
+      const payload = { ...fitToJSON(fit), gap: options.gap, pooling: options.pooling, samplesSeen: learner.moments.samplesSeen, peers: federation.peers };
       const taps = fit.pastFilters.slice(0, 3).map((row, i) => ({ topic: `ψ${i + 1}`, ys: row, xs: row.map((_, k) => -k) }));
       const spectrum = { topic: 'ρ', ys: fit.correlations };
-      send([{ topic: 'filters', payload }, chartMessages([...taps, spectrum])]);
+      send([{ topic: 'filters', payload }, chartMessages([...taps, spectrum]), null]);
       return true;
     }
 
     function showStatus(): void {
       const state = learning ? '' : 'frozen · ';
       const rho = lastFit ? ` · ρ1 ${lastFit.correlations[0].toFixed(3)}` : '';
-      const text = `${state}${compact(learner.moments.pairs)} pairs${rho}`;
+      const peers = federation.peers > 0 ? ` · +${federation.peers} peers` : '';
+      const text = `${state}${compact(learner.moments.pairs)} pairs${rho}${peers}`;
       if (learning) status.ok(text); else status.idle(text);
     }
   }

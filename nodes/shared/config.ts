@@ -63,6 +63,10 @@ export interface LearnerNodeOptions {
   /** Context store name for persistence, or '' for none. */
   persist: boolean;
   store: string;
+  /** Publish a statistics snapshot every this many new pairs (0: only on msg.publish). */
+  publishEveryPairs: number;
+  /** Identity in statistics snapshots ('' = hostname/node id). */
+  sourceId: string;
 }
 
 export function parseLearnerConfig(raw: RawConfig): LearnerNodeOptions {
@@ -80,6 +84,8 @@ export function parseLearnerConfig(raw: RawConfig): LearnerNodeOptions {
     learning: boolField(raw, 'learning', true),
     persist: boolField(raw, 'persist', false),
     store: stringField(raw, 'store', ''),
+    publishEveryPairs: intField(raw, 'publishEveryPairs', 0, { min: 0, max: 1e12 }),
+    sourceId: stringField(raw, 'sourceId', '').trim(),
   };
 }
 

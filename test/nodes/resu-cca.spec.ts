@@ -147,3 +147,64 @@ describe('resu-cca node', function () {
     assert.match(err.error.message, /pastLags must be an integer ≥ 1/);
   });
 });
+
+describe('resu-cca statistics (learning across devices)', function () {
+  beforeEach(startServer);
+  afterEach(stopServer);
+
+  it('an aggregator fed two devices\' snapshots gives the filters of one learner fed both streams', async function () {
+    const config = { pastLags: 4, futureLags: 3, solveEveryPairs: 0 };
+    await load(modules, [
+      { id: 'device-a', type: 'resu-cca', ...config, sourceId: 'a', wires: [[], [], ['aggregator']] },
+      { id: 'device-b', type: 'resu-cca', ...config, sourceId: 'b', wires: [[], [], ['aggregator']] },
+      { id: 'aggregator', type: 'resu-cca', ...config, sourceId: 'agg', wires: [['merged'], [], []] },
+      { id: 'single', type: 'resu-cca', ...config, wires: [['reference'], [], []] },
+      { id: 'merged', type: 'helper' }, { id: 'reference', type: 'helper' },
+      ...catchAll(),
+    ]);
+    const x = ar1(4000, 0.6, 21), y = ar1(3000, -0.4, 22);
+    const merged = collect('merged', 2);
+    const reference = collect('reference', 1);
+    helper.getNode('device-a').receive({ payload: x, topic: 'x' });
+    helper.getNode('device-b').receive({ payload: y, topic: 'y' });
+    helper.getNode('device-a').receive({ publish: true });
+    helper.getNode('device-b').receive({ publish: true });
+    helper.getNode('single').receive({ payload: x, topic: 'x' });
+    helper.getNode('single').receive({ payload: y, topic: 'y' });
+    helper.getNode('single').receive({ solve: true });
+    const fits = await merged;
+    const [ref] = await reference;
+    const last = fits[1].payload;
+    assert.strictEqual(last.pairs, ref.payload.pairs);
+    assert.strictEqual(last.peers, 2);
+    last.correlations.forEach((rho: number, i: number) => assert.ok(Math.abs(rho - ref.payload.correlations[i]) < 1e-9));
+    last.pastFilters.flat().forEach((tap: number, i: number) => assert.ok(Math.abs(tap - ref.payload.pastFilters.flat()[i]) < 1e-7));
+  });
+
+  it('ignores a repeated snapshot and rejects one of another configuration', async function () {
+    await load(modules, [
+      { id: 'device', type: 'resu-cca', pastLags: 4, futureLags: 3, solveEveryPairs: 0, sourceId: 'd', wires: [[], [], ['snapshots']] },
+      { id: 'odd', type: 'resu-cca', pastLags: 5, futureLags: 3, solveEveryPairs: 0, sourceId: 'o', wires: [[], [], ['snapshots']] },
+      { id: 'aggregator', type: 'resu-cca', pastLags: 4, futureLags: 3, solveEveryPairs: 0, wires: [['merged'], [], []] },
+      { id: 'snapshots', type: 'helper' }, { id: 'merged', type: 'helper' },
+      ...catchAll(),
+    ]);
+    const snapshots = collect('snapshots', 2);
+    helper.getNode('device').receive({ payload: ar1(500, 0.5, 1) });
+    helper.getNode('device').receive({ publish: true });
+    helper.getNode('odd').receive({ payload: ar1(500, 0.5, 2) });
+    helper.getNode('odd').receive({ publish: true });
+    const [good, bad] = await snapshots;
+    const merged = collect('merged', 1);
+    const errors = collect('errors', 1);
+    const aggregator = helper.getNode('aggregator');
+    aggregator.receive({ payload: good.payload });
+    aggregator.receive({ payload: good.payload });
+    aggregator.receive({ payload: bad.payload });
+    const [err] = await errors;
+    assert.match(err.error.message, /pastLags/);
+    aggregator.receive({ solve: true });
+    const fits = await merged;
+    assert.strictEqual(fits[0].payload.pairs, 500 - 7 + 1);
+  });
+});
