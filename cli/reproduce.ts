@@ -72,6 +72,9 @@ export function summaryTable(r: ReproductionResults): string {
     ['motion (Fig. 5)', `DSI T4a ${f(mo.dsi.T4a, 2)}, T4b ${f(mo.dsi.T4b, 2)} (ON edges; ON+OFF ${f(mo.dsiAllEdges.T4a, 2)}, ${f(mo.dsiAllEdges.T4b, 2)}); mirror dev ${f(mo.mirrorDeviation, 3)}; connectome cos ${f(mo.connectome.cosineSimilarity, 2)}`, 'DSI > 0, T4b = mirror(T4a)'],
     ['adaptation', `|corr| ≥ 0.9 after ${ad.lagVectorLengths.map((x, i) => `${x === null ? 'never' : x} (${ad.phases[i]}→${ad.phases[i + 1]})`).join(', ')} lag-vector lengths`, '≈ 10 lag-vector lengths'],
   ];
+  // per-scene motion results right below the pooled one
+  rows.splice(5, 0, ...r.motionPerScene.map((scene): [string, string, string] => [
+    '  one scene', `${scene.source}: DSI T4a ${f(scene.dsi.T4a, 2)}, T4b ${f(scene.dsi.T4b, 2)}; mirror dev ${f(scene.mirrorDeviation, 3)}`, 'DSI per scene (§4.6)']));
   const widths = [0, 1].map((c) => Math.max(...rows.map((row) => row[c].length)));
   return rows.map((row) => `${row[0].padEnd(widths[0])}  ${row[1].padEnd(widths[1])}  ${row[2]}`).join('\n');
 }

@@ -67,7 +67,21 @@ export interface ReproductionResults {
   readonly gpSettings: GpSettings;
   readonly natural: NaturalResult;
   readonly motion: MotionResult;
+  /**
+   * With several scenes, the motion experiment on each scene alone (pooled layer-1 filters): direction
+   * selectivity depends on the scene statistics (method.md §4.6), so it is reported per scene too.
+   */
+  readonly motionPerScene: PerSceneMotion[];
   readonly adaptation: AdaptationResult;
+}
+
+/** One scene's T4 result. */
+export interface PerSceneMotion {
+  readonly source: string;
+  readonly dsi: MotionResult['dsi'];
+  readonly dsiAllEdges: MotionResult['dsiAllEdges'];
+  readonly weights: MotionResult['weights'];
+  readonly mirrorDeviation: number;
 }
 
 /** Names of the experiments, in run order (for progress and summaries). */
@@ -95,10 +109,14 @@ export function runReproduction(options: ReproductionOptions = {}): Reproduction
   const layer = learnLayerOne(scenes, { rowStride: config.rowStride, seed: layerSeed, onProgress });
   const natural = naturalResult(scenes, layer);
   const motion = runMotionExperiment(scenes, layer, { rowStride: config.rowStride, seed: motionSeed, onProgress });
+  const motionPerScene: PerSceneMotion[] = scenes.length < 2 ? [] : scenes.map((scene) => {
+    const alone = runMotionExperiment([scene], layer, { rowStride: config.rowStride, seed: motionSeed });
+    return { source: scene.name, dsi: alone.dsi, dsiAllEdges: alone.dsiAllEdges, weights: alone.weights, mirrorDeviation: alone.mirrorDeviation };
+  });
   const lowIndex = gp.findIndex((r) => r.noise === 0.01), highIndex = gp.findIndex((r) => r.noise === 0.4);
   const adaptation = runAdaptationExperiment({
     steadyState: { low: gp[lowIndex].filters[1], high: gp[highIndex].filters[1] },
     drawsPerPhase: config.adaptationDraws, checkEvery: config.adaptationCheckEvery, seed: adaptationSeed, onProgress,
   });
-  return { format: 'resu-reproduce', version: 1, seed, quick, config, ou, gp, gpSettings: resolveGpSettings(gpOptions), natural, motion, adaptation };
+  return { format: 'resu-reproduce', version: 1, seed, quick, config, ou, gp, gpSettings: resolveGpSettings(gpOptions), natural, motion, motionPerScene, adaptation };
 }
