@@ -38,21 +38,27 @@ export = function (RED: NodeAPI) {
           if (msg[name] !== undefined && typeof msg[name] !== 'boolean') throw InputError.field(`msg.${name}`, msg[name], 'true or false');
         }
         if (isFiltersMessage(msg)) { adoptFilters(msg); return; }
-        if (typeof msg.learning === 'boolean') state.learning = msg.learning;
-        if (typeof msg.applying === 'boolean') state.applying = msg.applying;
         const isData = Array.isArray(msg.payload) || ArrayBuffer.isView(msg.payload);
-        if (isData || SWITCHES.every((name) => msg[name] === undefined)) {
-          const chunk = readChunkMessage(msg);
-          const signal = chunk.meta.signal;
-          if (signal !== 'L1' && signal !== 'L3') throw InputError.field('msg.chunk.signal', signal, '"L1" or "L3" (wire a ReSU ON unit and an L3 projection)');
-          if (chunk.data.length < 3) throw new InputError(`msg.payload has ${chunk.data.length} pixel channels; T4 needs at least 3`);
+        // validate the whole message before any switch takes effect (a rejected message changes nothing)
+        const chunk = isData || SWITCHES.every((name) => msg[name] === undefined) ? readChunkMessage(msg) : null;
+        const signal = chunk?.meta.signal;
+        if (chunk && signal !== 'L1' && signal !== 'L3') throw InputError.field('msg.chunk.signal', signal, '"L1" or "L3" (wire a ReSU ON unit and an L3 projection)');
+        if (chunk && chunk.data.length < 3) throw new InputError(`msg.payload has ${chunk.data.length} pixel channels; T4 needs at least 3`);
+        if (typeof msg.learning === 'boolean') {
+          // frozen stretches are not learned: forget series positions so learning resumes with a fresh series
+          if (state.learning && !msg.learning) tracker.clear();
+          state.learning = msg.learning;
+        }
+        if (typeof msg.applying === 'boolean') state.applying = msg.applying;
+        if (chunk && (signal === 'L1' || signal === 'L3')) {
           const pair = aligner.push(signal, chunk);
           if (pair) {
             const { L1: l1, L3: l3 } = pair;
             if (l1.data.length !== l3.data.length) throw new InputError(`L1 chunk has ${l1.data.length} pixels and L3 chunk ${l3.data.length}; they must match`);
-            if (state.learning && l1.meta.train) {
+            if (state.learning && l1.meta.train && l3.meta.train) {
               const verdict = tracker.classify(l1.meta);
-              layer.learn(l3.data, l1.data, l1.meta.series, { restart: verdict === 'gap', end: l1.meta.endOfSeries });
+              // 'new' also restarts: the series may still be open from before a learning pause
+              layer.learn(l3.data, l1.data, l1.meta.series, { restart: verdict !== 'continue', end: l1.meta.endOfSeries });
               tracker.advance(l1.meta, l1.length);
             }
             if (state.applying && layer.currentWeights) {
@@ -72,7 +78,7 @@ export = function (RED: NodeAPI) {
             throw err;
           }
           for (const warning of state.lastFit.fit.warnings) node.warn(warning);
-          send([null, { topic: 'T4 weights', payload: fitPayload(state.lastFit) }]);
+          send([null, { topic: 'T4 weights', payload: fitPayload(state.lastFit), dropped: aligner.dropped }]);
           await persistence.save();
         }
         showStatus();

@@ -64,3 +64,36 @@ export function ar1(length: number, a: number, seed: number): number[] {
   }
   return out;
 }
+
+/**
+ * Resolves with the text of the first status of node `nodeId` (called after this) whose text
+ * matches `pattern`. Status updates are events, so this waits for an event, not a duration.
+ */
+export function statusMatching(nodeId: string, pattern: RegExp): Promise<string> {
+  const node = helper.getNode(nodeId);
+  const original = node.status.bind(node);
+  return new Promise((resolve) => {
+    node.status = (value: { text?: string }) => {
+      original(value);
+      if (typeof value?.text === 'string' && pattern.test(value.text)) { node.status = original; resolve(value.text); }
+    };
+  });
+}
+
+/** Concatenates channel-major chunks (payload[c][i]) into one array per channel. */
+export function concatChunks(payloads: number[][][]): number[][] {
+  const out: number[][] = payloads[0].map(() => []);
+  for (const payload of payloads) payload.forEach((channel, c) => { for (const x of channel) out[c].push(x); });
+  return out;
+}
+
+/** Largest |a − b| over two equally shaped arrays of arrays (throws on a shape mismatch). */
+export function maxAbsDiff(a: ArrayLike<number>[], b: ArrayLike<number>[]): number {
+  if (a.length !== b.length) throw new Error(`channel counts differ: ${a.length} vs ${b.length}`);
+  let worst = 0;
+  a.forEach((channel, c) => {
+    if (channel.length !== b[c].length) throw new Error(`channel ${c} lengths differ: ${channel.length} vs ${b[c].length}`);
+    for (let i = 0; i < channel.length; i++) worst = Math.max(worst, Math.abs(channel[i] - b[c][i]));
+  });
+  return worst;
+}
