@@ -4,7 +4,7 @@
  */
 import * as fs from 'fs';
 import type { Node, NodeAPI, NodeDef } from 'node-red';
-import { createDeadLeavesImage, decodeImage, Scanner, toContrastImage } from '../core';
+import { ConfigError, createDeadLeavesImage, decodeImage, MAX_CHUNK_VALUES, sampleCount, Scanner, toContrastImage } from '../core';
 import { parseScannerConfig, ScannerNodeOptions } from './shared/config';
 import { writeChunkMessage } from './shared/messages';
 import { compact, reportConfigError, setupStatefulNode } from './shared/node';
@@ -15,12 +15,18 @@ export = function (RED: NodeAPI) {
     RED.nodes.createNode(this, raw);
     const node = this;
     let options: ScannerNodeOptions;
-    try { options = parseScannerConfig(raw); } catch (err) { reportConfigError(node, err); return; }
+    try {
+      options = parseScannerConfig(raw);
+      if (options.chunkLength * options.pixels > MAX_CHUNK_VALUES) {
+        throw new ConfigError('chunkLength', options.chunkLength, `at most ${Math.floor(MAX_CHUNK_VALUES / options.pixels)} samples for ${options.pixels} pixels (${MAX_CHUNK_VALUES} values per chunk)`);
+      }
+    } catch (err) { reportConfigError(node, err); return; }
     let scanner: Scanner | null = null;
     let pass = 0;
     let emitted = 0;
     const sequences = new Map<string, number>();
-    const maxSamples = Math.floor(options.maxDurationS / options.dtS);
+    // round-off safe: 0.29 s / 0.01 s is 29 samples, not floor(28.999…) = 28
+    const maxSamples = sampleCount(options.maxDurationS, options.dtS);
 
     const runner = createSourceRunner({
       intervalMs: options.intervalMs,
@@ -31,11 +37,13 @@ export = function (RED: NodeAPI) {
         if (!chunk) return false;
         const series = pass === 0 ? chunk.series : `${chunk.series}/pass-${pass}`;
         const sequence = sequences.get(series) ?? 0;
-        if (chunk.endOfSeries) sequences.delete(series); else sequences.set(series, sequence + 1);
         emitted += chunk.channels[0].length;
+        // the duration cap ends the run: close the series so a restart (from sample 0) is a new series downstream
+        const endOfSeries = chunk.endOfSeries || emitted >= maxSamples;
+        if (endOfSeries) sequences.delete(series); else sequences.set(series, sequence + 1);
         node.send(writeChunkMessage({}, chunk.channels, {
           series, channels: chunk.channels.map((_, i) => `px${i}`), samplePeriodS: options.dtS,
-          startSample: chunk.startSample, sequence, endOfSeries: chunk.endOfSeries, signal: 'contrast', train: true,
+          startSample: chunk.startSample, sequence, endOfSeries, signal: 'contrast', train: true,
         }));
         status.ok(`running · ${compact(emitted)} samples · ${(emitted * options.dtS).toFixed(1)} s`);
         return emitted < maxSamples;
