@@ -108,7 +108,7 @@ export = function (RED: NodeAPI) {
       const data = [draw.slice(position, position + n)];
       const startSample = position;
       position += n; total += n;
-      return { data, series: `draw-${drawIndex}`, startSample, endOfSeries: position >= draw.length };
+      return { data, series: `draw-${drawIndex}`, startSample, endOfSeries: position >= draw.length || total >= options.maxSamples };
     };
   }
 
