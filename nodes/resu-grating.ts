@@ -31,6 +31,8 @@ export = function (RED: NodeAPI) {
     const onPeaks: Record<Label, number> = { preferred: 0, null: 0 };
     const finished = new Set<Label>();
     const traces: Record<Label, number[]> = { preferred: [], null: [] };
+    /** Next sample index per run, for responses without msg.chunk.startSample. */
+    const nextSample: Record<Label, number> = { preferred: 0, null: 0 };
     const MAX_TRACE = 100_000; // samples kept per run for the chart (bounded)
     let lastResult: Record<string, unknown> | null = null;
 
@@ -63,14 +65,15 @@ export = function (RED: NodeAPI) {
           if (command === 'stop') { runner.stop(); return; }
           runner.stop();
           runIndex = 0; position = 0; sequence = 0; finished.clear();
-          for (const label of LABELS) { peaks[label] = 0; onPeaks[label] = 0; traces[label] = []; }
+          for (const label of LABELS) { peaks[label] = 0; onPeaks[label] = 0; traces[label] = []; nextSample[label] = 0; }
           if (command === 'start') { status.ok('probing…'); runner.start(); } else status.clear();
           return;
         }
         const chunk = readChunkMessage(msg);
         const label = LABELS.find((l) => chunk.meta.series === `probe/${l}`);
         if (!label) return; // responses to other stimuli: not ours
-        const start = chunk.meta.startSample ?? 0;
+        const start = chunk.meta.startSample ?? nextSample[label];
+        nextSample[label] = chunk.meta.endOfSeries ? 0 : start + chunk.length;
         for (const channel of chunk.data) {
           for (let i = 0; i < channel.length; i++) {
             peaks[label] = Math.max(peaks[label], channel[i]);

@@ -1,0 +1,190 @@
+import * as assert from 'assert';
+import { probePair } from '../../core';
+import { AnyMsg, catchAll, collect, concatChunks, helper, load, maxAbsDiff, nodeModules, startServer, statusMatching, stopServer } from './harness';
+
+const modules = nodeModules('resu-grating');
+
+/** A small edge probe: 4 segments of 40 samples = 160 samples per run, 4 chunks of ≤ 50. */
+const EDGE = { probe: 'edge', pixels: 3, samplesPerSpacing: 5, segmentLength: 40, riseSamples: 5, segments: 4, noiseSd: 0.005, seed: 3, chunkLength: 50 };
+
+function probeFlow(config: Record<string, unknown> = {}): Record<string, unknown>[] {
+  return [
+    { id: 'probe-node', type: 'resu-grating', ...EDGE, wires: [['probe-out'], ['result-out']], ...config },
+    { id: 'probe-out', type: 'helper' },
+    { id: 'result-out', type: 'helper' },
+    ...catchAll(),
+  ];
+}
+
+/** Synthetic T4 responses: `channels` arrays of `length` zeros with the given spikes [channel, sample, value]. */
+function response(channels: number, length: number, spikes: [number, number, number][]): number[][] {
+  const out = Array.from({ length: channels }, () => new Array(length).fill(0));
+  for (const [c, i, v] of spikes) out[c][i] = v;
+  return out;
+}
+
+/** Chunks of a response run as T4 output messages (series probe/<label>), the last one ending the series. */
+function responseChunks(label: string, data: number[][], size: number, { positions = true } = {}): AnyMsg[] {
+  const length = data[0].length;
+  const msgs: AnyMsg[] = [];
+  for (let start = 0, seq = 0; start < length; start += size, seq++) {
+    msgs.push({
+      payload: data.map((c) => c.slice(start, start + size)),
+      topic: `probe/${label}`,
+      chunk: { series: `probe/${label}`, signal: 'T4', train: false, sequence: seq, endOfSeries: start + size >= length, ...(positions ? { startSample: start } : {}) },
+    });
+  }
+  return msgs;
+}
+
+function interleave<T>(a: T[], b: T[]): T[] {
+  const out: T[] = [];
+  for (let i = 0; i < Math.max(a.length, b.length); i++) { if (i < a.length) out.push(a[i]); if (i < b.length) out.push(b[i]); }
+  return out;
+}
+
+describe('resu-grating node', function () {
+  beforeEach(startServer);
+  afterEach(stopServer);
+
+  it('loads with its defaults', async function () {
+    await load(modules, [{ id: 'probe-node', type: 'resu-grating' }]);
+    assert.strictEqual(helper.getNode('probe-node').type, 'resu-grating');
+  });
+
+  it('start emits probe/preferred then probe/null chunks (train: false) equal to core probePair', async function () {
+    await load(modules, probeFlow({ preferredDirection: 'left' }));
+    const out = collect('probe-out', 8);
+    helper.getNode('probe-node').receive({ payload: 1 }); // an Inject click starts
+    const msgs = await out;
+    const pair = probePair({ probe: 'edge', preferredDirection: 'left', pixels: 3, samplesPerSpacing: 5, segmentLength: 40, riseSamples: 5, segments: 4, noiseSd: 0.005, seed: 3 });
+    for (const [k, label] of (['preferred', 'null'] as const).entries()) {
+      const run = msgs.slice(4 * k, 4 * k + 4);
+      run.forEach((msg, i) => {
+        assert.strictEqual(msg.topic, `probe/${label}`);
+        assert.deepStrictEqual(msg.chunk, {
+          series: `probe/${label}`, channels: ['px0', 'px1', 'px2'], samplePeriodS: 0.01, startSample: 50 * i, sequence: i,
+          endOfSeries: i === 3, signal: 'contrast', train: false,
+        });
+      });
+      assert.deepStrictEqual(run.map((m) => m.payload[0].length), [50, 50, 50, 10]);
+      assert.ok(maxAbsDiff(concatChunks(run.map((m) => m.payload)), pair[label].channels) === 0, label);
+    }
+  });
+
+  it('grating probe mode emits the core grating pair', async function () {
+    const config = { probe: 'grating', pixels: 4, spacingDeg: 5, periodDeg: 30, speedDegPerS: 50, dtS: 0.01, durationS: 1, noiseSd: 0.01, seed: 2, chunkLength: 30 };
+    await load(modules, probeFlow(config));
+    const out = collect('probe-out', 8); // 100 samples: 30, 30, 30, 10 per run
+    helper.getNode('probe-node').receive({ command: 'start' });
+    const msgs = await out;
+    const pair = probePair({ probe: 'grating', preferredDirection: 'right', pixels: 4, spacingDeg: 5, periodDeg: 30, speedDegPerS: 50, dtS: 0.01, durationS: 1, noiseSd: 0.01, seed: 2 });
+    assert.ok(maxAbsDiff(concatChunks(msgs.slice(0, 4).map((m) => m.payload)), pair.preferred.channels) === 0);
+    assert.ok(maxAbsDiff(concatChunks(msgs.slice(4).map((m) => m.payload)), pair.null.channels) === 0);
+    assert.deepStrictEqual(msgs.map((m) => m.chunk.series), [...new Array(4).fill('probe/preferred'), ...new Array(4).fill('probe/null')]);
+  });
+
+  it('T4 responses fed back yield the DSI message with peaks, DSI and ON-edge DSI, then chart messages', async function () {
+    await load(modules, probeFlow());
+    const node = helper.getNode('probe-node');
+    const out = collect('result-out', 3);
+    // preferred: 3 in an ON segment (samples 0–39), 5 in an OFF one (40–79); null: 1 (ON, 80–119), 0.5 (OFF, 120–159)
+    const preferred = response(2, 160, [[0, 10, 3], [1, 50, 5]]);
+    const nul = response(2, 160, [[0, 90, 1], [1, 130, 0.5]]);
+    node.receive({ command: 'start' });
+    node.receive({ payload: [[100, 100]], chunk: { series: 'row-0', startSample: 0 } }); // not a probe response: ignored
+    for (const msg of interleave(responseChunks('preferred', preferred, 30), responseChunks('null', nul, 45))) node.receive(msg);
+    const [dsi, chartPreferred, chartNull] = await out;
+    assert.strictEqual(dsi.topic, 'DSI');
+    assert.deepStrictEqual(dsi.payload, {
+      probe: 'edge', preferredDirection: 'right', preferredPeak: 5, nullPeak: 1, dsi: (5 - 1) / (5 + 1),
+      onEdges: { preferredPeak: 3, nullPeak: 1, dsi: (3 - 1) / (3 + 1) },
+    });
+    assert.strictEqual(chartPreferred.topic, 'T4 preferred');
+    assert.strictEqual(chartNull.topic, 'T4 null');
+    assert.strictEqual(chartPreferred.action, 'replace');
+    const maxOver = (data: number[][]): number[] => data[0].map((_, i) => Math.max(...data.map((c) => c[i])));
+    assert.deepStrictEqual(chartPreferred.payload, maxOver(preferred).map((y, x) => ({ x, y })));
+    assert.deepStrictEqual(chartNull.payload, maxOver(nul).map((y, x) => ({ x, y })));
+  });
+
+  it('responses without startSample are placed by arrival (same ON-edge peaks)', async function () {
+    await load(modules, probeFlow());
+    const node = helper.getNode('probe-node');
+    const out = collect('result-out', 1);
+    const preferred = response(1, 160, [[0, 10, 3], [0, 50, 5]]);
+    const nul = response(1, 160, [[0, 90, 1], [0, 130, 4]]);
+    for (const msg of [...responseChunks('preferred', preferred, 30, { positions: false }), ...responseChunks('null', nul, 30, { positions: false })]) node.receive(msg);
+    const [dsi] = await out;
+    assert.deepStrictEqual(dsi.payload.onEdges, { preferredPeak: 3, nullPeak: 1, dsi: 0.5 });
+    assert.strictEqual(dsi.payload.nullPeak, 4);
+  });
+
+  it('grating probes report peaks and DSI without onEdges', async function () {
+    await load(modules, probeFlow({ probe: 'grating', preferredDirection: 'left', durationS: 1 }));
+    const node = helper.getNode('probe-node');
+    const out = collect('result-out', 1);
+    for (const msg of [...responseChunks('null', response(1, 100, [[0, 5, 0.25]]), 100), ...responseChunks('preferred', response(1, 100, [[0, 70, 0.75]]), 100)]) node.receive(msg);
+    const [dsi] = await out;
+    assert.deepStrictEqual(dsi.payload, { probe: 'grating', preferredDirection: 'left', preferredPeak: 0.75, nullPeak: 0.25, dsi: 0.5 });
+  });
+
+  it('rejects bad input with exactly one error each, and the peaks are unaffected', async function () {
+    await load(modules, probeFlow());
+    const node = helper.getNode('probe-node');
+    const bad: [AnyMsg, RegExp][] = [
+      [{ payload: [[1, NaN]], chunk: { series: 'probe/preferred' } }, /msg\.payload\[0\]\[1\] must be a finite number \(got NaN\)/],
+      [{ payload: [[1, 2], [3]], chunk: { series: 'probe/null' } }, /different lengths/],
+      [{ payload: [[9, 9]], chunk: { series: 'probe/null', startSample: -1 } }, /msg\.chunk\.startSample must be a non-negative integer/],
+      [{ payload: [[9, 9]], chunk: { series: 'probe/null', channels: ['a', 'b'] } }, /msg\.chunk\.channels must name each of the 1 channels/],
+      [{ payload: [[9, 'x']], chunk: { series: 'probe/preferred' } }, /msg\.payload\[0\]\[1\] must be a finite number/],
+      [{ payload: [] }, /empty/],
+      [{ command: 'jump' }, /msg\.command must be "start", "stop" or "reset" \(got "jump"\)/],
+      [{ payload: 'go' }, /\(got "go"\)/],
+    ];
+    const errors = collect('errors', bad.length + 1);
+    const out = collect('result-out', 1);
+    for (const [msg] of bad) node.receive(msg);
+    for (const msg of [...responseChunks('preferred', response(1, 80, [[0, 3, 2]]), 40), ...responseChunks('null', response(1, 80, [[0, 3, 1]]), 40)]) node.receive(msg);
+    node.receive({ command: 'sentinel' });
+    const caught = await errors;
+    bad.forEach(([, pattern], i) => assert.match(caught[i].error.message, pattern, `bad message ${i}`));
+    assert.match(caught[bad.length].error.message, /sentinel/);
+    const [dsi] = await out;
+    assert.strictEqual(dsi.payload.preferredPeak, 2);
+    assert.strictEqual(dsi.payload.nullPeak, 1);
+  });
+
+  it('reset forgets collected responses and sends nothing; stop halts the emission', async function () {
+    await load(modules, probeFlow({ chunkLength: 1, intervalMs: 5 }));
+    const node = helper.getNode('probe-node');
+    const results = collect('result-out', 1);
+    for (const msg of responseChunks('preferred', response(1, 40, [[0, 1, 5]]), 40)) node.receive(msg);
+    node.receive({ reset: true });
+    for (const msg of [...responseChunks('null', response(1, 40, [[0, 1, 1]]), 40), ...responseChunks('preferred', response(1, 40, [[0, 2, 2]]), 40)]) node.receive(msg);
+    const [dsi] = await results;
+    // had the reset not cleared them, the old preferred end and peak 5 would show here
+    assert.strictEqual(dsi.payload.preferredPeak, 2);
+    assert.strictEqual(dsi.payload.nullPeak, 1);
+    const probes = collect('probe-out', 2);
+    node.receive({ command: 'start' });
+    await probes;
+    const stopped = statusMatching('probe-node', /waiting for T4 responses/);
+    node.receive({ command: 'stop' });
+    await stopped;
+  });
+
+  for (const [what, config, pattern] of [
+    ['pixels 2', { pixels: 2 }, /not configured: pixels must be an integer ≥ 3/],
+    ['unknown probe', { probe: 'square' }, /not configured: probe/],
+    ['segmentLength 1', { segmentLength: 1 }, /not configured: segmentLength/],
+  ] as [string, Record<string, unknown>, RegExp][]) {
+    it(`reports a configuration error (${what}) without crashing`, async function () {
+      await load(modules, probeFlow(config));
+      const errors = collect('errors', 1);
+      helper.getNode('probe-node').receive({ command: 'start' });
+      const [err] = await errors;
+      assert.match(err.error.message, pattern);
+    });
+  }
+});
