@@ -114,6 +114,32 @@ const examples = {
     wire(nodes, t4a, 1, weights); wire(nodes, t4b, 1, weights);
     wire(nodes, gratingA, 1, dsi); wire(nodes, gratingB, 1, dsi);
   }),
+  '5 Learn on many devices': flow('devices', {
+    label: 'ReSU 5: learn on many devices (MQTT)',
+    text: 'Each device learns locally and publishes cumulative statistics snapshots over MQTT; the aggregator merges them exactly (newest snapshot per source) and publishes the filters, which update the units on every device. Only statistics cross the network, never raw samples. Needs an MQTT broker on localhost:1883 (e.g. mosquitto).',
+  }, (add, nodes) => {
+    const broker = add('mqtt-broker', 0, 0, { name: 'local broker', broker: 'localhost', port: '1883', clientid: '', autoConnect: true, usetls: false, protocolVersion: '4', keepalive: '60', cleansession: true, autoUnsubscribe: true, birthTopic: '', closeTopic: '', willTopic: '' });
+    delete nodes.find((n) => n.id === broker).x; delete nodes.find((n) => n.id === broker).y; delete nodes.find((n) => n.id === broker).z; delete nodes.find((n) => n.id === broker).wires;
+    comment(add, 300, 40, 'Devices A and B (on real devices: one each): scan, learn, publish statistics snapshots (retained, one topic per device)', 'Source ids must differ between devices (default: hostname/node id). publishEveryPairs sets how often a snapshot goes out.');
+    comment(add, 300, 300, 'Aggregator: merges the newest snapshot of every device and publishes the filters back', 'resu/filters is retained, so a device that starts later gets the current filters at once.');
+    const start = inject(add, 110, 120, 'start devices');
+    const devices = [['A', 1, 100], ['B', 2, 180]];
+    for (const [label, seed, y] of devices) {
+      const scanner = add('resu-scanner', 300, y, { name: `device ${label}: scanner`, source: 'deadLeaves', imagePath: '', fovDeg: 360, pixels: 4, spacingDeg: 5, speedDegPerS: 0, direction: 'right', dtS: 0.01, chunkLength: 1024, seed, zScoreRows: true, loop: false, maxDurationS: 3600, intervalMs: 0, autoStart: false, sceneWidth: 1024, sceneHeight: 16 });
+      const noise = add('resu-noise', 480, y, { name: 'noise 0.05', mode: 'add', sd: 0.05, snr: 0, signalSd: 1, seed: seed + 10 });
+      const learner = add('resu-cca', 650, y, { name: `device ${label}: CCA`, pastLags: 50, futureLags: 50, gap: 0, pooling: 'channels', channels: 1, center: false, timeConstantSamples: 0, ridge: 1e-10, solveEveryPairs: 0, learning: true, persist: false, store: '', publishEveryPairs: 3700, sourceId: `device-${label}` });
+      const out = add('mqtt out', 860, y, { name: '', topic: `resu/statistics/device-${label}`, qos: '1', retain: 'true', respTopic: '', contentType: '', userProps: '', correl: '', expiry: '', broker });
+      const filtersIn = add('mqtt in', 480, y + 40, { name: 'filters from aggregator', topic: 'resu/filters', qos: '1', datatype: 'json', broker, nl: false, rap: true, rh: 0, inputs: 0 });
+      const unit = add('resu-unit', 650, y + 40, { name: `device ${label}: L1`, component: 2, polarity: 'on', threshold: 0, signal: 'L1', taps: '' });
+      wire(nodes, start, 0, scanner); wire(nodes, scanner, 0, noise); wire(nodes, noise, 0, learner); wire(nodes, noise, 0, unit);
+      wire(nodes, learner, 2, out); wire(nodes, filtersIn, 0, unit);
+    }
+    const statsIn = add('mqtt in', 130, 360, { name: 'all devices', topic: 'resu/statistics/+', qos: '1', datatype: 'json', broker, nl: false, rap: true, rh: 0, inputs: 0 });
+    const aggregator = add('resu-cca', 350, 360, { name: 'aggregator', pastLags: 50, futureLags: 50, gap: 0, pooling: 'channels', channels: 1, center: false, timeConstantSamples: 0, ridge: 1e-10, solveEveryPairs: 0, learning: true, persist: false, store: '', publishEveryPairs: 0, sourceId: 'aggregator' });
+    const filtersOut = add('mqtt out', 580, 360, { name: '', topic: 'resu/filters', qos: '1', retain: 'true', respTopic: '', contentType: '', userProps: '', correl: '', expiry: '', broker });
+    const merged = debug(add, 580, 400, 'merged filters');
+    wire(nodes, statsIn, 0, aggregator); wire(nodes, aggregator, 0, filtersOut); wire(nodes, aggregator, 0, merged);
+  }),
 };
 
 const dir = path.resolve(__dirname, '..', 'examples');
