@@ -59,13 +59,25 @@ export = function (RED: NodeAPI) {
       onInput(msg) {
         const command = readCommand(msg) ?? 'start';
         if (command === 'stop') { runner.stop(); return; }
-        if (command === 'reset') { runner.stop(); scanner?.reset(); pass = 0; emitted = 0; sequences.clear(); status.idle('reset'); return; }
+        if (command === 'reset') { runner.stop(); rewind(); status.idle('reset'); return; }
         if (!scanner) scanner = new Scanner(loadScene(options), scannerOptions(options));
-        if (emitted >= maxSamples) { scanner.reset(); pass = 0; emitted = 0; sequences.clear(); }
+        if (emitted >= maxSamples || scanner.remainingSamples === 0) rewind(); // a finished run starts over
         runner.start();
       },
       onClose() { runner.stop(); scanner = null; sequences.clear(); },
     });
+
+    /**
+     * Back to the first row. Downstream nodes still hold a row left unfinished open (and would reject
+     * its samples again as repeats), so once that has happened series names are never reused: the
+     * next pass is named `row-<r>/pass-<p>` with a fresh p.
+     */
+    function rewind(): void {
+      scanner?.reset();
+      if (sequences.size > 0 || (pass > 0 && emitted > 0)) pass++;
+      emitted = 0;
+      sequences.clear();
+    }
     if (options.autoStart) setImmediate(() => node.receive({ command: 'start' }));
     else status.idle('ready: send "start"');
   }

@@ -141,10 +141,52 @@ describe('resu-scanner node', function () {
     const all = await rec.until((m) => m.slice(1).some((msg) => msg.chunk.startSample === 0));
     const restart = all.findIndex((msg, i) => i > 0 && msg.chunk.startSample === 0);
     all.slice(0, restart).forEach((msg, i) => assert.strictEqual(msg.chunk.startSample, i));
-    assert.strictEqual(all[restart].chunk.series, 'row-0');
+    // row-0 was left unfinished: the new pass has a fresh name so downstream nodes do not see repeats
+    assert.strictEqual(all[restart].chunk.series, 'row-0/pass-1');
     assert.strictEqual(all[restart].chunk.sequence, 0);
     assert.deepStrictEqual(all[restart].payload, all[0].payload);
     node.receive({ command: 'stop' });
+  });
+
+  it('a start after the scene is finished scans it again under the same names', async function () {
+    await load(modules, scanFlow({ chunkLength: 1000 }));
+    const out = collect('out', 4);
+    helper.getNode('scan').receive({ command: 'start' });
+    helper.getNode('scan').receive({ command: 'start' }); // while running: no effect
+    const first = await collect('out', 2);
+    assert.deepStrictEqual(first.map((m) => m.chunk.endOfSeries), [true, true]);
+    helper.getNode('scan').receive({ command: 'start' });
+    const msgs = await out;
+    assert.deepStrictEqual(msgs.map((m) => m.chunk.series), ['row-0', 'row-1', 'row-0', 'row-1']);
+    assert.deepStrictEqual(msgs[2].payload, msgs[0].payload);
+  });
+
+  it('a downstream learner accepts every chunk across stop, reset and restart', async function () {
+    await load([...modules, ...nodeModules('resu-cca')], [
+      { id: 'scan', type: 'resu-scanner', ...SCENE, ...GEOMETRY, chunkLength: 4, intervalMs: 2, wires: [['learner', 'out']] }, // learner first: it has every chunk queued when out sees it
+      { id: 'learner', type: 'resu-cca', pastLags: 2, futureLags: 1, solveEveryPairs: 0, wires: [['fits'], []] },
+      { id: 'out', type: 'helper' }, { id: 'fits', type: 'helper' },
+      ...catchAll(),
+    ]);
+    const node = helper.getNode('scan');
+    const rec = recorder('out');
+    node.receive({ command: 'start' });
+    await rec.until((m) => m.length >= 3);
+    node.receive({ command: 'reset' });
+    node.receive({ command: 'start' });
+    await rec.until((m) => m.some((msg) => msg.chunk.series === 'row-1/pass-1' && msg.chunk.endOfSeries));
+    const errors = collect('errors', 1);
+    const fits = collect('fits', 1);
+    helper.getNode('learner').receive({ solve: true });
+    helper.getNode('learner').receive({ solve: 'sentinel' });
+    const [err] = await errors;
+    assert.match(err.error.message, /sentinel/, 'the first error is the sentinel: no chunk was rejected');
+    const [fit] = await fits;
+    // every chunk was learned: 3 pixels × (L − m − h + 1) pairs per series of L samples
+    const lengths = new Map<string, number>();
+    for (const m of rec.msgs) lengths.set(m.chunk.series, (lengths.get(m.chunk.series) ?? 0) + m.payload[0].length);
+    assert.deepStrictEqual([...lengths.keys()].slice(-2), ['row-0/pass-1', 'row-1/pass-1']);
+    assert.strictEqual(fit.payload.pairs, 3 * [...lengths.values()].reduce((n, length) => n + Math.max(length - 2, 0), 0));
   });
 
   it('rejects a bad command with a clear error through a catch node', async function () {
