@@ -95,6 +95,10 @@ export interface UnitNodeOptions {
   component: number;
   polarity: 'on' | 'off' | 'linear';
   threshold: number;
+  /** Where θ comes from: 'num' (the fixed value) or msg/flow/global/env/jsonata (per message). */
+  thresholdType: 'num' | 'msg' | 'flow' | 'global' | 'env' | 'jsonata';
+  /** The raw typed value (property path or expression) when thresholdType is not 'num'. */
+  thresholdSource: string;
   /** Name stamped into msg.chunk.signal ("L1", "L2", "L3"). */
   signal: string;
   /** Fixed taps (newest first) given in the editor, or null to wait for a filters message. */
@@ -114,10 +118,13 @@ export function parseUnitConfig(raw: RawConfig, defaults: { component: number; p
     }
     taps = parsed as number[];
   }
+  const thresholdType = choiceField(raw, 'thresholdType', 'num', ['num', 'msg', 'flow', 'global', 'env', 'jsonata'] as const);
   return {
     component: intField(raw, 'component', defaults.component, { min: 1, max: 1000 }),
     polarity,
-    threshold: numberField(raw, 'threshold', 0, { min: 0, max: 1e9 }),
+    threshold: thresholdType === 'num' ? numberField(raw, 'threshold', 0, { min: 0, max: 1e9 }) : 0,
+    thresholdType,
+    thresholdSource: thresholdType === 'num' ? '' : stringField(raw, 'threshold', ''),
     signal: stringField(raw, 'signal', '').trim() || fallbackSignal,
     taps,
   };

@@ -4,11 +4,12 @@
  * chunk, per series, and forwards the result as a chunk message.
  */
 import type { Node, NodeAPI, NodeDef } from 'node-red';
-import { UnitBank } from '../../core';
+import { rectify, UnitBank } from '../../core';
 import { parseUnitConfig, UnitNodeOptions } from './config';
 import { InputError } from './errors';
 import { isFiltersMessage, isReset, readChunkMessage, readFiltersMessage, SeriesTracker, writeChunkMessage } from './messages';
 import { compact, reportConfigError, setupStatefulNode } from './node';
+import { typedNumber } from './typed';
 
 export function createUnitNode(RED: NodeAPI, defaults: { component: number; polarity: 'on' | 'off' | 'linear' }) {
   return function UnitNode(this: Node, raw: NodeDef & Record<string, unknown>) {
@@ -18,16 +19,19 @@ export function createUnitNode(RED: NodeAPI, defaults: { component: number; pola
     let bank: UnitBank;
     try {
       options = parseUnitConfig(raw, defaults);
-      bank = new UnitBank({ polarity: options.polarity, threshold: options.threshold, mode: 'channelwise' });
+      // a per-message θ is applied after a linear projection; a fixed one inside the unit
+      const perMessage = options.thresholdType !== 'num' && options.polarity !== 'linear';
+      bank = new UnitBank({ polarity: perMessage ? 'linear' : options.polarity, threshold: options.threshold, mode: 'channelwise' });
       if (options.taps) bank.setFilter(options.taps);
     } catch (err) { reportConfigError(node, err); return; }
     const tracker = new SeriesTracker();
+    const threshold = typedNumber(RED, node, 'threshold', options.thresholdSource, options.thresholdType, options.threshold);
     let processed = 0;
     let skipped = 0;
     let filterNote = options.taps ? `fixed ${options.taps.length} taps` : '';
 
     const { status } = setupStatefulNode(RED, node, {
-      onInput(msg, send) {
+      async onInput(msg, send) {
         if (isReset(msg)) { bank.resetHistories(); tracker.clear(); processed = 0; skipped = 0; status.clear(); return; }
         if (isFiltersMessage(msg)) {
           const fit = readFiltersMessage(msg);
@@ -47,7 +51,9 @@ export function createUnitNode(RED: NodeAPI, defaults: { component: number; pola
           status.warn(`waiting for filters (${compact(skipped)} chunks skipped)`);
           return;
         }
+        const theta = await threshold(msg); // validated before any state changes
         const out = bank.process(chunk.data, chunk.meta.series, { restart: verdict === 'gap', end: chunk.meta.endOfSeries });
+        if (options.thresholdType !== 'num' && options.polarity !== 'linear') for (const values of out) rectify(values, options.polarity, theta);
         tracker.advance(chunk.meta, chunk.length);
         processed += chunk.length;
         const names = chunk.meta.channels.map((name) => `${options.signal}/${name}`);

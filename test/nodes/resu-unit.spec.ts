@@ -92,6 +92,26 @@ describe('resu-unit and resu-l3 nodes', function () {
     assert.deepStrictEqual(msg.payload, [[1, 3]]);
   });
 
+  it('takes the threshold from the message when configured as a TypedInput', async function () {
+    await load(modules, [
+      { id: 'unit-typed', type: 'resu-unit', taps: '[1]', polarity: 'on', threshold: 'theta', thresholdType: 'msg', wires: [['out']] },
+      { id: 'out', type: 'helper' }, ...catchAll(),
+    ]);
+    const unit = helper.getNode('unit-typed');
+    const out = collect('out', 2);
+    const errors = collect('errors', 2);
+    unit.receive({ payload: [0.5, 2, -1], theta: 1 });
+    unit.receive({ payload: [3], theta: 'lots' });
+    unit.receive({ payload: [3] });
+    unit.receive({ payload: [3, 0.2], theta: 0 });
+    const [first, second] = await out;
+    assert.deepStrictEqual(first.payload, [[0, 1, 0]]);
+    assert.deepStrictEqual(second.payload, [[3, 0.2]]);
+    const caught = (await errors).map((m) => m.error.message);
+    assert.match(caught[0], /threshold \(msg theta\) must be a finite number ≥ 0 \(got "lots"\)/);
+    assert.match(caught[1], /threshold \(msg theta\) must be a finite number ≥ 0 \(got undefined\)/);
+  });
+
   it('rejects an invalid fixed-taps configuration', async function () {
     await load(modules, [{ id: 'unit', type: 'resu-unit', taps: '[1, "x"]', wires: [[]] }, ...catchAll()]);
     const errors = collect('errors', 1);
