@@ -26,6 +26,13 @@ export = function (RED: NodeAPI) {
       runs = createRuns(options);
     } catch (err) { reportConfigError(node, err); return; }
     let runIndex = 0, position = 0, sequence = 0;
+    /**
+     * Series names are probe/<label>; after a run was cut off mid-series (stop/start or reset), the
+     * next runs are probe/<label>/run-<k>: downstream units still hold the cut series open (they
+     * would reject its samples again as repeats), and late responses to the cut run are ignored.
+     */
+    let restarts = 0;
+    const seriesOf = (label: Label): string => (restarts === 0 ? `probe/${label}` : `probe/${label}/run-${restarts}`);
     const peaks: Record<Label, number> = { preferred: 0, null: 0 };
     /** Edge probes: peaks during ON-edge segments (the authors' DSI is on ON edges). */
     const onPeaks: Record<Label, number> = { preferred: 0, null: 0 };
@@ -46,7 +53,7 @@ export = function (RED: NodeAPI) {
         const data = run.channels.map((channel) => channel.subarray(position, position + n));
         const end = position + n >= length;
         node.send([writeChunkMessage({}, data, {
-          series: `probe/${run.label}`, channels: data.map((_, i) => `px${i}`), samplePeriodS: options.dtS,
+          series: seriesOf(run.label), channels: data.map((_, i) => `px${i}`), samplePeriodS: options.dtS,
           startSample: position, sequence: sequence++, endOfSeries: end, signal: 'contrast', train: false,
         }), null]);
         position += n;
@@ -64,13 +71,14 @@ export = function (RED: NodeAPI) {
           const command = isReset(msg) ? 'reset' : readCommand(msg) ?? 'start';
           if (command === 'stop') { runner.stop(); return; }
           runner.stop();
+          if (position > 0) restarts++; // a series was cut off: fresh names from now on
           runIndex = 0; position = 0; sequence = 0; finished.clear();
           for (const label of LABELS) { peaks[label] = 0; onPeaks[label] = 0; traces[label] = []; nextSample[label] = 0; }
           if (command === 'start') { status.ok('probing…'); runner.start(); } else status.clear();
           return;
         }
         const chunk = readChunkMessage(msg);
-        const label = LABELS.find((l) => chunk.meta.series === `probe/${l}`);
+        const label = LABELS.find((l) => chunk.meta.series === seriesOf(l));
         if (!label) return; // responses to other stimuli: not ours
         const start = chunk.meta.startSample ?? nextSample[label];
         nextSample[label] = chunk.meta.endOfSeries ? 0 : start + chunk.length;

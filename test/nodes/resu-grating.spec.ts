@@ -174,6 +174,57 @@ describe('resu-grating node', function () {
     await stopped;
   });
 
+  it('a start that cuts a run short gives the new runs fresh series names; a downstream unit accepts every chunk', async function () {
+    await load([...modules, ...nodeModules('resu-unit')], [
+      { id: 'probe-node', type: 'resu-grating', ...EDGE, chunkLength: 10, intervalMs: 2, wires: [['unit-l1', 'probe-out'], ['result-out']] },
+      { id: 'unit-l1', type: 'resu-unit', taps: '[1, -0.5]', polarity: 'on', wires: [['unit-out']] },
+      { id: 'probe-out', type: 'helper' }, { id: 'result-out', type: 'helper' }, { id: 'unit-out', type: 'helper' },
+      ...catchAll(),
+    ]);
+    const node = helper.getNode('probe-node');
+    const seen: AnyMsg[] = [];
+    let notify: (() => void) | null = null;
+    helper.getNode('unit-out').on('input', (msg: AnyMsg) => { seen.push(msg); notify?.(); });
+    const until = (done: () => boolean): Promise<void> => new Promise((resolve) => {
+      if (done()) { resolve(); return; }
+      notify = () => { if (done()) { notify = null; resolve(); } };
+    });
+    node.receive({ command: 'start' });
+    await until(() => seen.length >= 2);
+    node.receive({ command: 'start' }); // cuts probe/preferred short
+    await until(() => seen.some((m) => m.chunk.series === 'probe/null/run-1' && m.chunk.endOfSeries));
+    const errors = collect('errors', 1);
+    helper.getNode('unit-l1').receive({ payload: 'sentinel' });
+    const [err] = await errors;
+    assert.match(err.error.message, /sentinel/, 'the first error is the sentinel: no probe chunk was rejected downstream');
+    const names = [...new Set(seen.map((m) => m.chunk.series))];
+    assert.deepStrictEqual(names, ['probe/preferred', 'probe/preferred/run-1', 'probe/null/run-1']);
+    assert.strictEqual(seen.filter((m) => m.chunk.series === 'probe/preferred/run-1').length, 16);
+    // late responses to the cut run are ignored; the current run's give the DSI
+    const out = collect('result-out', 1);
+    for (const msg of responseChunks('preferred', response(1, 160, [[0, 3, 9]]), 80)) node.receive(msg);
+    for (const label of ['preferred', 'null']) {
+      for (const msg of responseChunks(label, response(1, 160, [[0, 3, label === 'preferred' ? 3 : 1]]), 80)) {
+        msg.chunk.series = `probe/${label}/run-1`;
+        node.receive(msg);
+      }
+    }
+    const [dsi] = await out;
+    assert.strictEqual(dsi.payload.preferredPeak, 3);
+    assert.strictEqual(dsi.payload.nullPeak, 1);
+  });
+
+  it('a start after a complete run keeps the documented names', async function () {
+    await load(modules, probeFlow());
+    const out = collect('probe-out', 16);
+    helper.getNode('probe-node').receive({ command: 'start' });
+    await collect('probe-out', 8);
+    helper.getNode('probe-node').receive({ command: 'start' });
+    const msgs = await out;
+    assert.deepStrictEqual(msgs.slice(8).map((m) => m.chunk.series), msgs.slice(0, 8).map((m) => m.chunk.series));
+    assert.deepStrictEqual(msgs[8].payload, msgs[0].payload);
+  });
+
   for (const [what, config, pattern] of [
     ['pixels 2', { pixels: 2 }, /not configured: pixels must be an integer ≥ 3/],
     ['unknown probe', { probe: 'square' }, /not configured: probe/],
