@@ -25,6 +25,11 @@ export = function (RED: NodeAPI) {
     let source: Produce | null = null;
     let emitted = 0;
     let sequence = 0;
+    /**
+     * A reset that cuts a series short leaves it open downstream (its samples would be rejected as
+     * repeats), so from then on series are named <series>/run-<k>.
+     */
+    let restarts = 0, seriesOpen = false;
 
     const runner = createSourceRunner({
       intervalMs: options.intervalMs,
@@ -34,10 +39,11 @@ export = function (RED: NodeAPI) {
         if (!next) return false;
         emitted += next.data[0].length;
         const meta: ChunkMeta = {
-          series: next.series, channels: next.data.map((_, c) => `${options.mode}${c}`), samplePeriodS: options.dtS,
+          series: restarts === 0 ? next.series : `${next.series}/run-${restarts}`, channels: next.data.map((_, c) => `${options.mode}${c}`), samplePeriodS: options.dtS,
           startSample: next.startSample, sequence: sequence++, endOfSeries: next.endOfSeries, signal: options.mode, train: true,
         };
         if (next.endOfSeries) sequence = 0;
+        seriesOpen = !next.endOfSeries;
         node.send(writeChunkMessage({}, next.data, meta));
         status.ok(`${options.mode} · ${compact(emitted)} samples`);
         return true;
@@ -52,7 +58,11 @@ export = function (RED: NodeAPI) {
           const command = readCommand(msg) ?? 'start';
           if (command === 'start') runner.start();
           else if (command === 'stop') runner.stop();
-          else { runner.stop(); source = null; emitted = 0; sequence = 0; status.idle('reset'); }
+          else {
+            runner.stop();
+            if (seriesOpen) restarts++;
+            source = null; emitted = 0; sequence = 0; seriesOpen = false; status.idle('reset');
+          }
           return;
         }
         if (isReset(msg)) { noise = createWhiteNoise(options); emitted = 0; status.clear(); return; }

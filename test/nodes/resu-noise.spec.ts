@@ -226,6 +226,36 @@ describe('resu-noise node', function () {
       assert.ok(maxAbsDiff(concatChunks(rec.slice(0, count + 3).map((m) => m.payload)), new WhiteNoise({ sd: 0.05, seed: 3 }).nextChannels(count + 3, 1)) === 0);
     });
 
+    it('a reset that cuts a series short renames later runs <series>/run-<k>; a downstream unit accepts every chunk', async function () {
+      await load([...modules, ...nodeModules('resu-unit')], [
+        { id: 'noise-node', type: 'resu-noise', mode: 'white', seed: 5, chunkLength: 10, maxSamples: 100, intervalMs: 2, wires: [['unit-l1', 'out']] },
+        { id: 'unit-l1', type: 'resu-unit', taps: '[1, -0.5]', polarity: 'on', wires: [['unit-out']] },
+        { id: 'out', type: 'helper' }, { id: 'unit-out', type: 'helper' },
+        ...catchAll(),
+      ]);
+      const node = helper.getNode('noise-node');
+      const seen: AnyMsg[] = [];
+      let notify: (() => void) | null = null;
+      helper.getNode('unit-out').on('input', (msg: AnyMsg) => { seen.push(msg); notify?.(); });
+      const until = (done: () => boolean): Promise<void> => new Promise((resolve) => {
+        if (done()) { resolve(); return; }
+        notify = () => { if (done()) { notify = null; resolve(); } };
+      });
+      node.receive({ command: 'start' });
+      await until(() => seen.length >= 2);
+      node.receive({ command: 'reset' });
+      node.receive({ command: 'start' });
+      await until(() => seen.some((m) => m.chunk.endOfSeries));
+      const errors = collect('errors', 1);
+      helper.getNode('unit-l1').receive({ payload: 'sentinel' });
+      const [err] = await errors;
+      assert.match(err.error.message, /sentinel/, 'the first error is the sentinel: no chunk was rejected downstream');
+      assert.deepStrictEqual([...new Set(seen.map((m) => m.chunk.series))], ['white', 'white/run-1']);
+      const run = seen.filter((m) => m.chunk.series === 'white/run-1');
+      assert.deepStrictEqual(run.map((m) => m.chunk.startSample), [0, 10, 20, 30, 40, 50, 60, 70, 80, 90]);
+      assert.deepStrictEqual(run[0].payload.length, 1);
+    });
+
     it('rejects a bad command through a catch node', async function () {
       await load(modules, noiseFlow({ mode: 'white' }));
       const errors = collect('errors', 2);
