@@ -3,6 +3,7 @@
  * with two inputs can combine them sample by sample. Pending chunks are capped per series and
  * signal; on overflow the oldest is dropped and counted.
  */
+import { InputError } from './errors';
 import { Chunk } from './messages';
 
 export const DEFAULT_ALIGN_CAP = 64;
@@ -24,6 +25,8 @@ export class ChunkAligner<K extends string> {
   /**
    * Adds a chunk of `signal`; returns the matched pair when both signals have a chunk covering the
    * same samples of the same series, else null.
+   * @throws InputError when the two chunks starting at the same sample differ in length (both are
+   *   dropped and counted: they cannot be paired sample by sample).
    */
   push(signal: K, chunk: Chunk): Record<K, Chunk> | null {
     const series = chunk.meta.series;
@@ -51,11 +54,16 @@ export class ChunkAligner<K extends string> {
         this.droppedCount++;
         continue;
       }
-      if (ca.length !== cb.length) { qa.shift(); qb.shift(); this.droppedCount += 2; continue; }
+      if (ca.length !== cb.length) {
+        qa.shift(); qb.shift(); this.droppedCount += 2;
+        if (qa.length === 0 && qb.length === 0) this.pending.delete(series);
+        throw new InputError(`${a} and ${b} chunks of series ${JSON.stringify(series)} starting at sample ${sa ?? sb ?? '?'} have ${ca.length} and ${cb.length} samples; both signals must be chunked alike (dropped)`);
+      }
       qa.shift(); qb.shift();
       if (qa.length === 0 && qb.length === 0) this.pending.delete(series);
       return { [a]: ca, [b]: cb } as Record<K, Chunk>;
     }
+    if (qa.length === 0 && qb.length === 0) this.pending.delete(series);
     return null;
   }
 

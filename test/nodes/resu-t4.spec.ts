@@ -291,6 +291,7 @@ describe('resu-t4 node', function () {
       [[chunkMsg('L2', good.l1, 'row-0', 500)], /msg\.chunk\.signal must be "L1" or "L3" .*"L2"/],
       [[chunkMsg('L1', good.l1.slice(0, 2), 'row-0', 500)], /2 pixel channels; T4 needs at least 3/],
       [[chunkMsg('L1', good.l1, 'odd', 0), chunkMsg('L3', good.l3.slice(0, 4), 'odd', 0)], /L1 chunk has 5 pixels and L3 chunk 4/],
+      [[chunkMsg('L1', good.l1, 'odd', 500), chunkMsg('L3', slice(good, 0, 100).l3, 'odd', 500)], /L1 and L3 chunks of series "odd" starting at sample 500 have 500 and 100 samples/],
       [[chunkMsg('L1', [[1, NaN, 2], [1, 2, 3], [1, 2, 3]], 'row-0', 500)], /msg\.payload\[0\]\[1\] must be a finite number \(got NaN\)/],
       [[chunkMsg('L3', [[1, 2, 3], [1, 2, Infinity], [1, 2, 3]], 'row-0', 500)], /msg\.payload\[1\]\[2\] must be a finite number/],
       [[{ payload: 'hello', chunk: { signal: 'L1' } }], /msg\.payload must be an array/],
