@@ -29,6 +29,8 @@ export = function (RED: NodeAPI) {
     const tracker = new SeriesTracker();
     const state = { learning: options.learning, applying: options.applying, pairsAtSolve: 0, lastFit: null as T4Fit | null };
     const persistence = createPersistence(node, STATE_KEY, options.persist, options.store, layer);
+    // restored pairs count as solved (their weights came back too): the next automatic solve is K pairs on
+    void persistence.restored.then(() => { state.pairsAtSolve = layer.pairs; });
 
     const { status } = setupStatefulNode(RED, node, {
       async onInput(msg, send) {

@@ -411,6 +411,22 @@ describe('resu-t4 node', function () {
       });
     }
 
+    it('after a restore the next automatic solve comes K pairs later, not at once', async function () {
+      await load(modules, t4Flow({ persist: true, store: 'disk', solveEveryPairs: 2000 }));
+      await helper._redNodes.loadContextsPlugin();
+      const first = collect('weights-out', 1);
+      sendRow('t4-node', movingRow(1300, 4, 25), 'row-0', { size: 100, endOfSeries: true }); // 2 × 1297 pairs: one solve
+      const [solved] = await first;
+      assert.ok(solved.payload.pairs >= 2000 && solved.payload.pairs < 2600);
+      await helper._redNodes.stopFlows();
+      await helper._redNodes.startFlows();
+      const next = collect('weights-out', 1);
+      sendRow('t4-node', movingRow(100, 4, 26), 'probe', { extra: { train: false } });
+      sendRow('t4-node', movingRow(1100, 4, 27), 'row-1', { size: 100 });
+      const [after] = await next;
+      assert.ok(after.payload.pairs >= 2 * 1297 + 2000, `solved at ${after.payload.pairs} pairs`);
+    });
+
     it('a corrupt persisted state gives a warning and a fresh start', async function () {
       await loadPersistent();
       const old = helper.getNode('t4-node');
