@@ -238,4 +238,18 @@ describe('resu-grating node', function () {
       assert.match(err.error.message, pattern);
     });
   }
+
+  it('close stops the pacing timer', async function () {
+    const timeouts = (): number => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
+    await load(modules, probeFlow({ chunkLength: 1, intervalMs: 50 }));
+    let count = 0;
+    let reached: (() => void) | null = null;
+    helper.getNode('probe-out').on('input', () => { count++; if (count === 2) reached?.(); });
+    const two = new Promise<void>((resolve) => { reached = resolve; });
+    helper.getNode('probe-node').receive({ command: 'start' });
+    await two;
+    const running = timeouts();
+    await helper.unload();
+    assert.ok(timeouts() < running, `timeouts ${running} → ${timeouts()}`);
+  });
 });

@@ -120,6 +120,17 @@ describe('resu-scanner node', function () {
     assert.deepStrictEqual(rec.msgs[5].payload, rec.msgs[0].payload);
   });
 
+  it('loop scans the scene again as row-<r>/pass-<p> until maxDurationS', async function () {
+    await load(modules, scanFlow({ loop: true, maxDurationS: 2, chunkLength: 1000 }));
+    const out = collect('out', 4);
+    helper.getNode('scan').receive({ command: 'start' });
+    const msgs = await out;
+    assert.deepStrictEqual(msgs.map((m) => [m.chunk.series, m.payload[0].length, m.chunk.endOfSeries]), [
+      ['row-0', 64, true], ['row-1', 64, true], ['row-0/pass-1', 64, true], ['row-1/pass-1', 8, true],
+    ]);
+    assert.deepStrictEqual(msgs[2].payload, msgs[0].payload);
+  });
+
   it('stop pauses and start resumes where it left off; reset rewinds to the first row', async function () {
     await load(modules, scanFlow({ chunkLength: 1, intervalMs: 5 }));
     const node = helper.getNode('scan');
