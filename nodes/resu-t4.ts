@@ -3,7 +3,7 @@
  * uncentered past–future CCA with a delay, and outputs the rectified T4 responses.
  */
 import type { Node, NodeAPI, NodeDef } from 'node-red';
-import { connectomeComparison, fitToJSON, NotEnoughDataError, T4_CHANNELS, T4Fit, T4Layer } from '../core';
+import { connectomeComparison, fitToJSON, MAX_OPEN_SERIES, NotEnoughDataError, T4_CHANNELS, T4Fit, T4Layer } from '../core';
 import { fitSummary, registerStateSource } from './shared/admin';
 import { ChunkAligner } from './shared/align';
 import { parseT4Config, T4NodeOptions } from './shared/config';
@@ -29,13 +29,26 @@ export = function (RED: NodeAPI) {
     const tracker = new SeriesTracker();
     const state = { learning: options.learning, applying: options.applying, pairsAtSolve: 0, lastFit: null as T4Fit | null };
     const persistence = createPersistence(node, STATE_KEY, options.persist, options.store, layer);
+    /**
+     * Mirror of the statistics' open series (one per chunk series and triplet): a chunk that would
+     * open more than the core's MAX_OPEN_SERIES is rejected before any triplet is learned.
+     */
+    const openTriplets = new Map<string, number>();
+    let openKeys = 0;
     // restored pairs count as solved (their weights came back too): the next automatic solve is K pairs on
-    void persistence.restored.then(() => { state.pairsAtSolve = layer.pairs; });
+    void persistence.restored.then(() => {
+      state.pairsAtSolve = layer.pairs;
+      for (const { key } of layer.toJSON().moments.openSeries) {
+        const series = key.slice(0, key.lastIndexOf('\u0000'));
+        openTriplets.set(series, (openTriplets.get(series) ?? 0) + 1);
+        openKeys++;
+      }
+    });
 
     const { status } = setupStatefulNode(RED, node, {
       async onInput(msg, send) {
         await persistence.restored;
-        if (isReset(msg)) { layer.reset(); aligner.clear(); tracker.clear(); state.lastFit = null; state.pairsAtSolve = 0; await persistence.save(); status.clear(); return; }
+        if (isReset(msg)) { layer.reset(); aligner.clear(); tracker.clear(); openTriplets.clear(); openKeys = 0; state.lastFit = null; state.pairsAtSolve = 0; await persistence.save(); status.clear(); return; }
         for (const name of SWITCHES) {
           if (msg[name] !== undefined && typeof msg[name] !== 'boolean') throw InputError.field(`msg.${name}`, msg[name], 'true or false');
         }
@@ -59,9 +72,18 @@ export = function (RED: NodeAPI) {
             if (l1.data.length !== l3.data.length) throw new InputError(`L1 chunk has ${l1.data.length} pixels and L3 chunk ${l3.data.length}; they must match`);
             if (state.learning && l1.meta.train && l3.meta.train) {
               const verdict = tracker.classify(l1.meta);
+              const series = l1.meta.series;
+              const before = openTriplets.get(series) ?? 0, current = l1.data.length - 2;
+              if (openKeys - before + Math.max(before, current) > MAX_OPEN_SERIES) {
+                throw new InputError(`too many series in flight (${openTriplets.size} open, ${openKeys} triplet series); end series with msg.chunk.endOfSeries`);
+              }
               // 'new' also restarts: the series may still be open from before a learning pause
-              layer.learn(l3.data, l1.data, l1.meta.series, { restart: verdict !== 'continue', end: l1.meta.endOfSeries });
+              layer.learn(l3.data, l1.data, series, { restart: verdict !== 'continue', end: l1.meta.endOfSeries });
               tracker.advance(l1.meta, l1.length);
+              // centres 1…current were opened (and closed again at the end of the series)
+              const after = l1.meta.endOfSeries ? Math.max(before - current, 0) : Math.max(before, current);
+              openKeys += after - before;
+              if (after === 0) openTriplets.delete(series); else openTriplets.set(series, after);
             }
             if (state.applying && layer.currentWeights) {
               const responses = layer.apply(l3.data, l1.data);

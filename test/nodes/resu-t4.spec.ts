@@ -323,6 +323,25 @@ describe('resu-t4 node', function () {
     assertSameWeights(msg.payload.t4.weights, expected.weights);
   });
 
+  it('a chunk that would open more series than the statistics can hold is rejected before anything is learned', async function () {
+    await load(modules, t4Flow());
+    const node = helper.getNode('t4-node');
+    const row = movingRow(10, 5, 28); // 3 triplets per series: 4096 open series hold 1365 rows
+    const errors = collect('errors', 2);
+    for (let k = 0; k < 1366; k++) {
+      sendRow('t4-node', row, `row-${k}`);
+      if (k % 300 === 299) await solveWeights(); // keep the input queue (cap 1000) from overflowing
+    }
+    sendRow('t4-node', row, 'row-0', { offset: 10, endOfSeries: true }); // ending one frees room
+    sendRow('t4-node', row, 'row-1366');
+    node.receive({ solve: 'sentinel' });
+    const caught = await errors;
+    assert.match(caught[0].error.message, /too many series in flight/);
+    assert.match(caught[1].error.message, /sentinel/);
+    const msg = await solveWeights();
+    assert.strictEqual(msg.payload.pairs, 1366 * 3 * (10 - 3) + 3 * 10);
+  });
+
   it('reset drops statistics, weights and pending chunks and sends nothing', async function () {
     await load(modules, t4Flow());
     const node = helper.getNode('t4-node');
