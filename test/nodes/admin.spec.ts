@@ -113,6 +113,13 @@ describe('admin endpoints (/resu/nodes)', function () {
     assert.strictEqual(probe.body.result, null);
   });
 
+  it('the editor plugin registers the routes before any ReSU node is deployed', async function () {
+    await load(nodeModules('resu-sidebar'), [{ id: 'other', type: 'helper' }]);
+    const res = await helper.request().get('/resu/nodes').expect(200);
+    assert.deepStrictEqual(res.body, []);
+    await helper.request().post('/resu/nodes/other/solve').expect(404); // not a ReSU node
+  });
+
   it('drops a node from the registry when it is closed', async function () {
     await load(modules, flow());
     await helper.request().get('/resu/nodes/learner/state').expect(200);
