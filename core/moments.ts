@@ -170,6 +170,15 @@ export function readChunk(chunk: unknown, channels: number, field = 'chunk'): Fl
 }
 
 function copyFinite(values: ArrayLike<unknown>, field: string): Float64Array {
+  if (values instanceof Float64Array) {
+    // typed input: one memcpy, then a monomorphic finiteness scan (x − x is NaN only for NaN, ±∞)
+    const copy = new Float64Array(values);
+    for (let i = 0; i < copy.length; i++) {
+      const x = copy[i];
+      if (x - x !== 0) throw new ConfigError(`${field}[${i}]`, x, 'a finite number');
+    }
+    return copy;
+  }
   const out = new Float64Array(values.length);
   for (let i = 0; i < values.length; i++) {
     const x = values[i];

@@ -25,8 +25,13 @@ export class PastProjection {
   readonly channels: number;
   readonly pastLags: number;
   private taps: Float64Array;
+  /**
+   * Per channel, the last m − 1 inputs, oldest first; zeros before the stream started (missing
+   * history counts as 0, and adding tap·0 leaves a sum unchanged, so no per-sample bounds test).
+   */
   private history: Float64Array[];
-  private historyLength = 0;
+  /** Reused per-chunk buffer [history | chunk] of one channel; grows, never shrinks below m − 1. */
+  private work: Float64Array;
 
   /**
    * @param taps C·m taps, newest first, channel-major.
@@ -38,6 +43,7 @@ export class PastProjection {
     if (this.taps.length % this.channels !== 0) throw new ShapeError(`taps has ${this.taps.length} values, not a multiple of ${this.channels} channels`);
     this.pastLags = this.taps.length / this.channels;
     this.history = Array.from({ length: this.channels }, () => new Float64Array(this.pastLags - 1));
+    this.work = new Float64Array(this.pastLags - 1);
   }
 
   /** Replaces the taps (same length); the history is kept, so the stream continues seamlessly. */
@@ -50,34 +56,64 @@ export class PastProjection {
 
   /** One output per input sample. Validates first; a bad chunk leaves the history untouched. */
   process(chunk: unknown): Float64Array {
-    const data = readChunk(chunk, this.channels);
+    return this.processChannels(readChunk(chunk, this.channels));
+  }
+
+  /**
+   * {@link process} on already validated channels (one Float64Array per channel, equal lengths).
+   * @internal for FirFilter, which validates the whole multichannel chunk once.
+   */
+  processChannels(data: readonly Float64Array[]): Float64Array {
     const n = data[0].length;
-    const m = this.pastLags, H = this.historyLength;
+    const m = this.pastLags, H = m - 1;
     const out = new Float64Array(n);
+    if (n === 0) return out;
+    if (this.work.length < H + n) this.work = new Float64Array(H + n);
+    const work = this.work;
     for (let c = 0; c < this.channels; c++) {
-      const work = new Float64Array(H + n);
-      work.set(this.history[c].subarray(0, H));
+      const history = this.history[c];
+      work.set(history, 0);
       work.set(data[c], H);
-      const base = c * m;
-      const taps = this.taps;
-      for (let t = 0; t < n; t++) {
-        const newest = H + t;
-        const available = Math.min(m, newest + 1); // missing history counts as 0
-        let acc = 0;
-        for (let k = 0; k < available; k++) acc += taps[base + k] * work[newest - k];
-        out[t] += acc;
-      }
-      const keep = Math.min(m - 1, H + n);
-      this.history[c].set(work.subarray(H + n - keep));
-      if (c === this.channels - 1) this.historyLength = keep;
+      convolveNewestFirst(this.taps, c * m, m, work, H, n, out);
+      history.set(work.subarray(n, n + H));
     }
     return out;
   }
 
   /** Clears the history (as if the stream restarted with zeros before it). */
   reset(): void {
-    this.historyLength = 0;
     for (const h of this.history) h.fill(0);
+  }
+}
+
+/**
+ * out[t] += Σ_{k<m} taps[base + k] · work[offset + t − k] for t < n (work holds m − 1 samples of
+ * history before `offset`). Each output's sum runs over k in ascending order, exactly like the
+ * one-output-at-a-time loop, so results are bit-identical to it; four outputs are computed per
+ * pass so that each tap and each input sample is loaded once per four multiply-adds (the window
+ * values slide through locals w0…w3, which the JIT keeps in registers).
+ */
+export function convolveNewestFirst(taps: Float64Array, base: number, m: number, work: Float64Array, offset: number, n: number, out: Float64Array): void {
+  let t = 0;
+  for (; t + 3 < n; t += 4) {
+    const i = offset + t;
+    let w0 = work[i], w1 = work[i + 1], w2 = work[i + 2], w3 = work[i + 3];
+    let a0 = 0, a1 = 0, a2 = 0, a3 = 0;
+    const last = base + m - 1;
+    for (let k = base, j = i - 1; k < last; k++, j--) {
+      const tap = taps[k];
+      a0 += tap * w0; a1 += tap * w1; a2 += tap * w2; a3 += tap * w3;
+      w3 = w2; w2 = w1; w1 = w0; w0 = work[j];
+    }
+    const tap = taps[last];
+    a0 += tap * w0; a1 += tap * w1; a2 += tap * w2; a3 += tap * w3;
+    out[t] += a0; out[t + 1] += a1; out[t + 2] += a2; out[t + 3] += a3;
+  }
+  for (; t < n; t++) {
+    const i = offset + t;
+    let acc = 0;
+    for (let k = 0; k < m; k++) acc += taps[base + k] * work[i - k];
+    out[t] += acc;
   }
 }
 
@@ -105,7 +141,7 @@ export class FirFilter {
   /** Filters each channel; returns one Float64Array per channel. */
   process(chunk: unknown): Float64Array[] {
     const data = readChunk(chunk, this.channels);
-    return data.map((channel, c) => this.projections[c].process(channel));
+    return data.map((channel, c) => this.projections[c].processChannels([channel]));
   }
 
   reset(): void { for (const p of this.projections) p.reset(); }

@@ -1,0 +1,71 @@
+'use strict';
+/**
+ * One run of the two-layer circuit in the real Node-RED runtime, in a fresh process (so maxRSS is
+ * this run's peak). Started by bench/flow.js with fork(); the job file names the temp userDir
+ * (flows.json + node_modules/<this package> symlink), the node ids and the filters message.
+ * Reports one result object over IPC; Node-RED's own log lines go to stdout, which the parent
+ * routes to stderr.
+ */
+const http = require('http');
+const fs = require('fs');
+const path = require('path');
+
+async function main() {
+  const job = JSON.parse(fs.readFileSync(process.argv[2], 'utf8'));
+  const RED = require('node-red');
+  const server = http.createServer();
+  RED.init(server, {
+    userDir: job.userDir,
+    flowFile: 'flows.json',
+    credentialSecret: false,
+    httpAdminRoot: false,
+    httpNodeRoot: false,
+    disableEditor: true,
+    nodesDir: [path.join(__dirname, 'nodes')],
+    logging: { console: { level: process.env.BENCH_LOG || 'warn', metrics: false, audit: false } },
+    editorTheme: { tours: false },
+  });
+  const started = new Promise((resolve) => RED.events.once('flows:started', resolve));
+  await RED.start();
+  await started;
+  const scanner = RED.nodes.getNode(job.scannerId);
+  const t4 = RED.nodes.getNode(job.t4Id);
+  if (!scanner || !t4) throw new Error('flow did not start: scanner or T4 missing');
+  t4.receive(job.filtersMessage);
+  const afterLoad = process.memoryUsage().rss;
+  let peakHeap = 0;
+  const sampler = setInterval(() => { peakHeap = Math.max(peakHeap, process.memoryUsage().heapUsed); }, 50);
+  const result = await new Promise((resolve) => {
+    const start = process.hrtime.bigint();
+    let last = null;
+    process.resuBenchSink = (info) => {
+      if (process.env.BENCH_LOG) process.stderr.write(`sink ${JSON.stringify(info)}\n`);
+      last = info;
+      if (info.samples >= job.expectedSamples) {
+        const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+        resolve({ seconds, ...last });
+      }
+    };
+    scanner.receive({ command: 'start' });
+  });
+  clearInterval(sampler);
+  const usage = process.resourceUsage();
+  const report = {
+    simulatedS: job.durationS,
+    wallS: result.seconds,
+    realTimeFactor: job.durationS / result.seconds,
+    rssMB: usage.maxRSS / 1024,
+    rssAfterLoadMB: afterLoad / (1024 * 1024),
+    peakHeapMB: peakHeap / (1024 * 1024),
+    t4Samples: result.samples,
+    t4Messages: result.messages,
+    t4Channels: result.channels,
+  };
+  await RED.stop();
+  process.send(report, () => process.exit(0));
+}
+
+main().catch((err) => {
+  process.stderr.write(`flow-child: ${err && err.stack || err}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,102 @@
+'use strict';
+/**
+ * Kernel benchmarks over the compiled core (dist/core): lagged moments, the T4 moments, one CCA
+ * solve, a 50-tap FIR. Each figure is the median of `runs` timed runs after `warmup` untimed ones.
+ * Exported for scripts/bench.js; `node bench/kernels.js [name]` prints one kernel's JSON.
+ */
+const path = require('path');
+const core = require(path.resolve(__dirname, '../dist/core'));
+
+/** Seeded white noise + AR(1) colouring, so the data are not trivially zero or periodic. */
+function signal(n, seed = 1, channels = 1) {
+  const rng = new core.Random(seed);
+  return Array.from({ length: channels }, () => {
+    const out = new Float64Array(n);
+    let y = 0;
+    for (let i = 0; i < n; i++) { y = 0.9 * y + rng.gaussian(); out[i] = y; }
+    return out;
+  });
+}
+
+function median(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+/** Runs fn() warmup + runs times; returns the median wall time in seconds of the timed runs. */
+function timeMedian(fn, { warmup = 1, runs = 5 } = {}) {
+  for (let i = 0; i < warmup; i++) fn();
+  const times = [];
+  for (let i = 0; i < runs; i++) {
+    const start = process.hrtime.bigint();
+    fn();
+    times.push(Number(process.hrtime.bigint() - start) / 1e9);
+  }
+  return { seconds: median(times), all: times };
+}
+
+const CHUNK = 1000;
+
+function chunked(channels, chunk, fn) {
+  const n = channels[0].length;
+  for (let start = 0; start < n; start += chunk) fn(channels.map((c) => c.subarray(start, Math.min(n, start + chunk))));
+}
+
+function momentsBench({ samples = 1e6, algorithm = 'auto', runs = 5, warmup = 1 } = {}) {
+  const data = signal(samples, 1);
+  let pairs = 0;
+  const t = timeMedian(() => {
+    const acc = new core.LaggedMoments({ pastLags: 50, futureLags: 50, algorithm });
+    chunked(data, CHUNK, (c) => acc.update(c[0]));
+    acc.moments();
+    pairs = acc.pairs;
+  }, { runs, warmup });
+  return { samples, pastLags: 50, futureLags: 50, chunk: CHUNK, algorithm, pairs, seconds: t.seconds, samplesPerSecond: samples / t.seconds };
+}
+
+function moments6Bench({ samples = 1e6, algorithm = 'auto', runs = 5, warmup = 1 } = {}) {
+  const data = signal(samples, 2, 6);
+  let used = '';
+  const t = timeMedian(() => {
+    const acc = new core.LaggedMoments({ channels: 6, pastLags: 1, futureLags: 1, gap: 4, algorithm });
+    chunked(data, CHUNK, (c) => acc.update(c));
+    acc.moments();
+    used = acc.algorithm;
+  }, { runs, warmup });
+  return { samples, channels: 6, pastLags: 1, futureLags: 1, gap: 4, chunk: CHUNK, algorithm: used, seconds: t.seconds, samplesPerSecond: samples / t.seconds };
+}
+
+function solveBench({ runs = 7, warmup = 2 } = {}) {
+  const acc = new core.LaggedMoments({ pastLags: 50, futureLags: 50 });
+  acc.update(signal(2e5, 3)[0]);
+  let fit;
+  const t = timeMedian(() => { fit = core.solvePastFutureCca(acc); }, { runs, warmup });
+  return { pastLags: 50, futureLags: 50, ms: t.seconds * 1e3, rho1: fit.correlations[0] };
+}
+
+function filterBench({ samples = 1e7, taps = 50, runs = 5, warmup = 1 } = {}) {
+  const data = signal(samples, 4)[0];
+  const rng = new core.Random(5);
+  const tapValues = Float64Array.from({ length: taps }, () => rng.gaussian());
+  let checksum = 0;
+  const t = timeMedian(() => {
+    const filter = new core.FirFilter(tapValues, 1);
+    checksum = 0;
+    for (let start = 0; start < samples; start += CHUNK) {
+      const out = filter.process(data.subarray(start, start + CHUNK))[0];
+      checksum += out[0];
+    }
+  }, { runs, warmup });
+  return { samples, taps, chunk: CHUNK, seconds: t.seconds, samplesPerSecond: samples / t.seconds, checksum };
+}
+
+module.exports = { momentsBench, moments6Bench, solveBench, filterBench, signal, median, timeMedian };
+
+if (require.main === module) {
+  const name = process.argv[2] || 'all';
+  const all = { moments: momentsBench, momentsDirect: () => momentsBench({ algorithm: 'direct', samples: 2e5, runs: 3 }), moments6: moments6Bench, solve: solveBench, filter: filterBench };
+  const out = {};
+  for (const [key, fn] of Object.entries(all)) if (name === 'all' || name === key) out[key] = fn();
+  console.log(JSON.stringify(out, null, 2));
+}
