@@ -188,6 +188,9 @@ function copyFinite(values: ArrayLike<unknown>, field: string): Float64Array {
   return out;
 }
 
+/** Largest [tail | chunk] length whose work buffers an accumulator keeps for reuse. */
+const MAX_REUSED_WORK = 1 << 16;
+
 /** Growth factor above which the forgetting accumulators are rescaled (keeps sums finite). */
 const RESCALE_GROWTH = 1e100;
 
@@ -223,6 +226,8 @@ export class LaggedMoments {
   private readonly xChannel: Int32Array;
   private readonly xPosition: Int32Array;
   private readonly scratch: Float64Array;
+  /** Reused per-chunk [tail | chunk] buffers, one per channel (grown on demand). */
+  private workBuffers: Float64Array[] = [];
 
   constructor(options: LaggedMomentsOptions) {
     this.options = resolveMomentsOptions(options);
@@ -276,16 +281,27 @@ export class LaggedMoments {
     }
     const C = this.options.channels;
     if (this.options.center && this.shift === null) this.shift = Float64Array.from(data, (channel) => channel[0]);
+    const total = state.tailLength + n;
+    // [tail | chunk] per channel, in reused buffers (views of exactly `total` samples)
+    // (kept only up to MAX_REUSED_WORK samples, so one huge chunk does not pin its size)
+    let buffers = this.workBuffers;
+    if (buffers.length === 0 || buffers[0].length < total) {
+      buffers = Array.from({ length: C }, () => new Float64Array(Math.max(total, 2 * this.windowLength)));
+      if (total <= MAX_REUSED_WORK) this.workBuffers = buffers;
+    }
     const work: Float64Array[] = [];
     for (let c = 0; c < C; c++) {
-      const buffer = new Float64Array(state.tailLength + n);
+      const buffer = buffers[c].subarray(0, total);
       buffer.set(state.tail[c].subarray(0, state.tailLength));
-      const offset = this.shift ? this.shift[c] : 0;
       const source = data[c];
-      for (let i = 0; i < n; i++) buffer[state.tailLength + i] = source[i] - offset;
+      if (this.shift) {
+        const offset = this.shift[c];
+        for (let i = 0; i < n; i++) buffer[state.tailLength + i] = source[i] - offset;
+      } else {
+        buffer.set(source, state.tailLength); // x − 0 = x exactly
+      }
       work.push(buffer);
     }
-    const total = state.tailLength + n;
     const newPairs = Math.max(0, total - this.windowLength + 1);
     if (this.useLagged) this.accumulateLagged(state, work, newPairs);
     else this.accumulateDirect(work, newPairs);
@@ -326,6 +342,7 @@ export class LaggedMoments {
     this.ended = 0;
     this.shift = null;
     this.series.clear();
+    this.workBuffers = [];
     return this;
   }
 
@@ -558,15 +575,7 @@ export class LaggedMoments {
       let first = 0;
       for (let q = 0; q < newPairs; q++) first += wa[q];
       state.firstSums[a] += first;
-      for (let b = 0; b < C; b++) {
-        const wb = work[b];
-        const base = (a * C + b) * L;
-        for (let d = 0; d < L; d++) {
-          let acc = 0;
-          for (let q = 0; q < newPairs; q++) acc += wa[q] * wb[q + d];
-          sums[base + d] += acc;
-        }
-      }
+      for (let b = 0; b < C; b++) addLagProducts(wa, work[b], newPairs, L, sums, (a * C + b) * L);
     }
     state.pendingPairs += newPairs;
   }
@@ -629,6 +638,35 @@ export class LaggedMoments {
     }
     for (let r = 0; r < D; r++) this.sum[r] += (otherSum[r] + otherWeight * delta[r]) * growth;
     this.weightScaled += otherWeight * growth;
+  }
+}
+
+/**
+ * sums[base + d] += Σ_{q<K} wa[q]·wb[q + d] for d < L (wb holds K + L − 1 samples). Each lag's sum
+ * runs over q in ascending order, exactly as one lag at a time would, so the result is
+ * bit-identical to that loop; four lags are computed per pass so each wa[q] is loaded once per
+ * four multiply-adds and the wb window slides through locals (registers) with one load per step.
+ */
+export function addLagProducts(wa: Float64Array, wb: Float64Array, K: number, L: number, sums: Float64Array, base: number): void {
+  if (K <= 0) return;
+  let d = 0;
+  for (; d + 3 < L; d += 4) {
+    let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+    let v0 = wb[d], v1 = wb[d + 1], v2 = wb[d + 2], v3 = wb[d + 3];
+    const last = K - 1;
+    for (let q = 0, j = d + 4; q < last; q++, j++) {
+      const x = wa[q];
+      s0 += x * v0; s1 += x * v1; s2 += x * v2; s3 += x * v3;
+      v0 = v1; v1 = v2; v2 = v3; v3 = wb[j];
+    }
+    const x = wa[last];
+    s0 += x * v0; s1 += x * v1; s2 += x * v2; s3 += x * v3;
+    sums[base + d] += s0; sums[base + d + 1] += s1; sums[base + d + 2] += s2; sums[base + d + 3] += s3;
+  }
+  for (; d < L; d++) {
+    let acc = 0;
+    for (let q = 0; q < K; q++) acc += wa[q] * wb[q + d];
+    sums[base + d] += acc;
   }
 }
 
