@@ -59,6 +59,15 @@ export = function (RED: NodeAPI) {
         const signal = chunk?.meta.signal;
         if (chunk && signal !== 'L1' && signal !== 'L3') throw InputError.field('msg.chunk.signal', signal, '"L1" or "L3" (wire a ReSU ON unit and an L3 projection)');
         if (chunk && chunk.data.length < 3) throw new InputError(`msg.payload has ${chunk.data.length} pixel channels; T4 needs at least 3`);
+        if (chunk) {
+          // reject now what could only fail once paired: the pending partner must stay untouched
+          const pendingPixels = aligner.pendingChannels(chunk.meta.series);
+          if (pendingPixels !== null && pendingPixels !== chunk.data.length) {
+            throw new InputError(`msg.payload has ${chunk.data.length} pixel channels; the pending chunks of series ${JSON.stringify(chunk.meta.series)} have ${pendingPixels}`);
+          }
+          const learningNext = typeof msg.learning === 'boolean' ? msg.learning : state.learning;
+          if (state.learning && learningNext && chunk.meta.train) tracker.classify(chunk.meta); // repeats are rejected on arrival
+        }
         if (typeof msg.learning === 'boolean') {
           // frozen stretches are not learned: forget series positions so learning resumes with a fresh series
           if (state.learning && !msg.learning) tracker.clear();
@@ -88,7 +97,7 @@ export = function (RED: NodeAPI) {
             if (state.applying && layer.currentWeights) {
               const responses = layer.apply(l3.data, l1.data);
               const names = responses.map((_, i) => `T4/px${i + 1}`);
-              send([writeChunkMessage({ ...msg, _msgid: msg._msgid }, responses, { ...l1.meta, channels: names, signal: 'T4' }), null]);
+              send([{ ...writeChunkMessage({ ...msg, _msgid: msg._msgid }, responses, { ...l1.meta, channels: names, signal: 'T4' }), dropped: aligner.dropped }, null]);
             }
           }
         }

@@ -7,12 +7,37 @@ import { InputError } from './errors';
 import { Chunk } from './messages';
 
 export const DEFAULT_ALIGN_CAP = 64;
+/** Most sample values pending over all series and signals (64 MB as Float64); oldest dropped first. */
+export const DEFAULT_ALIGN_MAX_VALUES = 8_388_608;
+
+const size = (chunk: Chunk): number => chunk.length * chunk.data.length;
 
 export class ChunkAligner<K extends string> {
   private pending = new Map<string, Map<K, Chunk[]>>();
   private droppedCount = 0;
+  private values = 0;
 
-  constructor(private readonly signals: readonly [K, K], private readonly cap = DEFAULT_ALIGN_CAP, private readonly maxSeries = 1024) {}
+  constructor(
+    private readonly signals: readonly [K, K], private readonly cap = DEFAULT_ALIGN_CAP, private readonly maxSeries = 1024,
+    private readonly maxValues = DEFAULT_ALIGN_MAX_VALUES,
+  ) {}
+
+  /** Sample values held in pending chunks. */
+  get pendingValues(): number { return this.values; }
+
+  /** Channel count of the pending chunks of `series` (null when none is pending). */
+  pendingChannels(series: string): number | null {
+    const bySignal = this.pending.get(series);
+    if (!bySignal) return null;
+    for (const list of bySignal.values()) if (list.length > 0) return list[0].data.length;
+    return null;
+  }
+
+  private take(queue: Chunk[]): Chunk {
+    const chunk = queue.shift()!;
+    this.values -= size(chunk);
+    return chunk;
+  }
 
   /** Chunks discarded (overflow or unmatched positions) since the last clear. */
   get dropped(): number { return this.droppedCount; }
@@ -34,7 +59,7 @@ export class ChunkAligner<K extends string> {
     if (!bySignal) {
       if (this.pending.size >= this.maxSeries) {
         const oldest = this.pending.keys().next().value as string;
-        this.droppedCount += [...this.pending.get(oldest)!.values()].reduce((n, l) => n + l.length, 0);
+        for (const list of this.pending.get(oldest)!.values()) { this.droppedCount += list.length; for (const c of list) this.values -= size(c); }
         this.pending.delete(oldest);
       }
       bySignal = new Map(this.signals.map((s) => [s, [] as Chunk[]]));
@@ -42,7 +67,8 @@ export class ChunkAligner<K extends string> {
     }
     const queue = bySignal.get(signal)!;
     queue.push(chunk);
-    if (queue.length > this.cap) { queue.shift(); this.droppedCount++; }
+    this.values += size(chunk);
+    if (queue.length > this.cap) { this.take(queue); this.droppedCount++; }
     const [a, b] = this.signals;
     const qa = bySignal.get(a)!, qb = bySignal.get(b)!;
     while (qa.length > 0 && qb.length > 0) {
@@ -50,22 +76,28 @@ export class ChunkAligner<K extends string> {
       const sa = ca.meta.startSample, sb = cb.meta.startSample;
       if (sa !== null && sb !== null && sa !== sb) {
         // the earlier one has no partner any more
-        if (sa < sb) qa.shift(); else qb.shift();
+        this.take(sa < sb ? qa : qb);
         this.droppedCount++;
         continue;
       }
       if (ca.length !== cb.length) {
-        qa.shift(); qb.shift(); this.droppedCount += 2;
+        this.take(qa); this.take(qb); this.droppedCount += 2;
         if (qa.length === 0 && qb.length === 0) this.pending.delete(series);
         throw new InputError(`${a} and ${b} chunks of series ${JSON.stringify(series)} starting at sample ${sa ?? sb ?? '?'} have ${ca.length} and ${cb.length} samples; both signals must be chunked alike (dropped)`);
       }
-      qa.shift(); qb.shift();
+      this.take(qa); this.take(qb);
       if (qa.length === 0 && qb.length === 0) this.pending.delete(series);
       return { [a]: ca, [b]: cb } as Record<K, Chunk>;
     }
     if (qa.length === 0 && qb.length === 0) this.pending.delete(series);
+    // a flood of unmatched chunks: drop the oldest pending ones until under the cap
+    for (const [key, signals] of this.pending) {
+      if (this.values <= this.maxValues) break;
+      for (const list of signals.values()) while (list.length > 0 && this.values > this.maxValues) { this.take(list); this.droppedCount++; }
+      if ([...signals.values()].every((list) => list.length === 0)) this.pending.delete(key);
+    }
     return null;
   }
 
-  clear(): void { this.pending.clear(); this.droppedCount = 0; }
+  clear(): void { this.pending.clear(); this.droppedCount = 0; this.values = 0; }
 }

@@ -9,6 +9,11 @@ import { parseUnitConfig, UnitNodeOptions } from './config';
 import { InputError } from './errors';
 import { isFiltersMessage, isReset, readChunkMessage, readFiltersMessage, SeriesTracker, writeChunkMessage } from './messages';
 import { compact, reportConfigError, setupStatefulNode } from './node';
+
+/** Longest filter a unit accepts (from the editor or a filters message); the learner's pastLags cap. */
+export const MAX_FILTER_TAPS = 1000;
+/** Most filter-history values (open series × channels × taps) a unit holds: 64 MB as Float64. */
+export const MAX_HELD_VALUES = 8_388_608;
 import { typedNumber } from './typed';
 
 export function createUnitNode(RED: NodeAPI, defaults: { component: number; polarity: 'on' | 'off' | 'linear' }) {
@@ -28,16 +33,20 @@ export function createUnitNode(RED: NodeAPI, defaults: { component: number; pola
     const threshold = typedNumber(RED, node, 'threshold', options.thresholdSource, options.thresholdType, options.threshold);
     let processed = 0;
     let skipped = 0;
+    const held = new Map<string, number>(); // channels with a filter history, per open series
+    let heldChannels = 0;
     let filterNote = options.taps ? `fixed ${options.taps.length} taps` : '';
 
     const { status } = setupStatefulNode(RED, node, {
       async onInput(msg, send) {
-        if (isReset(msg)) { bank.resetHistories(); tracker.clear(); processed = 0; skipped = 0; status.clear(); return; }
+        if (isReset(msg)) { bank.resetHistories(); tracker.clear(); held.clear(); heldChannels = 0; processed = 0; skipped = 0; status.clear(); return; }
         if (isFiltersMessage(msg)) {
           const fit = readFiltersMessage(msg);
           const k = options.component;
           if (k > fit.pastFilters.length) throw new InputError(`filters message has ${fit.pastFilters.length} filters; this unit uses ψ${k}`);
           if (fit.channels !== 1) throw new InputError(`filters span ${fit.channels} channels; a layer-1 unit needs single-channel (pooled) filters`);
+          // each series keeps channels × (taps − 1) history values: bound the taps as the config does
+          if (fit.pastLags > MAX_FILTER_TAPS) throw new InputError(`filters have ${fit.pastLags} taps; at most ${MAX_FILTER_TAPS} are accepted`);
           bank.setFilter(fit.pastFilters[k - 1]);
           filterNote = `ψ${k} (${fit.pastLags} taps, ρ ${fit.correlations[k - 1].toFixed(3)})`;
           status.ok(filterNote);
@@ -52,15 +61,21 @@ export function createUnitNode(RED: NodeAPI, defaults: { component: number; pola
           return;
         }
         const theta = await threshold(msg); // validated before any state changes
+        const before = held.get(chunk.meta.series) ?? 0;
+        if ((heldChannels - before + chunk.data.length) * bank.filterLength > MAX_HELD_VALUES) {
+          throw new InputError(`filter histories would exceed ${MAX_HELD_VALUES} values (${held.size} open series); end finished series with msg.chunk.endOfSeries`);
+        }
         const out = bank.process(chunk.data, chunk.meta.series, { restart: verdict === 'gap', end: chunk.meta.endOfSeries });
         if (options.thresholdType !== 'num' && options.polarity !== 'linear') for (const values of out) rectify(values, options.polarity, theta);
         tracker.advance(chunk.meta, chunk.length);
+        heldChannels += (chunk.meta.endOfSeries ? 0 : chunk.data.length) - before;
+        if (chunk.meta.endOfSeries) held.delete(chunk.meta.series); else held.set(chunk.meta.series, chunk.data.length);
         processed += chunk.length;
         const names = chunk.meta.channels.map((name) => `${options.signal}/${name}`);
         send(writeChunkMessage(msg, out, { ...chunk.meta, channels: names, signal: options.signal }));
         status.ok(`${filterNote} · ${compact(processed)} samples`);
       },
-      onClose() { bank.reset(); tracker.clear(); },
+      onClose() { bank.reset(); tracker.clear(); held.clear(); },
     });
     if (options.taps) status.ok(filterNote); else status.warn('waiting for filters');
   };

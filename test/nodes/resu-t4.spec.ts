@@ -290,7 +290,8 @@ describe('resu-t4 node', function () {
       [[chunkMsg(undefined, good.l1, 'row-0', 500)], /msg\.chunk\.signal must be "L1" or "L3"/],
       [[chunkMsg('L2', good.l1, 'row-0', 500)], /msg\.chunk\.signal must be "L1" or "L3" .*"L2"/],
       [[chunkMsg('L1', good.l1.slice(0, 2), 'row-0', 500)], /2 pixel channels; T4 needs at least 3/],
-      [[chunkMsg('L1', good.l1, 'odd', 0), chunkMsg('L3', good.l3.slice(0, 4), 'odd', 0)], /L1 chunk has 5 pixels and L3 chunk 4/],
+      // rejected on arrival: the pending L1 chunk it would pair with stays untouched
+      [[chunkMsg('L1', good.l1, 'odd', 0), chunkMsg('L3', good.l3.slice(0, 4), 'odd', 0)], /4 pixel channels; the pending chunks of series "odd" have 5/],
       [[chunkMsg('L1', good.l1, 'odd', 500), chunkMsg('L3', slice(good, 0, 100).l3, 'odd', 500)], /L1 and L3 chunks of series "odd" starting at sample 500 have 500 and 100 samples/],
       [[chunkMsg('L1', [[1, NaN, 2], [1, 2, 3], [1, 2, 3]], 'row-0', 500)], /msg\.payload\[0\]\[1\] must be a finite number \(got NaN\)/],
       [[chunkMsg('L3', [[1, 2, 3], [1, 2, Infinity], [1, 2, 3]], 'row-0', 500)], /msg\.payload\[1\]\[2\] must be a finite number/],
@@ -305,8 +306,8 @@ describe('resu-t4 node', function () {
       [[{ applying: 1 }], /msg\.applying must be true or false/],
       [[{ solve: 'now' }], /msg\.solve must be true or false/],
       [[{ learning: 'no', payload: good.l1, chunk: { signal: 'L1', series: 'row-0', startSample: 500 } }], /msg\.learning/],
-      // a repeated pair (same series and startSample as one already learned)
-      [[chunkMsg('L1', good.l1, 'row-0', 0), chunkMsg('L3', good.l3, 'row-0', 0)], /startSample 0 of series "row-0" repeats/],
+      // a repeated chunk (same series and startSample as a pair already learned): rejected on arrival
+      [[chunkMsg('L3', good.l3, 'row-0', 0)], /startSample 0 of series "row-0" repeats/],
     ];
     const total = bad.length + 1;
     const errors = collect('errors', total);
