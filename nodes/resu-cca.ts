@@ -29,7 +29,7 @@ export = function (RED: NodeAPI) {
     let learning = options.learning;
     let lastFit: CcaFit | null = null;
     let pairsAtLastSolve = 0;
-    const persistence = createPersistence(node, STATE_KEY, options.persist, options.store, learner);
+    const persistence = createPersistence(node, STATE_KEY, options.persist, options.store, learner, options.checkpointS * 1000);
     const federation = createFederation(node.id, options, 'cca', () => learner.moments);
 
     const { status } = setupStatefulNode(RED, node, {
@@ -55,6 +55,7 @@ export = function (RED: NodeAPI) {
           const verdict = tracker.classify(chunk.meta);
           learner.update(chunk.data, chunk.meta.series, { restart: verdict === 'gap', end: chunk.meta.endOfSeries });
           tracker.advance(chunk.meta, chunk.length);
+          persistence.touch();
         }
         const snapshot = federation.snapshot(msg.publish === true);
         if (snapshot) send([null, null, snapshot]);
@@ -67,6 +68,7 @@ export = function (RED: NodeAPI) {
         showStatus();
       },
       async onClose(removed) {
+        persistence.dispose();
         if (options.persist && !removed) await persistence.save();
         learner.reset();
       },

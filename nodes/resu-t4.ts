@@ -28,7 +28,7 @@ export = function (RED: NodeAPI) {
     const aligner = new ChunkAligner(['L1', 'L3'] as const);
     const tracker = new SeriesTracker();
     const state = { learning: options.learning, applying: options.applying, pairsAtSolve: 0, lastFit: null as T4Fit | null };
-    const persistence = createPersistence(node, STATE_KEY, options.persist, options.store, layer);
+    const persistence = createPersistence(node, STATE_KEY, options.persist, options.store, layer, options.checkpointS * 1000);
     /**
      * Mirror of the statistics' open series (one per chunk series and triplet): a chunk that would
      * open more than the core's MAX_OPEN_SERIES is rejected before any triplet is learned.
@@ -89,6 +89,7 @@ export = function (RED: NodeAPI) {
               // 'new' also restarts: the series may still be open from before a learning pause
               layer.learn(l3.data, l1.data, series, { restart: verdict !== 'continue', end: l1.meta.endOfSeries });
               tracker.advance(l1.meta, l1.length);
+              persistence.touch();
               // centres 1…current were opened (and closed again at the end of the series)
               const after = l1.meta.endOfSeries ? Math.max(before - current, 0) : Math.max(before, current);
               openKeys += after - before;
@@ -117,6 +118,7 @@ export = function (RED: NodeAPI) {
         showStatus();
       },
       async onClose(removed) {
+        persistence.dispose();
         if (options.persist && !removed) await persistence.save();
         layer.reset(); aligner.clear(); tracker.clear();
       },

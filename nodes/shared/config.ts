@@ -47,6 +47,9 @@ export function stringField(raw: RawConfig, name: string, fallback: string): str
   return value;
 }
 
+/** Default checkpoint interval (s) of persisted learner and T4 statistics. */
+export const DEFAULT_CHECKPOINT_S = 10;
+
 /** resu-cca settings. */
 export interface LearnerNodeOptions {
   pastLags: number;
@@ -63,6 +66,8 @@ export interface LearnerNodeOptions {
   /** Context store name for persistence, or '' for none. */
   persist: boolean;
   store: string;
+  /** With persist: save the statistics at most this many seconds after they change (0: only on solve and close). */
+  checkpointS: number;
   /** Publish a statistics snapshot every this many new pairs (0: only on msg.publish). */
   publishEveryPairs: number;
   /** Identity in statistics snapshots ('' = hostname/node id). */
@@ -84,6 +89,7 @@ export function parseLearnerConfig(raw: RawConfig): LearnerNodeOptions {
     learning: boolField(raw, 'learning', true),
     persist: boolField(raw, 'persist', false),
     store: stringField(raw, 'store', ''),
+    checkpointS: numberField(raw, 'checkpointS', DEFAULT_CHECKPOINT_S, { min: 0, max: 86400 }),
     publishEveryPairs: intField(raw, 'publishEveryPairs', 0, { min: 0, max: 1e12 }),
     sourceId: stringField(raw, 'sourceId', '').trim(),
   };
@@ -141,6 +147,8 @@ export interface T4NodeOptions {
   solveEveryPairs: number;
   persist: boolean;
   store: string;
+  /** With persist: save the statistics at most this many seconds after they change (0: only on solve and close). */
+  checkpointS: number;
 }
 
 export function parseT4Config(raw: RawConfig): T4NodeOptions {
@@ -154,6 +162,7 @@ export function parseT4Config(raw: RawConfig): T4NodeOptions {
     solveEveryPairs: intField(raw, 'solveEveryPairs', 20000, { min: 0, max: 1e9 }),
     persist: boolField(raw, 'persist', false),
     store: stringField(raw, 'store', ''),
+    checkpointS: numberField(raw, 'checkpointS', DEFAULT_CHECKPOINT_S, { min: 0, max: 86400 }),
   };
 }
 

@@ -36,18 +36,31 @@ export interface Persistable {
  * Persistence for one node: `restored` settles once the saved state (if any) is loaded; a corrupt,
  * truncated or mismatched state gives a warning and a fresh start, never a crash.
  */
-export function createPersistence(node: Node, key: string, enabled: boolean, store: string, target: Persistable) {
+export function createPersistence(node: Node, key: string, enabled: boolean, store: string, target: Persistable, checkpointMs = 0) {
+  let timer: ReturnType<typeof setTimeout> | null = null;
   const restored = !enabled ? Promise.resolve() : loadState(node, key, store).then(
     (saved) => { if (saved !== undefined) target.load(saved); },
   ).catch((err) => {
     node.warn(`persisted state ignored, starting fresh: ${(err as Error).message}`);
     target.reset();
   });
+  async function save(): Promise<void> {
+    if (!enabled) return;
+    if (timer) { clearTimeout(timer); timer = null; }
+    try { await saveState(node, key, target.toJSON(), store); } catch (err) { node.warn(`could not persist state: ${(err as Error).message}`); }
+  }
   return {
     restored,
-    async save(): Promise<void> {
-      if (!enabled) return;
-      try { await saveState(node, key, target.toJSON(), store); } catch (err) { node.warn(`could not persist state: ${(err as Error).message}`); }
+    save,
+    /**
+     * Marks the state as changed: it is saved (a checkpoint) at most `checkpointMs` later, so a crash
+     * loses at most that much learning plus what the context store had not flushed yet.
+     */
+    touch(): void {
+      if (!enabled || checkpointMs <= 0 || timer) return;
+      timer = setTimeout(() => { timer = null; void save(); }, checkpointMs);
     },
+    /** Stops the checkpoint timer (close). */
+    dispose(): void { if (timer) clearTimeout(timer); timer = null; },
   };
 }
