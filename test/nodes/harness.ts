@@ -97,3 +97,19 @@ export function maxAbsDiff(a: ArrayLike<number>[], b: ArrayLike<number>[]): numb
   });
   return worst;
 }
+
+/**
+ * Records every node status (also the ones set while a node is constructed, which no status node
+ * sees) by wrapping Node.prototype.status until `restore()`.
+ */
+export function recordStatuses(): { calls: { id: string; status: { fill?: string; shape?: string; text?: string } }[]; restore: () => void } {
+  // eslint-disable-next-line @typescript-eslint/no-var-requires
+  const NodeClass = require(require.resolve('@node-red/runtime/lib/nodes/Node', { paths: [path.dirname(require.resolve('node-red'))] }));
+  const original = NodeClass.prototype.status;
+  const calls: { id: string; status: { fill?: string; shape?: string; text?: string } }[] = [];
+  NodeClass.prototype.status = function (this: { id: string }, status: { fill?: string; shape?: string; text?: string }) {
+    calls.push({ id: this.id, status });
+    return original.call(this, status);
+  };
+  return { calls, restore: () => { NodeClass.prototype.status = original; } };
+}

@@ -1,6 +1,6 @@
 import * as assert from 'assert';
 import { probePair } from '../../core';
-import { AnyMsg, catchAll, collect, concatChunks, helper, load, maxAbsDiff, nodeModules, startServer, statusMatching, stopServer } from './harness';
+import { AnyMsg, catchAll, collect, concatChunks, helper, load, maxAbsDiff, nodeModules, recordStatuses, startServer, statusMatching, stopServer } from './harness';
 
 const modules = nodeModules('resu-grating');
 
@@ -231,11 +231,15 @@ describe('resu-grating node', function () {
     ['segmentLength 1', { segmentLength: 1 }, /not configured: segmentLength/],
   ] as [string, Record<string, unknown>, RegExp][]) {
     it(`reports a configuration error (${what}) without crashing`, async function () {
-      await load(modules, probeFlow(config));
+      const statuses = recordStatuses();
+      try { await load(modules, probeFlow(config)); } finally { statuses.restore(); }
+      const red = statuses.calls.filter((c) => c.id === 'probe-node');
+      assert.deepStrictEqual(red.map((c) => [c.status.fill, c.status.shape]), [['red', 'ring']], 'one red ring, nothing else');
       const errors = collect('errors', 1);
       helper.getNode('probe-node').receive({ command: 'start' });
       const [err] = await errors;
       assert.match(err.error.message, pattern);
+      assert.ok(err.error.message.includes(red[0].status.text!.replace(/…$/, '')), 'the red ring names the reason');
     });
   }
 

@@ -1,6 +1,6 @@
 import * as assert from 'assert';
 import { GaussianProcessSampler, LinearStateSpace, PAPER_OU_PRESET, WhiteNoise } from '../../core';
-import { ar1, AnyMsg, catchAll, collect, concatChunks, helper, load, maxAbsDiff, nodeModules, startServer, statusMatching, stopServer } from './harness';
+import { ar1, AnyMsg, catchAll, collect, concatChunks, helper, load, maxAbsDiff, nodeModules, recordStatuses, startServer, statusMatching, stopServer } from './harness';
 
 const modules = nodeModules('resu-noise');
 
@@ -273,11 +273,15 @@ describe('resu-noise node', function () {
     ['gpPoints 1', { mode: 'gp', gpPoints: 1 }, /not configured: gpPoints/],
   ] as [string, Record<string, unknown>, RegExp][]) {
     it(`reports a configuration error (${what}) without crashing`, async function () {
-      await load(modules, noiseFlow(config));
+      const statuses = recordStatuses();
+      try { await load(modules, noiseFlow(config)); } finally { statuses.restore(); }
+      const red = statuses.calls.filter((c) => c.id === 'noise-node');
+      assert.deepStrictEqual(red.map((c) => [c.status.fill, c.status.shape]), [['red', 'ring']], 'one red ring, nothing else');
       const errors = collect('errors', 1);
       helper.getNode('noise-node').receive({ payload: [1, 2] });
       const [err] = await errors;
       assert.match(err.error.message, pattern);
+      assert.ok(err.error.message.includes(red[0].status.text!.replace(/…$/, '')), 'the red ring names the reason');
     });
   }
 

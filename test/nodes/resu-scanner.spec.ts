@@ -4,7 +4,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { PNG } from 'pngjs';
 import { createDeadLeavesImage, decodeImage, Scanner, ScannerOptions, toContrastImage } from '../../core';
-import { AnyMsg, catchAll, collect, concatChunks, helper, load, maxAbsDiff, nodeModules, startServer, statusMatching, stopServer } from './harness';
+import { AnyMsg, catchAll, collect, concatChunks, helper, load, maxAbsDiff, nodeModules, recordStatuses, startServer, statusMatching, stopServer } from './harness';
 
 const modules = nodeModules('resu-scanner');
 
@@ -276,11 +276,15 @@ describe('resu-scanner node', function () {
     ['dtS 0', { dtS: 0 }, /not configured: dtS/],
   ] as [string, Record<string, unknown>, RegExp][]) {
     it(`reports a configuration error (${what}) without crashing`, async function () {
-      await load(modules, scanFlow(config));
+      const statuses = recordStatuses();
+      try { await load(modules, scanFlow(config)); } finally { statuses.restore(); }
+      const red = statuses.calls.filter((c) => c.id === 'scan');
+      assert.deepStrictEqual(red.map((c) => [c.status.fill, c.status.shape]), [['red', 'ring']], 'one red ring, nothing else');
       const errors = collect('errors', 1);
       helper.getNode('scan').receive({ command: 'start' });
       const [err] = await errors;
       assert.match(err.error.message, pattern);
+      assert.ok(err.error.message.includes(red[0].status.text!.replace(/…$/, '')), 'the red ring names the reason');
     });
   }
 

@@ -3,7 +3,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { LaggedMoments, solvePastFutureCca } from '../../core';
-import { ar1, AnyMsg, catchAll, collect, helper, load, maxAbsDiff, nodeModules, startServer, statusMatching, stopServer } from './harness';
+import { ar1, AnyMsg, catchAll, collect, helper, load, maxAbsDiff, nodeModules, recordStatuses, startServer, statusMatching, stopServer } from './harness';
 
 const modules = nodeModules('resu-t4');
 
@@ -377,8 +377,16 @@ describe('resu-t4 node', function () {
     assert.ok(second.payload.pairs >= 6000, `second solve at ${second.payload.pairs}`);
   });
 
-  it('reports a configuration error (delay 0) without crashing', async function () {
-    await load(modules, [{ id: 't4-node', type: 'resu-t4', delay: 0, wires: [[], []] }, ...catchAll()]);
+  it('reports a configuration error (delay 0) without crashing: red ring naming the field, error on input', async function () {
+    const statuses = recordStatuses();
+    try {
+      await load(modules, [{ id: 't4-node', type: 'resu-t4', delay: 0, wires: [[], []] }, ...catchAll()]);
+    } finally { statuses.restore(); }
+    const mine = statuses.calls.filter((c) => c.id === 't4-node');
+    assert.strictEqual(mine.length, 1);
+    assert.strictEqual(mine[0].status.fill, 'red');
+    assert.strictEqual(mine[0].status.shape, 'ring');
+    assert.match(mine[0].status.text!, /delay/);
     const errors = collect('errors', 1);
     helper.getNode('t4-node').receive({ solve: true });
     const [err] = await errors;
