@@ -52,7 +52,7 @@ export = function (RED: NodeAPI) {
         for (const name of SWITCHES) {
           if (msg[name] !== undefined && typeof msg[name] !== 'boolean') throw InputError.field(`msg.${name}`, msg[name], 'true or false');
         }
-        if (isFiltersMessage(msg)) { adoptFilters(msg); return; }
+        if (isFiltersMessage(msg)) { adoptFilters(msg); await persistence.save(); return; }
         const isData = Array.isArray(msg.payload) || ArrayBuffer.isView(msg.payload);
         // validate the whole message before any switch takes effect (a rejected message changes nothing)
         const chunk = isData || SWITCHES.every((name) => msg[name] === undefined) ? readChunkMessage(msg) : null;

@@ -439,6 +439,31 @@ describe('resu-t4 node', function () {
       });
     }
 
+    it('adopted weights are persisted at once (they survive a restart without a solve or a clean close)', async function () {
+      await load(modules, [
+        { id: 't4-node', type: 'resu-t4', delay: 3, solveEveryPairs: 0, persist: true, store: 'disk', wires: [['resp-out'], ['weights-out']] },
+        { id: 'resp-out', type: 'helper' }, { id: 'weights-out', type: 'helper' },
+      ]);
+      await helper._redNodes.loadContextsPlugin();
+      await helper._redNodes.stopFlows();
+      await helper._redNodes.startFlows(); // now the node reads and writes the store
+      const w = [0.3, 0.1, -0.2, 1, 0.1, -0.5];
+      const node = helper.getNode('t4-node');
+      node.receive({
+        payload: {
+          format: 'resu-cca-fit', version: 1, channels: 6, pastLags: 1, futureLags: 1, correlations: [0.9, 0.5],
+          pastFilters: [[1, 0, 0, 0, 0, 0], w], futureDirections: [[1, 0, 0, 0, 0, 0], [0, 1, 0, 0, 0, 0]],
+        },
+      });
+      const probe = movingRow(50, 4, 29);
+      const out = collect('resp-out', 1);
+      sendRow('t4-node', probe, 'probe', { extra: { train: false } });
+      await out;
+      // what a crash leaves behind: the store as it is now, read back without this node's close handler
+      const saved = await new Promise<AnyMsg>((resolve, reject) => node.context().get('resu-t4-state', 'disk', (err: Error | null, value: AnyMsg) => (err ? reject(err) : resolve(value))));
+      assert.deepStrictEqual(saved.weights, w);
+    });
+
     it('after a restore the next automatic solve comes K pairs later, not at once', async function () {
       await load(modules, t4Flow({ persist: true, store: 'disk', solveEveryPairs: 2000 }));
       await helper._redNodes.loadContextsPlugin();
