@@ -258,6 +258,16 @@ describe('resu-scanner node', function () {
       assert.strictEqual((await out).length, 2);
     });
 
+    it('a pixel row wider than a non-wrapping image gives a clear error on start', async function () {
+      const file = path.join(dir, 'narrow.png');
+      writePng(file, 100, 2);
+      await load(modules, scanFlow({ source: 'image', imagePath: file, fovDeg: 8 })); // 3 pixels × 5° need 10°
+      const errors = collect('errors', 1);
+      helper.getNode('scan').receive({ command: 'start' });
+      const [err] = await errors;
+      assert.match(err.error.message, /pixels × spacingDeg/);
+    });
+
     it('a file that is not an image gives a clear error', async function () {
       const file = path.join(dir, 'notes.png');
       fs.writeFileSync(file, 'not an image');
