@@ -116,9 +116,20 @@ export class T4Layer {
     }
   }
 
+  /** The accumulated statistics (e.g. for statistics snapshots to peers). */
+  get statistics(): LaggedMoments { return this.moments; }
+
   /** Solves the CCA and adopts its `component`-th direction as the weights. */
   solve(): T4Fit {
-    const fit = solvePastFutureCca(this.moments, { ridge: this.ridge, pinnedTap: T4_PINNED_TAP });
+    return this.solveWith(this.moments);
+  }
+
+  /**
+   * Solves on other statistics of the same configuration (e.g. this layer's merged with peers')
+   * and adopts the result; normalizedWeights use this layer's own channel sds.
+   */
+  solveWith(moments: LaggedMoments): T4Fit {
+    const fit = solvePastFutureCca(moments, { ridge: this.ridge, pinnedTap: T4_PINNED_TAP });
     const weights = Float64Array.from(fit.pastFilters[this.component - 1]);
     this.weights = weights;
     return { weights: Float64Array.from(weights), normalizedWeights: this.normalize(weights), correlations: fit.correlations, fit };

@@ -3,11 +3,12 @@
  * uncentered past–future CCA with a delay, and outputs the rectified T4 responses.
  */
 import type { Node, NodeAPI, NodeDef } from 'node-red';
-import { connectomeComparison, fitToJSON, MAX_OPEN_SERIES, NotEnoughDataError, T4_CHANNELS, T4Fit, T4Layer } from '../core';
+import { connectomeComparison, fitToJSON, isStatisticsMessage, MAX_OPEN_SERIES, NotEnoughDataError, T4_CHANNELS, T4Fit, T4Layer } from '../core';
 import { fitSummary, registerStateSource } from './shared/admin';
 import { ChunkAligner } from './shared/align';
 import { parseT4Config, T4NodeOptions } from './shared/config';
 import { InputError } from './shared/errors';
+import { createFederation } from './shared/federation';
 import { isFiltersMessage, isReset, readChunkMessage, readFiltersMessage, SeriesTracker, writeChunkMessage } from './shared/messages';
 import { compact, reportConfigError, setupStatefulNode } from './shared/node';
 import { createPersistence } from './shared/persist';
@@ -33,6 +34,7 @@ export = function (RED: NodeAPI) {
      * Mirror of the statistics' open series (one per chunk series and triplet): a chunk that would
      * open more than the core's MAX_OPEN_SERIES is rejected before any triplet is learned.
      */
+    const federation = createFederation(node.id, options, 't4', () => layer.statistics);
     const openTriplets = new Map<string, number>();
     let openKeys = 0;
     // restored pairs count as solved (their weights came back too): the next automatic solve is K pairs on
@@ -48,14 +50,20 @@ export = function (RED: NodeAPI) {
     const { status } = setupStatefulNode(RED, node, {
       async onInput(msg, send) {
         await persistence.restored;
-        if (isReset(msg)) { layer.reset(); aligner.clear(); tracker.clear(); openTriplets.clear(); openKeys = 0; state.lastFit = null; state.pairsAtSolve = 0; await persistence.save(); status.clear(); return; }
+        if (isStatisticsMessage(msg.payload)) {
+          // a peer's snapshot: re-solve on the merged statistics and send the weights
+          if (federation.offer(msg.payload) && federation.peers > 0) await solveAndSend(send, false);
+          return;
+        }
+        if (msg.publish !== undefined && msg.publish !== true) throw InputError.field('msg.publish', msg.publish, 'true');
+        if (isReset(msg)) { federation.reset(); layer.reset(); aligner.clear(); tracker.clear(); openTriplets.clear(); openKeys = 0; state.lastFit = null; state.pairsAtSolve = 0; await persistence.save(); status.clear(); return; }
         for (const name of SWITCHES) {
           if (msg[name] !== undefined && typeof msg[name] !== 'boolean') throw InputError.field(`msg.${name}`, msg[name], 'true or false');
         }
         if (isFiltersMessage(msg)) { adoptFilters(msg); await persistence.save(); return; }
         const isData = Array.isArray(msg.payload) || ArrayBuffer.isView(msg.payload);
         // validate the whole message before any switch takes effect (a rejected message changes nothing)
-        const chunk = isData || SWITCHES.every((name) => msg[name] === undefined) ? readChunkMessage(msg) : null;
+        const chunk = isData || (SWITCHES.every((name) => msg[name] === undefined) && msg.publish === undefined) ? readChunkMessage(msg) : null;
         const signal = chunk?.meta.signal;
         if (chunk && signal !== 'L1' && signal !== 'L3') throw InputError.field('msg.chunk.signal', signal, '"L1" or "L3" (wire a ReSU ON unit and an L3 projection)');
         if (chunk && chunk.data.length < 3) throw new InputError(`msg.payload has ${chunk.data.length} pixel channels; T4 needs at least 3`);
@@ -98,22 +106,15 @@ export = function (RED: NodeAPI) {
             if (state.applying && layer.currentWeights) {
               const responses = layer.apply(l3.data, l1.data);
               const names = responses.map((_, i) => `T4/px${i + 1}`);
-              send([{ ...writeChunkMessage({ ...msg, _msgid: msg._msgid }, responses, { ...l1.meta, channels: names, signal: 'T4' }), dropped: aligner.dropped }, null]);
+              send([{ ...writeChunkMessage({ ...msg, _msgid: msg._msgid }, responses, { ...l1.meta, channels: names, signal: 'T4' }), dropped: aligner.dropped }, null, null]);
             }
           }
         }
+        const snapshot = federation.snapshot(msg.publish === true);
+        if (snapshot) send([null, null, snapshot]);
         const due = options.solveEveryPairs > 0 && layer.pairs - state.pairsAtSolve >= options.solveEveryPairs;
         if (msg.solve === true || (state.learning && due)) {
-          state.pairsAtSolve = layer.pairs;
-          try {
-            state.lastFit = layer.solve();
-          } catch (err) {
-            if (msg.solve !== true && err instanceof NotEnoughDataError) return;
-            throw err;
-          }
-          for (const warning of state.lastFit.fit.warnings) node.warn(warning);
-          send([null, { topic: 'T4 weights', payload: fitPayload(state.lastFit), dropped: aligner.dropped }]);
-          await persistence.save();
+          if (!(await solveAndSend(send, msg.solve === true))) return;
         }
         showStatus();
       },
@@ -135,6 +136,21 @@ export = function (RED: NodeAPI) {
       exportFilters: () => (state.lastFit ? fitPayload(state.lastFit) : null),
     });
     showStatus();
+
+    async function solveAndSend(send: (msg: unknown) => void, requested: boolean): Promise<boolean> {
+      state.pairsAtSolve = layer.pairs;
+      try {
+        state.lastFit = layer.solveWith(federation.merged());
+      } catch (err) {
+        if (!requested && err instanceof NotEnoughDataError) return false;
+        throw err;
+      }
+      for (const warning of state.lastFit.fit.warnings) node.warn(warning);
+      send([null, { topic: 'T4 weights', payload: { ...fitPayload(state.lastFit), peers: federation.peers }, dropped: aligner.dropped }, null]);
+      await persistence.save();
+      showStatus();
+      return true;
+    }
 
     function adoptFilters(msg: Record<string, unknown>): void {
       const fit = readFiltersMessage(msg);

@@ -149,6 +149,10 @@ export interface T4NodeOptions {
   store: string;
   /** With persist: save the statistics at most this many seconds after they change (0: only on solve and close). */
   checkpointS: number;
+  /** Publish a statistics snapshot every this many new pairs (0: only on msg.publish). */
+  publishEveryPairs: number;
+  /** Identity in statistics snapshots ('' = hostname/node id). */
+  sourceId: string;
 }
 
 export function parseT4Config(raw: RawConfig): T4NodeOptions {
@@ -163,6 +167,8 @@ export function parseT4Config(raw: RawConfig): T4NodeOptions {
     persist: boolField(raw, 'persist', false),
     store: stringField(raw, 'store', ''),
     checkpointS: numberField(raw, 'checkpointS', DEFAULT_CHECKPOINT_S, { min: 0, max: 86400 }),
+    publishEveryPairs: intField(raw, 'publishEveryPairs', 0, { min: 0, max: 1e12 }),
+    sourceId: stringField(raw, 'sourceId', '').trim(),
   };
 }
 
