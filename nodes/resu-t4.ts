@@ -142,8 +142,10 @@ export = function (RED: NodeAPI) {
       try {
         state.lastFit = layer.solveWith(federation.merged());
       } catch (err) {
-        if (!requested && err instanceof NotEnoughDataError) return false;
-        throw err;
+        if (requested) throw err;
+        // an automatic solve must not fail the chunk that triggered it: that chunk was learned
+        if (!(err instanceof NotEnoughDataError)) { node.warn(`automatic solve failed: ${(err as Error).message}`); status.warn(`solve failed: ${(err as Error).message}`); }
+        return false;
       }
       for (const warning of state.lastFit.fit.warnings) node.warn(warning);
       send([null, { topic: 'T4 weights', payload: { ...fitPayload(state.lastFit), peers: federation.peers }, dropped: aligner.dropped }, null]);

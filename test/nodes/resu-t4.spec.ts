@@ -377,6 +377,24 @@ describe('resu-t4 node', function () {
     assert.ok(second.payload.pairs >= 6000, `second solve at ${second.payload.pairs}`);
   });
 
+  it('an automatic solve that fails warns instead of failing the chunk that was learned', async function () {
+    await load(modules, t4Flow({ solveEveryPairs: 50 }));
+    const node = helper.getNode('t4-node');
+    const zeros = [0, 1, 2].map(() => new Array(100).fill(0));
+    const errors = collect('errors', 2);
+    const warned = statusMatching('t4-node', /solve failed: .*no variance/);
+    node.receive(chunkMsg('L1', zeros, 'row-0', 0));
+    node.receive(chunkMsg('L3', zeros, 'row-0', 0)); // learned; the due solve finds all-zero moments
+    await warned;
+    node.receive({ solve: 'sentinel' });
+    node.receive({ solve: true }); // an explicit solve does report the failure
+    const caught = await errors;
+    assert.match(caught[0].error.message, /sentinel/);
+    assert.match(caught[1].error.message, /no variance/);
+    const warnings = helper.log().args.filter((args: AnyMsg[]) => /automatic solve failed/.test(String(args[0]?.msg)));
+    assert.strictEqual(warnings.length, 1);
+  });
+
   it('reports a configuration error (delay 0) without crashing: red ring naming the field, error on input', async function () {
     const statuses = recordStatuses();
     try {
