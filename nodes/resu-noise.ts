@@ -30,13 +30,15 @@ export = function (RED: NodeAPI) {
      * repeats), so from then on series are named <series>/run-<k>.
      */
     let restarts = 0, seriesOpen = false;
+    /** The source ran to its end (maxSamples or the last draw): the next start begins again. */
+    let exhausted = false;
 
     const runner = createSourceRunner({
       intervalMs: options.intervalMs,
       produce() {
         source ??= createSource(options);
         const next = source();
-        if (!next) return false;
+        if (!next) { exhausted = true; return false; }
         emitted += next.data[0].length;
         const meta: ChunkMeta = {
           series: restarts === 0 ? next.series : `${next.series}/run-${restarts}`, channels: next.data.map((_, c) => `${options.mode}${c}`), samplePeriodS: options.dtS,
@@ -56,12 +58,15 @@ export = function (RED: NodeAPI) {
       onInput(msg, send) {
         if (options.mode !== 'add') {
           const command = readCommand(msg) ?? 'start';
-          if (command === 'start') runner.start();
+          if (command === 'start') {
+            if (exhausted && !runner.running) { source = null; emitted = 0; sequence = 0; exhausted = false; } // a finished run starts over
+            runner.start();
+          }
           else if (command === 'stop') runner.stop();
           else {
             runner.stop();
             if (seriesOpen) restarts++;
-            source = null; emitted = 0; sequence = 0; seriesOpen = false; status.idle('reset');
+            source = null; emitted = 0; sequence = 0; seriesOpen = false; exhausted = false; status.idle('reset');
           }
           return;
         }

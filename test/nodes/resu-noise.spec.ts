@@ -187,7 +187,7 @@ describe('resu-noise node', function () {
       assert.deepStrictEqual(again.payload, rec[0].payload);
     });
 
-    it('respects maxSamples: after the cap only a reset starts the stream again', async function () {
+    it('respects maxSamples; a start after the end runs the source again, as does a reset', async function () {
       await load(modules, noiseFlow({ mode: 'white', seed: 2, chunkLength: 40, maxSamples: 100 }));
       const node = helper.getNode('noise-node');
       const rec: AnyMsg[] = [];
@@ -196,14 +196,20 @@ describe('resu-noise node', function () {
       node.receive({ command: 'start' });
       await finished;
       const out = collect('out', 1);
-      node.receive({ command: 'start' }); // exhausted: nothing
-      node.receive({ reset: true });
-      node.receive({ command: 'start' });
+      node.receive({ command: 'start' }); // finished: starts over
       const [again] = await out;
       assert.deepStrictEqual(rec.slice(0, 3).map((m) => m.payload[0].length), [40, 40, 20]);
-      assert.strictEqual(rec.length, 4);
+      assert.strictEqual(rec.length, 4, 'nothing between the cap and the restart');
+      assert.strictEqual(again.chunk.series, 'white');
       assert.strictEqual(again.chunk.startSample, 0);
       assert.deepStrictEqual(again.payload, rec[0].payload);
+      const finishedAgain = statusMatching('noise-node', /finished · 100 samples/);
+      await finishedAgain;
+      const third = collect('out', 1);
+      node.receive({ reset: true });
+      node.receive({ command: 'start' });
+      assert.deepStrictEqual((await third)[0].payload, rec[0].payload);
+      assert.strictEqual(rec.length, 7);
     });
 
     it('stop pauses a paced source and start resumes it without gaps', async function () {
