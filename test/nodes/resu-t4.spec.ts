@@ -2,7 +2,7 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { LaggedMoments, solvePastFutureCca } from '../../core';
+import { LaggedMoments, solvePastFutureCca, T4Layer } from '../../core';
 import { ar1, AnyMsg, catchAll, collect, helper, load, maxAbsDiff, nodeModules, recordStatuses, startServer, statusMatching, stopServer } from './harness';
 
 const modules = nodeModules('resu-t4');
@@ -118,6 +118,11 @@ describe('resu-t4 node', function () {
     assert.strictEqual(msg.payload.pairs, expected.pairs);
     assert.strictEqual(expected.pairs, 3 * (3000 - 3)); // three triplets, N − delay pairs each
     assertSameWeights(msg.payload.t4.weights, expected.weights);
+    const layer = new T4Layer({ delay: 3 });
+    layer.learn(row.l3.map((c) => Float64Array.from(c)), row.l1.map((c) => Float64Array.from(c)), 'row-0');
+    const core = layer.solve();
+    assertSameWeights(msg.payload.t4.weights, Array.from(core.weights), 'weights vs core T4Layer');
+    assertSameWeights(msg.payload.t4.normalizedWeights, Array.from(core.normalizedWeights), 'normalized weights vs core T4Layer');
     assert.ok(msg.payload.t4.weights[3] > 0, 'centre L1 weight pinned positive');
     assert.deepStrictEqual(msg.payload.t4.channels, ['L3_left', 'L1_left', 'L3_centre', 'L1_centre', 'L3_right', 'L1_right']);
     assert.strictEqual(msg.payload.t4.component, 2);
