@@ -85,12 +85,15 @@ async function waitForPort(port: number, timeoutMs: number): Promise<void> {
 }
 
 /** Starts Node-RED with this package and the given flows; resolves once the flows started. */
-export async function startNodeRed(flows: unknown[], extraSettings = ''): Promise<Managed & { userDir: string }> {
+export async function startNodeRed(flows: unknown[], extraSettings = '', options: { userDir?: string; waitFor?: RegExp } = {}): Promise<Managed & { userDir: string }> {
   const port = await freePort();
-  const userDir = fs.mkdtempSync(path.join(os.tmpdir(), 'resu-node-red-'));
+  // options.userDir: restart on an existing user directory (its context files, flows and settings are kept)
+  const userDir = options.userDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'resu-node-red-'));
   const link = path.join(userDir, 'node_modules', ...PACKAGE.name.split('/'));
-  fs.mkdirSync(path.dirname(link), { recursive: true });
-  fs.symlinkSync(ROOT, link, 'dir');
+  if (!fs.existsSync(link)) {
+    fs.mkdirSync(path.dirname(link), { recursive: true });
+    fs.symlinkSync(ROOT, link, 'dir');
+  }
   fs.writeFileSync(path.join(userDir, 'package.json'), JSON.stringify({ name: 'resu-e2e', private: true }));
   fs.writeFileSync(path.join(userDir, 'flows.json'), JSON.stringify(flows));
   const settings = path.join(userDir, 'settings.js');
@@ -98,7 +101,8 @@ export async function startNodeRed(flows: unknown[], extraSettings = ''): Promis
     editorTheme: { tours: false }, logging: { console: { level: 'info' } }, ${extraSettings} };\n`);
   const child = spawn(process.execPath, [require.resolve('node-red/red.js'), '--userDir', userDir, '--settings', settings], { stdio: ['ignore', 'pipe', 'pipe'] });
   const managed = manage(child, port);
-  await waitFor(() => /Started flows/.test(managed.log()) || child.exitCode !== null, 'Node-RED to start its flows', 60000, managed.log);
+  const started = options.waitFor ?? /Started flows/;
+  await waitFor(() => started.test(managed.log()) || child.exitCode !== null, 'Node-RED to start its flows', 60000, managed.log);
   if (child.exitCode !== null) throw new Error(`Node-RED exited: ${managed.log().slice(-2000)}`);
   return { ...managed, userDir };
 }

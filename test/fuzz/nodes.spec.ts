@@ -113,7 +113,7 @@ describe('fuzz: every node type survives 10,000 seeded random messages', functio
     const rng = new Random(SEED);
     const cases = ccaCases(rng);
     await load(nodeModules('resu-cca'), fuzzFlow('resu-cca', {
-      pooling: 'joint', channels: 2, pastLags: 3, futureLags: 2, solveEveryPairs: 0, persist: true, store: '',
+      pooling: 'joint', channels: 2, pastLags: 3, futureLags: 2, solveEveryPairs: 0, persist: true, store: '', checkpointS: 0,
     }, 3, true));
     const outcome = await feed('fz-resu-cca-subject', cases, SINKS);
     counts['resu-cca'] = assertOutcome(cases, outcome);
@@ -128,7 +128,7 @@ describe('fuzz: every node type survives 10,000 seeded random messages', functio
   it('resu-t4: rejects exactly the invalid messages; statistics equal those of the valid messages alone, bit for bit', async function () {
     const rng = new Random(SEED + 1);
     const cases = t4Cases(rng);
-    await load(nodeModules('resu-t4'), fuzzFlow('resu-t4', { delay: 1, component: 2, solveEveryPairs: 0, persist: true, store: '' }, 2, true));
+    await load(nodeModules('resu-t4'), fuzzFlow('resu-t4', { delay: 1, component: 2, solveEveryPairs: 0, persist: true, store: '', checkpointS: 0 }, 2, true));
     const outcome = await feed('fz-resu-t4-subject', cases, SINKS);
     counts['resu-t4'] = assertOutcome(cases, outcome);
     const replay = cases.filter((c) => !c.error).map((c) => valid(c.replay!, c.kind));
