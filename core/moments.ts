@@ -143,6 +143,18 @@ export type ChunkInput = ArrayLike<number> | ReadonlyArray<ArrayLike<number>>;
  * @throws ShapeError / ConfigError naming the channel and index of the first bad value.
  */
 export function readChunk(chunk: unknown, channels: number, field = 'chunk'): Float64Array[] {
+  return readChunkChecked(chunk, channels, field, true);
+}
+
+/**
+ * Like {@link readChunk}, but Float64Array channels are checked and returned as they are, not
+ * copied. @internal for callers that only read the result during the call (the FIR filters).
+ */
+export function readChunkShared(chunk: unknown, channels: number, field = 'chunk'): Float64Array[] {
+  return readChunkChecked(chunk, channels, field, false);
+}
+
+function readChunkChecked(chunk: unknown, channels: number, field: string, copy: boolean): Float64Array[] {
   if (!isArrayLikeOfNumbers(chunk) && !Array.isArray(chunk)) throw new ConfigError(field, chunk, 'an array of numbers or an array of channel arrays');
   const list = chunk as ArrayLike<unknown>;
   if (list.length === 0) return Array.from({ length: channels }, () => new Float64Array(0));
@@ -154,7 +166,7 @@ export function readChunk(chunk: unknown, channels: number, field = 'chunk'): Fl
       if (typeof list[0] !== 'number') throw new ConfigError(`${field}[0]`, list[0], 'an array of numbers (one array per channel)');
       throw new ShapeError(`${field} has 1 channel; expected ${channels} (one array per channel)`);
     }
-    return [copyFinite(list, field)];
+    return [copyFinite(list, field, copy)];
   }
   if (list.length !== channels) throw new ShapeError(`${field} has ${list.length} channels; expected ${channels}`);
   const out: Float64Array[] = [];
@@ -164,20 +176,20 @@ export function readChunk(chunk: unknown, channels: number, field = 'chunk'): Fl
     if (c > 0 && channel.length !== out[0].length) {
       throw new ShapeError(`${field} channels have different lengths (channel 0: ${out[0].length}, channel ${c}: ${channel.length})`);
     }
-    out.push(copyFinite(channel, `${field}[${c}]`));
+    out.push(copyFinite(channel, `${field}[${c}]`, copy));
   }
   return out;
 }
 
-function copyFinite(values: ArrayLike<unknown>, field: string): Float64Array {
+function copyFinite(values: ArrayLike<unknown>, field: string, copy = true): Float64Array {
   if (values instanceof Float64Array) {
-    // typed input: one memcpy, then a monomorphic finiteness scan (x − x is NaN only for NaN, ±∞)
-    const copy = new Float64Array(values);
-    for (let i = 0; i < copy.length; i++) {
-      const x = copy[i];
+    // typed input: one memcpy (or none), then a monomorphic finiteness scan (x − x is NaN only for NaN, ±∞)
+    const checked = copy ? new Float64Array(values) : values;
+    for (let i = 0; i < checked.length; i++) {
+      const x = checked[i];
       if (x - x !== 0) throw new ConfigError(`${field}[${i}]`, x, 'a finite number');
     }
-    return copy;
+    return checked;
   }
   const out = new Float64Array(values.length);
   for (let i = 0; i < values.length; i++) {

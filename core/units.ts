@@ -7,7 +7,7 @@
  * effect at the next chunk.
  */
 import { ConfigError, ShapeError } from './errors';
-import { readChunk } from './moments';
+import { readChunkShared } from './moments';
 import { requireFinite, requireFiniteArray, requireInt, requireOneOf } from './validate';
 
 /** Largest filter length in taps. */
@@ -56,7 +56,7 @@ export class PastProjection {
 
   /** One output per input sample. Validates first; a bad chunk leaves the history untouched. */
   process(chunk: unknown): Float64Array {
-    return this.processChannels(readChunk(chunk, this.channels));
+    return this.processChannels(readChunkShared(chunk, this.channels));
   }
 
   /**
@@ -140,7 +140,7 @@ export class FirFilter {
 
   /** Filters each channel; returns one Float64Array per channel. */
   process(chunk: unknown): Float64Array[] {
-    const data = readChunk(chunk, this.channels);
+    const data = readChunkShared(chunk, this.channels);
     return data.map((channel, c) => this.projections[c].processChannels([channel]));
   }
 
