@@ -348,6 +348,30 @@ describe('resu-t4 node', function () {
     assert.strictEqual(msg.payload.pairs, 1366 * 3 * (10 - 3) + 3 * 10);
   });
 
+  it('a full input queue (nodeMessageBufferMaxLength) rejects the newcomers with an error each', async function () {
+    helper.settings({ nodeMessageBufferMaxLength: 3 });
+    try {
+      await load(modules, t4Flow());
+    } finally { helper.settings({}); }
+    const node = helper.getNode('t4-node');
+    const row = movingRow(100, 4, 30);
+    const received: AnyMsg[] = [];
+    const sentinel = new Promise<void>((resolve) => helper.getNode('errors').on('input', (msg: AnyMsg) => {
+      received.push(msg);
+      if (/sentinel/.test(msg.error.message)) resolve();
+    }));
+    for (let k = 0; k < 5; k++) { node.receive(chunkMsg('L1', row.l1, `row-${k}`, 0)); node.receive(chunkMsg('L3', row.l3, `row-${k}`, 0)); }
+    await new Promise<void>((resolve) => setImmediate(resolve)); // let the queue drain before the sentinel
+    const weights = await solveWeights();
+    node.receive({ solve: 'sentinel' });
+    await sentinel;
+    const full = received.filter((m) => /input queue full \(3 messages waiting\); message dropped/.test(m.error.message));
+    assert.strictEqual(full.length + 1, received.length, 'only queue-full errors before the sentinel');
+    assert.ok(full.length >= 1, 'some messages were rejected');
+    // what was accepted was learned: whole pairs only (a lone L1 or L3 waits for its partner)
+    assert.strictEqual(weights.payload.pairs % (2 * (100 - 3)), 0);
+  });
+
   it('reset drops statistics, weights and pending chunks and sends nothing', async function () {
     await load(modules, t4Flow());
     const node = helper.getNode('t4-node');
