@@ -63,13 +63,11 @@ export class PastProjection {
    * {@link process} on already validated channels (one Float64Array per channel, equal lengths).
    * @internal for FirFilter, which validates the whole multichannel chunk once.
    */
-  processChannels(data: readonly Float64Array[]): Float64Array {
+  processChannels(data: readonly Float64Array[], out = new Float64Array(data[0].length)): Float64Array {
     const n = data[0].length;
     const m = this.pastLags, H = m - 1;
-    const out = new Float64Array(n);
     if (n === 0) return out;
-    if (this.work.length < H + n) this.work = new Float64Array(H + n);
-    const work = this.work;
+    const work = workBuffer(this as unknown as { work: Float64Array }, H + n);
     for (let c = 0; c < this.channels; c++) {
       const history = this.history[c];
       work.set(history, 0);
@@ -119,32 +117,63 @@ export function convolveNewestFirst(taps: Float64Array, base: number, m: number,
 
 /** Applies the same m-tap filter to each of N channels independently (N outputs). */
 export class FirFilter {
-  private projections: PastProjection[] = [];
   private taps: Float64Array;
+  /** Last m − 1 inputs of every channel, oldest first, channel c at [c·(m − 1), (c + 1)·(m − 1)). */
+  private history: Float64Array;
+  /** Reused [history | chunk] buffer of one channel. */
+  private work: Float64Array;
 
   /** @param taps m taps, newest first. @param channels N independent channels (default 1). */
   constructor(taps: ArrayLike<number>, readonly channels = 1) {
     requireInt('channels', channels, { min: 1, max: 4096 });
     this.taps = requireFiniteArray('taps', taps, { minLength: 1, maxLength: MAX_TAPS });
-    for (let c = 0; c < channels; c++) this.projections.push(new PastProjection(this.taps, 1));
+    // one history block for all channels: a typed-array allocation costs ~4 µs, and a unit bank
+    // builds a filter per series
+    this.history = new Float64Array(channels * (this.taps.length - 1));
+    this.work = new Float64Array(this.taps.length - 1);
   }
 
   get length(): number { return this.taps.length; }
 
   /** Replaces the taps (same length) from the next chunk on. */
   setTaps(taps: ArrayLike<number>): void {
-    const checked = requireFiniteArray('taps', taps, { minLength: this.taps.length, maxLength: this.taps.length });
-    this.taps = checked;
-    for (const p of this.projections) p.setTaps(checked);
+    this.taps = requireFiniteArray('taps', taps, { minLength: this.taps.length, maxLength: this.taps.length });
   }
 
   /** Filters each channel; returns one Float64Array per channel. */
   process(chunk: unknown): Float64Array[] {
     const data = readChunkShared(chunk, this.channels);
-    return data.map((channel, c) => this.projections[c].processChannels([channel]));
+    const n = data[0].length;
+    const m = this.taps.length, H = m - 1;
+    // one output block, one view per channel
+    const block = new Float64Array(n * this.channels);
+    const out: Float64Array[] = [];
+    const work = workBuffer(this as unknown as { work: Float64Array }, H + n);
+    for (let c = 0; c < this.channels; c++) {
+      const channelOut = block.subarray(c * n, (c + 1) * n);
+      out.push(channelOut);
+      if (n === 0) continue;
+      const history = this.history.subarray(c * H, (c + 1) * H);
+      work.set(history, 0);
+      work.set(data[c], H);
+      convolveNewestFirst(this.taps, 0, m, work, H, n, channelOut);
+      history.set(work.subarray(n, n + H));
+    }
+    return out;
   }
 
-  reset(): void { for (const p of this.projections) p.reset(); }
+  reset(): void { this.history.fill(0); }
+}
+
+/** Largest [history | chunk] buffer a filter keeps for reuse (bigger chunks get a temporary one). */
+const MAX_REUSED_WORK = 1 << 16;
+
+/** The filter's reusable work buffer, at least `length` long. */
+function workBuffer(owner: { work: Float64Array }, length: number): Float64Array {
+  if (owner.work.length >= length) return owner.work;
+  const buffer = new Float64Array(length);
+  if (length <= MAX_REUSED_WORK) owner.work = buffer;
+  return buffer;
 }
 
 /** Options of {@link ResuUnit}. */
