@@ -131,7 +131,7 @@ describe('editor in a real browser (chromium + playwright-core)', function () {
   it('shows a T4 unit\'s spatial weights beside the connectome weights', async function () {
     const t4 = await page.evaluate(() => (window as any).RED.nodes.filterNodes({ type: 'resu-t4' })[0].id as string); // eslint-disable-line @typescript-eslint/no-explicit-any
     await page.selectOption('.resu-sidebar-node', t4);
-    await page.waitForFunction(() => /T4 spatial weights/.test(document.querySelector('.resu-sidebar-plot-a')?.textContent ?? ''), undefined, { timeout: 30_000 });
+    await page.waitForFunction(() => /T4 spatial weights/.test(document.querySelector('.resu-sidebar-plot-a')?.textContent ?? ''), undefined, { timeout: 120_000 }); // after T4's first solve
     const bars = await page.$$eval('.resu-sidebar-plot-a svg .mark-rect path', (els) => els.length);
     assert.strictEqual(bars, 12, 'six learned and six connectome weights');
     await page.locator('.resu-sidebar').screenshot({ path: path.join(OUTPUT, 'sidebar-t4.png') });
