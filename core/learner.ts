@@ -4,8 +4,8 @@
  * Node-RED learner and the CLI/reproduction run the same code.
  */
 import { CcaFit, CcaOptions, solvePastFutureCca } from './cca';
-import { ConfigError } from './errors';
-import { LaggedMoments, LaggedMomentsJSON, LaggedMomentsOptions, readChunk } from './moments';
+import { ConfigError, ShapeError } from './errors';
+import { LaggedMoments, LaggedMomentsJSON, LaggedMomentsOptions, MAX_OPEN_SERIES, readChunk } from './moments';
 import { requireInt, requireOneOf } from './validate';
 
 /**
@@ -65,6 +65,13 @@ export class PastFutureLearner {
     const list = chunk as ArrayLike<unknown>;
     const count = list && list.length > 0 && typeof list[0] !== 'number' ? list.length : 1;
     const data = readChunk(chunk, count);
+    // check the open-series cap for all channels first, so a chunk is learned entirely or not at all
+    const open = new Set(this.moments.openSeries);
+    let opening = 0;
+    for (let c = 0; c < data.length; c++) if (!open.has(`${series}\u0000${c}`)) opening++;
+    if (open.size + opening > MAX_OPEN_SERIES) {
+      throw new ShapeError(`too many open series (${open.size} open, this chunk would open ${opening} more; at most ${MAX_OPEN_SERIES}): end series with endSeries()`);
+    }
     for (let c = 0; c < data.length; c++) {
       const key = `${series}\u0000${c}`;
       if (restart) this.moments.endSeries(key);

@@ -85,8 +85,10 @@ export = function (RED: NodeAPI) {
       try {
         fit = federation.peers > 0 ? solvePastFutureCca(federation.merged(), learner.ccaOptions) : learner.solve();
       } catch (err) {
-        if (!requested && err instanceof NotEnoughDataError) return false;
-        throw err;
+        if (requested) throw err;
+        // an automatic solve must not fail the chunk that triggered it: that chunk was learned
+        if (!(err instanceof NotEnoughDataError)) node.warn(`automatic solve failed: ${(err as Error).message}`);
+        return false;
       }
       lastFit = fit;
       for (const warning of fit.warnings) node.warn(warning);

@@ -54,4 +54,13 @@ describe('core/learner', function () {
     assert.throws(() => new PastFutureLearner({ pastLags: 4, futureLags: 3 }).load(first.toJSON()), /pastLags/);
     assert.throws(() => restored.load({ format: 'x' }), /resu-learner version 1/);
   });
+  it('a chunk that would exceed the open-series cap is rejected before any channel is learned', function () {
+    const learner = new PastFutureLearner({ pastLags: 1, futureLags: 1 });
+    const wide = Array.from({ length: 4000 }, () => [1, 2]);
+    learner.update(wide, 'a');
+    const pairs = learner.moments.pairs;
+    assert.throws(() => learner.update(Array.from({ length: 200 }, () => [1, 2, 3]), 'b'), /too many open series/);
+    assert.strictEqual(learner.moments.pairs, pairs);
+    assert.strictEqual(learner.moments.openSeries.length, 4000);
+  });
 });
