@@ -35,10 +35,16 @@ async function main() {
   const afterLoad = process.memoryUsage().rss;
   let peakHeap = 0;
   const sampler = setInterval(() => { peakHeap = Math.max(peakHeap, process.memoryUsage().heapUsed); }, 50);
+  const timeline = [];
   const result = await new Promise((resolve) => {
     const start = process.hrtime.bigint();
     let last = null;
+    let nextMark = 0.1;
     process.resuBenchSink = (info) => {
+      if (info.samples >= nextMark * job.expectedSamples) {
+        timeline.push(Math.round(process.memoryUsage().rss / 1048576));
+        while (nextMark * job.expectedSamples <= info.samples) nextMark += 0.1;
+      }
       if (process.env.BENCH_LOG) process.stderr.write(`sink ${JSON.stringify(info)}\n`);
       last = info;
       if (info.samples >= job.expectedSamples) {
@@ -61,6 +67,9 @@ async function main() {
     t4Messages: result.messages,
     t4Channels: result.channels,
   };
+  // live heap after a full collection: equal for short and long runs when nothing accumulates
+  if (typeof global.gc === 'function') { global.gc(); report.heapAfterGcMB = process.memoryUsage().heapUsed / 1048576; }
+  report.rssTimelineMB = timeline;
   await RED.stop();
   process.send(report, () => process.exit(0));
 }

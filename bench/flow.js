@@ -58,7 +58,7 @@ function buildFlow({ pixels, dtS, durationS, chunkLength, psi1, psi2 }) {
 }
 
 /** Runs one flow in a fresh child process; resolves with its report. */
-function runFlowOnce(circuit, { pixels = 64, dtS = 0.001, durationS, chunkLength = 1000 }) {
+function runFlowOnce(circuit, { pixels = 64, dtS = 0.001, durationS, chunkLength = 1000, nodeFlags = [] }) {
   const userDir = fs.mkdtempSync(path.join(os.tmpdir(), 'resu-bench-'));
   fs.mkdirSync(path.join(userDir, 'node_modules', ...PACKAGE_NAME.split('/').slice(0, -1)), { recursive: true });
   fs.symlinkSync(ROOT, path.join(userDir, 'node_modules', PACKAGE_NAME), 'dir');
@@ -71,7 +71,7 @@ function runFlowOnce(circuit, { pixels = 64, dtS = 0.001, durationS, chunkLength
   const jobFile = path.join(userDir, 'job.json');
   fs.writeFileSync(jobFile, JSON.stringify(job));
   return new Promise((resolve, reject) => {
-    const execArgv = process.env.BENCH_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`] : [];
+    const execArgv = ['--expose-gc', ...nodeFlags, ...(process.env.BENCH_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`] : []), ...(process.env.BENCH_NODE_FLAGS ? process.env.BENCH_NODE_FLAGS.split(' ') : [])];
     const child = fork(path.join(__dirname, 'flow-child.js'), [jobFile], { stdio: ['ignore', 2, 2, 'ipc'], execArgv });
     let report = null;
     child.on('message', (message) => { report = message; });

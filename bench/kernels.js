@@ -91,11 +91,25 @@ function filterBench({ samples = 1e7, taps = 50, runs = 5, warmup = 1 } = {}) {
   return { samples, taps, chunk: CHUNK, seconds: t.seconds, samplesPerSecond: samples / t.seconds, checksum };
 }
 
-module.exports = { momentsBench, moments6Bench, solveBench, filterBench, signal, median, timeMedian };
+function filterReferenceBench({ samples = 1e7, taps = 50, runs = 3, warmup = 1 } = {}) {
+  const { ReferenceFir } = require('./reference');
+  const data = signal(samples, 4)[0];
+  const rng = new core.Random(5);
+  const tapValues = Float64Array.from({ length: taps }, () => rng.gaussian());
+  let checksum = 0;
+  const t = timeMedian(() => {
+    const filter = new ReferenceFir(tapValues);
+    checksum = 0;
+    for (let start = 0; start < samples; start += CHUNK) checksum += filter.process(data.subarray(start, start + CHUNK))[0];
+  }, { runs, warmup });
+  return { samples, taps, chunk: CHUNK, seconds: t.seconds, samplesPerSecond: samples / t.seconds, checksum };
+}
+
+module.exports = { filterReferenceBench,  momentsBench, moments6Bench, solveBench, filterBench, signal, median, timeMedian };
 
 if (require.main === module) {
   const name = process.argv[2] || 'all';
-  const all = { moments: momentsBench, momentsDirect: () => momentsBench({ algorithm: 'direct', samples: 2e5, runs: 3 }), moments6: moments6Bench, solve: solveBench, filter: filterBench };
+  const all = { moments: momentsBench, filterReference: filterReferenceBench, momentsDirect: () => momentsBench({ algorithm: 'direct', samples: 2e5, runs: 3 }), moments6: moments6Bench, solve: solveBench, filter: filterBench };
   const out = {};
   for (const [key, fn] of Object.entries(all)) if (name === 'all' || name === key) out[key] = fn();
   console.log(JSON.stringify(out, null, 2));

@@ -1,0 +1,108 @@
+#!/usr/bin/env node
+'use strict';
+/**
+ * npm run bench: prints ONE JSON object on stdout (progress on stderr) with the kernel and flow
+ * figures of issue 7. Every figure is the median of several timed runs after an untimed warm-up.
+ * Needs a build (npm run build). Options: --quick (fewer, shorter runs), --skip-flow.
+ *
+ *   moments       lagged moments, 1 channel, m = h = 50, 10^6 samples in chunks of 1000
+ *   momentsReference  the same with the straightforward 'direct' algorithm (x xᵀ per pair)
+ *   moments6      6 channels, m = h = 1, gap 4 (delay 5): the T4 layer's statistics
+ *   solve         one CCA solve at m = h = 50
+ *   filter        one 50-tap causal FIR (core FirFilter), 10^7 samples in chunks of 1000
+ *   filterReference  the straightforward FIR loop the fast path replaced (bench/reference.js)
+ *   flow          scanner (64 px, dt 1 ms) → noise → L1 + L3 → T4 (fixed learned weights) in the
+ *                 real Node-RED runtime, one fresh child process per run; flowLong: 10× longer
+ */
+const os = require('os');
+const path = require('path');
+const kernels = require(path.resolve(__dirname, '../bench/kernels'));
+const flows = require(path.resolve(__dirname, '../bench/flow'));
+
+const args = new Set(process.argv.slice(2));
+const quick = args.has('--quick');
+const log = (text) => process.stderr.write(`[bench] ${text}\n`);
+
+/** Heap cap for the flow runs: the Node-RED docs' advice for small devices (node --max-old-space-size). */
+const FLOW_HEAP_CAP_MB = 128;
+
+function summarizeFlows(reports, flags) {
+  const pick = (key) => kernels.median(reports.map((r) => r[key]));
+  return {
+    simulatedS: reports[0].simulatedS,
+    realTimeFactor: pick('realTimeFactor'),
+    rssMB: pick('rssMB'),
+    wallS: pick('wallS'),
+    heapAfterGcMB: pick('heapAfterGcMB'),
+    nodeFlags: flags,
+    runs: reports.map((r) => ({ realTimeFactor: round(r.realTimeFactor, 1), rssMB: round(r.rssMB, 1), heapAfterGcMB: round(r.heapAfterGcMB, 1), rssTimelineMB: r.rssTimelineMB })),
+    t4Channels: reports[0].t4Channels,
+    t4Samples: reports[0].t4Samples,
+  };
+}
+
+function round(x, digits) { const f = 10 ** digits; return Math.round(x * f) / f; }
+
+async function flowSeries(circuit, durationS, runs, flags) {
+  const reports = [];
+  for (let i = 0; i < runs; i++) {
+    log(`flow ${durationS} s simulated, run ${i + 1}/${runs}${flags.length ? ` (${flags.join(' ')})` : ''}`);
+    reports.push(await flows.runFlowOnce(circuit, { durationS, nodeFlags: flags }));
+  }
+  return summarizeFlows(reports, flags);
+}
+
+async function main() {
+  const result = {
+    machine: { node: process.version, cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model ?? '', loadAverage: os.loadavg().map((x) => round(x, 2)) },
+  };
+  const runs = quick ? 3 : 5;
+  log('moments (lagged, m = h = 50, 10^6 samples)');
+  result.moments = kernels.momentsBench({ runs });
+  log('moments reference (direct x xᵀ, 10^5 samples)');
+  result.momentsReference = kernels.momentsBench({ algorithm: 'direct', samples: 1e5, runs: 3 });
+  log('moments6 (6 channels, m = h = 1, delay 5)');
+  result.moments6 = kernels.moments6Bench({ runs });
+  log('solve (m = h = 50)');
+  result.solve = kernels.solveBench({ runs: quick ? 5 : 9, warmup: 3 });
+  log('filter (50 taps, 10^7 samples)');
+  result.filter = kernels.filterBench({ runs });
+  log('filter reference (straightforward loop)');
+  result.filterReference = kernels.filterReferenceBench({ runs: 3 });
+  result.speedups = {
+    momentsVsDirect: round(result.moments.samplesPerSecond / result.momentsReference.samplesPerSecond, 1),
+    momentsVsNumpyReference: round(result.moments.samplesPerSecond / 0.4e6, 1),
+    filterVsReference: round(result.filter.samplesPerSecond / result.filterReference.samplesPerSecond, 2),
+  };
+  if (!args.has('--skip-flow')) {
+    log('learning the circuit (ψ1, ψ2 at m = h = 50; T4 weights) with the core library');
+    const circuit = flows.learnCircuit({ pixels: 64, dtS: 0.001 });
+    const shortS = quick ? 30 : 60, longS = 10 * shortS, flowRuns = quick ? 1 : 3;
+    const capped = [`--max-old-space-size=${FLOW_HEAP_CAP_MB}`];
+    log('flow warm-up run');
+    await flows.runFlowOnce(circuit, { durationS: 10, nodeFlags: capped });
+    result.flow = await flowSeries(circuit, shortS, flowRuns, capped);
+    result.flowLong = await flowSeries(circuit, longS, flowRuns, capped);
+    result.flowLong.rssVsShort = round(result.flowLong.rssMB / result.flow.rssMB, 3);
+    // the same without a heap cap: V8 then lets garbage float higher before collecting
+    result.flowDefaultFlags = await flowSeries(circuit, shortS, flowRuns, []);
+    result.flowLongDefaultFlags = await flowSeries(circuit, longS, flowRuns, []);
+    result.flowLongDefaultFlags.rssVsShort = round(result.flowLongDefaultFlags.rssMB / result.flowDefaultFlags.rssMB, 3);
+  }
+  const target = (value, limit, atLeast) => ({ value: round(value, 3), target: limit, met: atLeast ? value >= limit : value <= limit });
+  result.targets = {
+    'moments.samplesPerSecond ≥ 1e7': target(result.moments.samplesPerSecond, 1e7, true),
+    'filter.samplesPerSecond ≥ 3e7': target(result.filter.samplesPerSecond, 3e7, true),
+    'solve.ms ≤ 20': target(result.solve.ms, 20, false),
+  };
+  if (result.flow) {
+    Object.assign(result.targets, {
+      'flow.realTimeFactor ≥ 100': target(result.flow.realTimeFactor, 100, true),
+      'flow.rssMB ≤ 200': target(result.flow.rssMB, 200, false),
+      'flowLong.rssMB / flow.rssMB ≤ 1.1': target(result.flowLong.rssVsShort, 1.1, false),
+    });
+  }
+  process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+}
+
+main().catch((err) => { process.stderr.write(`bench failed: ${err && err.stack || err}\n`); process.exit(1); });
