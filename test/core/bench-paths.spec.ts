@@ -1,0 +1,268 @@
+/**
+ * The fast paths behind `npm run bench` (issue 7) give the results of the straightforward code.
+ *
+ * - FIR (core/units.ts `convolveNewestFirst`, FirFilter, PastProjection): four outputs per pass,
+ *   each output's sum still over k in ascending order, so the result equals the one-output loop
+ *   exactly (`===`; only the sign of a zero may differ, since missing history is now added as 0).
+ * - Lagged moments (core/moments.ts `addLagProducts`): four lags per pass, each lag's sum over q in
+ *   ascending order, so equal (`===`) to the one-lag loop; the lagged algorithm as a whole against
+ *   the straightforward `direct` x xᵀ accumulation to round-off, 1e-12 relative (another order of
+ *   the same additions).
+ * - Reused work buffers (moments, FIR): any chunking, interleaved series and chunks longer than the
+ *   reuse cap (2^16) give the one-chunk result.
+ * - Message plumbing (nodes/shared/messages.ts): typed and plain payloads read to the same values
+ *   (one block, one view per channel), bad values are reported at their index, plain output.
+ */
+import { strict as assert } from 'assert';
+import fc from 'fast-check';
+import { ConfigError } from '../../core/errors';
+import { addLagProducts, LaggedMoments } from '../../core/moments';
+import { Random } from '../../core/random';
+import { convolveNewestFirst, FirFilter, PastProjection, ResuUnit } from '../../core/units';
+import { readChunkMessage, toPlain } from '../../nodes/shared/messages';
+import { chunkLengths, correlatedSeries, momentsError } from '../helpers/oracles';
+
+const ROUND_OFF = 1e-12;
+const FC_SEED = 4207;
+
+/** The straightforward FIR: out_t = Σ_{k ≤ t} taps[k]·y[t − k], k ascending. */
+function referenceFir(y: ArrayLike<number>, taps: ArrayLike<number>, base = 0, m = taps.length): Float64Array {
+  const out = new Float64Array(y.length);
+  for (let t = 0; t < y.length; t++) {
+    let acc = 0;
+    for (let k = 0; k < m && k <= t; k++) acc += taps[base + k] * y[t - k];
+    out[t] = acc;
+  }
+  return out;
+}
+
+/** Exact equality (`===`, so +0 and −0 count as equal), reporting the first difference. */
+function assertSameValues(actual: ArrayLike<number>, expected: ArrayLike<number>, what: string): void {
+  assert.equal(actual.length, expected.length, `${what}: length`);
+  for (let i = 0; i < expected.length; i++) {
+    if (!(actual[i] === expected[i])) assert.fail(`${what}[${i}]: ${actual[i]} !== ${expected[i]}`);
+  }
+}
+
+function gaussian(rng: Random, n: number, scale = 1): Float64Array {
+  return Float64Array.from({ length: n }, () => scale * rng.gaussian());
+}
+
+function slices(values: Float64Array, lengths: number[]): Float64Array[] {
+  const out: Float64Array[] = [];
+  let start = 0;
+  for (const length of lengths) { out.push(values.slice(start, start + length)); start += length; }
+  return out;
+}
+
+describe('bench fast paths (issue 7)', function () {
+  describe('FIR kernel', function () {
+    it('convolveNewestFirst equals the one-output loop exactly for every m and n (remainders of 4 included)', function () {
+      const rng = new Random(11);
+      for (const m of [1, 2, 3, 4, 5, 7, 50]) {
+        for (let n = 0; n <= 13; n++) {
+          const taps = gaussian(rng, m), y = gaussian(rng, n);
+          const H = m - 1;
+          const work = new Float64Array(H + n);
+          work.set(y, H);
+          const out = new Float64Array(n);
+          convolveNewestFirst(taps, 0, m, work, H, n, out);
+          assertSameValues(out, referenceFir(y, taps), `m ${m}, n ${n}`);
+        }
+      }
+    });
+
+    it('FirFilter: any chunking of a multichannel stream gives the reference exactly (fast-check)', function () {
+      fc.assert(fc.property(
+        fc.record({
+          m: fc.integer({ min: 1, max: 60 }),
+          channels: fc.integer({ min: 1, max: 5 }),
+          seed: fc.integer({ min: 0, max: 1e6 }),
+          cuts: fc.array(fc.integer({ min: 0, max: 400 }), { maxLength: 20 }),
+        }),
+        ({ m, channels, seed, cuts }) => {
+          const rng = new Random(seed);
+          const taps = gaussian(rng, m);
+          const streams = Array.from({ length: channels }, () => gaussian(rng, 400));
+          const filter = new FirFilter(taps, channels);
+          const outputs: Float64Array[][] = Array.from({ length: channels }, () => []);
+          let start = 0;
+          for (const length of chunkLengths(400, cuts)) {
+            const chunk = streams.map((s) => s.subarray(start, start + length));
+            filter.process(channels === 1 ? chunk[0] : chunk).forEach((o, c) => outputs[c].push(o));
+            start += length;
+          }
+          streams.forEach((s, c) => assertSameValues(Float64Array.from(outputs[c].flatMap((o) => Array.from(o))), referenceFir(s, taps), `channel ${c}`));
+        },
+      ), { seed: FC_SEED, numRuns: 60 });
+    });
+
+    it('PastProjection (C·m taps): chunked output equals the per-channel reference sums exactly', function () {
+      const rng = new Random(12);
+      const C = 3, m = 17, n = 333;
+      const taps = gaussian(rng, C * m);
+      const streams = Array.from({ length: C }, () => gaussian(rng, n));
+      const expected = new Float64Array(n);
+      for (let c = 0; c < C; c++) {
+        const partial = referenceFir(streams[c], taps, c * m, m);
+        for (let t = 0; t < n; t++) expected[t] += partial[t];
+      }
+      const projection = new PastProjection(taps, C);
+      const parts: number[] = [];
+      let start = 0;
+      for (const length of [1, 4, 0, 100, 3, 225]) {
+        parts.push(...projection.process(streams.map((s) => s.subarray(start, start + length))));
+        start += length;
+      }
+      assertSameValues(parts, expected, 'projection');
+    });
+
+    it('a chunk longer than the reused work buffer (2^16), and small chunks after it, continue the stream exactly', function () {
+      const rng = new Random(13);
+      const taps = gaussian(rng, 50), y = gaussian(rng, 70_000 + 900);
+      const filter = new FirFilter(taps);
+      const out = [...slices(y, [70_000, 500, 400]).flatMap((chunk) => Array.from(filter.process(chunk)[0]))];
+      assertSameValues(out, referenceFir(y, taps), 'stream');
+    });
+
+    it('setTaps applies from the next chunk on, reset restarts from zeros', function () {
+      const rng = new Random(14);
+      const a = gaussian(rng, 8), b = gaussian(rng, 8), y = gaussian(rng, 100);
+      const filter = new FirFilter(a);
+      const first = filter.process(y.subarray(0, 37))[0];
+      filter.setTaps(b);
+      const second = filter.process(y.subarray(37))[0];
+      assertSameValues(first, referenceFir(y, a).subarray(0, 37), 'before setTaps');
+      assertSameValues(second, referenceFir(y, b).subarray(37), 'after setTaps');
+      filter.reset();
+      assertSameValues(filter.process(y)[0], referenceFir(y, b), 'after reset');
+    });
+
+    it('typed input is checked without a copy: a non-finite value is reported at its index, the history is untouched, the input is not mutated', function () {
+      const rng = new Random(15);
+      const taps = gaussian(rng, 5), y = gaussian(rng, 20);
+      const filter = new FirFilter(taps);
+      filter.process(y.subarray(0, 10));
+      const bad = Float64Array.from(y.subarray(10));
+      bad[3] = Number.NaN;
+      assert.throws(() => filter.process(bad), (err: unknown) => err instanceof ConfigError && /chunk\[3\]/.test((err as Error).message));
+      assert.ok(Number.isNaN(bad[3]) && bad[4] === y[14], 'input left as it was');
+      const before = Float64Array.from(y);
+      const rest = filter.process(y.subarray(10))[0];
+      assertSameValues(rest, referenceFir(y, taps).subarray(10), 'continues after the rejected chunk');
+      assertSameValues(y, before, 'input not mutated');
+    });
+
+    it('ResuUnit over a FirFilter: rectified chunked output equals max(reference, 0)', function () {
+      const rng = new Random(16);
+      const taps = gaussian(rng, 50), streams = [gaussian(rng, 2500), gaussian(rng, 2500)];
+      const unit = new ResuUnit({ taps, channels: 2, polarity: 'on' });
+      const out: number[][] = [[], []];
+      for (let start = 0; start < 2500; start += 1000) unit.process(streams.map((s) => s.subarray(start, start + 1000))).forEach((o, c) => out[c].push(...o));
+      streams.forEach((s, c) => assertSameValues(out[c], Array.from(referenceFir(s, taps), (x) => Math.max(x, 0)), `channel ${c}`));
+    });
+  });
+
+  describe('lagged moments kernel', function () {
+    it('addLagProducts equals the one-lag loop exactly for every L and K', function () {
+      const rng = new Random(21);
+      for (let L = 1; L <= 11; L++) {
+        for (const K of [0, 1, 2, 3, 5, 17]) {
+          const wa = gaussian(rng, K + L), wb = gaussian(rng, K + L);
+          const sums = gaussian(rng, L + 3);
+          const expected = Float64Array.from(sums);
+          for (let d = 0; d < L; d++) {
+            let acc = 0;
+            for (let q = 0; q < K; q++) acc += wa[q] * wb[q + d];
+            expected[2 + d] += acc;
+          }
+          addLagProducts(wa, wb, K, L, sums, 2);
+          assertSameValues(sums, expected, `L ${L}, K ${K}`);
+        }
+      }
+    });
+
+    it('lagged equals the straightforward direct accumulation to 1e-12 at m = h = 50, chunks of 1000, several series', function () {
+      const rng = new Random(22);
+      const series = [correlatedSeries(rng, 1, 5000)[0], correlatedSeries(rng, 1, 3100)[0]].map((s) => Float64Array.from(s));
+      const lagged = new LaggedMoments({ pastLags: 50, futureLags: 50, algorithm: 'lagged' });
+      const direct = new LaggedMoments({ pastLags: 50, futureLags: 50, algorithm: 'direct' });
+      // interleave the two series so the shared work buffers are reused across series
+      for (let start = 0; start < 5000; start += 1000) {
+        series.forEach((s, i) => { if (start < s.length) lagged.update(s.subarray(start, start + 1000), `s${i}`); });
+      }
+      series.forEach((s, i) => direct.update(s, `s${i}`));
+      assert.equal(lagged.pairs, direct.pairs);
+      const error = momentsError(lagged.moments(), direct.moments());
+      assert.ok(error < ROUND_OFF, `relative error ${error}`);
+    });
+
+    it('the T4 configuration (6 channels, m = h = 1, delay 5), centered too: lagged vs direct to 1e-12, any chunking (fast-check)', function () {
+      fc.assert(fc.property(
+        fc.record({ seed: fc.integer({ min: 0, max: 1e6 }), center: fc.boolean(), cuts: fc.array(fc.integer({ min: 0, max: 600 }), { maxLength: 12 }) }),
+        ({ seed, center, cuts }) => {
+          const rng = new Random(seed);
+          const data = correlatedSeries(rng, 6, 600).map((c) => Float64Array.from(c, (x) => x + 3));
+          const options = { channels: 6, pastLags: 1, futureLags: 1, gap: 4, center };
+          const lagged = new LaggedMoments({ ...options, algorithm: 'lagged' });
+          const direct = new LaggedMoments({ ...options, algorithm: 'direct' });
+          let start = 0;
+          for (const length of chunkLengths(600, cuts)) {
+            lagged.update(data.map((c) => c.subarray(start, start + length)));
+            start += length;
+          }
+          direct.update(data);
+          const error = momentsError(lagged.moments(), direct.moments());
+          assert.ok(error < ROUND_OFF, `relative error ${error}`);
+        },
+      ), { seed: FC_SEED, numRuns: 40 });
+    });
+
+    it('a chunk longer than the reused work buffer (2^16) gives the same moments as chunks of 1000', function () {
+      const rng = new Random(23);
+      const y = Float64Array.from(correlatedSeries(rng, 1, 70_000)[0]);
+      const one = new LaggedMoments({ pastLags: 5, futureLags: 5, gap: 1 });
+      one.update(y);
+      const chunked = new LaggedMoments({ pastLags: 5, futureLags: 5, gap: 1 });
+      for (let start = 0; start < y.length; start += 1000) chunked.update(y.subarray(start, start + 1000));
+      const error = momentsError(chunked.moments(), one.moments());
+      assert.ok(error < ROUND_OFF, `relative error ${error}`);
+      assert.equal(chunked.pairs, one.pairs);
+    });
+  });
+
+  describe('message plumbing', function () {
+    it('typed and plain payloads read to the same values, one view per channel, plain arrays on output', function () {
+      const rng = new Random(31);
+      const typed = Array.from({ length: 4 }, () => gaussian(rng, 300));
+      const plain = typed.map((c) => Array.from(c));
+      const fromTyped = readChunkMessage({ payload: typed });
+      const fromPlain = readChunkMessage({ payload: plain });
+      for (let c = 0; c < 4; c++) {
+        assertSameValues(fromTyped.data[c], plain[c], `typed channel ${c}`);
+        assertSameValues(fromPlain.data[c], plain[c], `plain channel ${c}`);
+        assert.notEqual(fromTyped.data[c], typed[c], 'a copy, not the payload itself');
+      }
+      fromPlain.data[0][0] = 123; // views of one block: writing one channel leaves the others alone
+      assert.equal(fromPlain.data[1][0], plain[1][0]);
+      const out = toPlain(fromTyped.data);
+      assert.ok(out.every((c, i) => Array.isArray(c) && c.length === 300 && c.every((x, j) => x === plain[i][j])));
+      assert.equal(JSON.stringify(out), JSON.stringify(plain));
+      const single = readChunkMessage({ payload: plain[2] });
+      assertSameValues(single.data[0], plain[2], 'single channel');
+    });
+
+    it('a non-finite value is reported at its channel and index, for typed and plain payloads', function () {
+      const typed = [new Float64Array([1, 2, 3]), new Float64Array([4, Number.POSITIVE_INFINITY, 6])];
+      assert.throws(() => readChunkMessage({ payload: typed }), /msg\.payload\[1\]\[1\]/);
+      assert.throws(() => readChunkMessage({ payload: [[1, 2], [3, 'x']] }), /msg\.payload\[1\]\[1\]/);
+      assert.throws(() => readChunkMessage({ payload: [1, Number.NaN] }), /msg\.payload\[1\]/);
+    });
+
+    it('toPlain keeps long channels (past the preallocation limit) exact', function () {
+      const long = Float64Array.from({ length: 60_000 }, (_, i) => i * 0.25);
+      const [out] = toPlain([long]);
+      assert.ok(Array.isArray(out) && out.length === 60_000 && out[59_999] === 59_999 * 0.25);
+    });
+  });
+});
