@@ -36,9 +36,10 @@ async function main() {
   let peakHeap = 0;
   const sampler = setInterval(() => { peakHeap = Math.max(peakHeap, process.memoryUsage().heapUsed); }, 50);
   const timeline = [];
+  // the clock starts once the warm-up samples have reached the sink (JIT-compiled by then)
   const result = await new Promise((resolve) => {
-    const start = process.hrtime.bigint();
-    let last = null;
+    let start = job.warmupSamples > 0 ? null : process.hrtime.bigint();
+    let last = null, startSamples = 0;
     let nextMark = 0.1;
     process.resuBenchSink = (info) => {
       if (info.samples >= nextMark * job.expectedSamples) {
@@ -47,9 +48,10 @@ async function main() {
       }
       if (process.env.BENCH_LOG) process.stderr.write(`sink ${JSON.stringify(info)}\n`);
       last = info;
+      if (start === null && info.samples >= job.warmupSamples) { start = process.hrtime.bigint(); startSamples = info.samples; }
       if (info.samples >= job.expectedSamples) {
         const seconds = Number(process.hrtime.bigint() - start) / 1e9;
-        resolve({ seconds, ...last });
+        resolve({ seconds, ...last, timedSamples: info.samples - startSamples });
       }
     };
     scanner.receive({ command: 'start' });
@@ -58,8 +60,10 @@ async function main() {
   const usage = process.resourceUsage();
   const report = {
     simulatedS: job.durationS,
+    warmupS: job.warmupS,
+    timedSimulatedS: result.timedSamples * job.dtS,
     wallS: result.seconds,
-    realTimeFactor: job.durationS / result.seconds,
+    realTimeFactor: (result.timedSamples * job.dtS) / result.seconds,
     rssMB: usage.maxRSS / 1024,
     rssAfterLoadMB: afterLoad / (1024 * 1024),
     peakHeapMB: peakHeap / (1024 * 1024),

@@ -57,15 +57,21 @@ function buildFlow({ pixels, dtS, durationS, chunkLength, psi1, psi2 }) {
   ];
 }
 
-/** Runs one flow in a fresh child process; resolves with its report. */
-function runFlowOnce(circuit, { pixels = 64, dtS = 0.001, durationS, chunkLength = 1000, nodeFlags = [] }) {
+/**
+ * Runs one flow in a fresh child process; resolves with its report. The scanner runs for
+ * warmupS + durationS simulated seconds; the clock covers the last durationS (after JIT warm-up),
+ * peak RSS the whole run.
+ */
+function runFlowOnce(circuit, { pixels = 64, dtS = 0.001, durationS, warmupS = 10, chunkLength = 1000, nodeFlags = [] }) {
   const userDir = fs.mkdtempSync(path.join(os.tmpdir(), 'resu-bench-'));
   fs.mkdirSync(path.join(userDir, 'node_modules', ...PACKAGE_NAME.split('/').slice(0, -1)), { recursive: true });
   fs.symlinkSync(ROOT, path.join(userDir, 'node_modules', PACKAGE_NAME), 'dir');
-  fs.writeFileSync(path.join(userDir, 'flows.json'), JSON.stringify(buildFlow({ pixels, dtS, durationS, chunkLength, ...circuit })));
+  const totalS = durationS + warmupS;
+  fs.writeFileSync(path.join(userDir, 'flows.json'), JSON.stringify(buildFlow({ pixels, dtS, durationS: totalS, chunkLength, ...circuit })));
   const job = {
-    userDir, durationS, scannerId: 'n-scanner', t4Id: 'n-t4',
-    expectedSamples: Math.floor(durationS / dtS),
+    userDir, durationS, warmupS, dtS, scannerId: 'n-scanner', t4Id: 'n-t4',
+    warmupSamples: Math.floor(warmupS / dtS),
+    expectedSamples: Math.floor(totalS / dtS),
     filtersMessage: { topic: 'T4 weights', payload: circuit.t4FitJSON },
   };
   const jobFile = path.join(userDir, 'job.json');
