@@ -5,7 +5,7 @@
 import * as fs from 'fs';
 import type { Node, NodeAPI, NodeDef } from 'node-red';
 import { ConfigError, createDeadLeavesImage, decodeImage, MAX_CHUNK_VALUES, sampleCount, Scanner, toContrastImage } from '../core';
-import { parseScannerConfig, ScannerNodeOptions } from './shared/config';
+import { MAX_SCENE_PIXELS, parseScannerConfig, ScannerNodeOptions } from './shared/config';
 import { writeChunkMessage } from './shared/messages';
 import { compact, reportConfigError, setupStatefulNode } from './shared/node';
 import { createSourceRunner, readCommand } from './shared/source';
@@ -90,10 +90,15 @@ function loadScene(options: ScannerNodeOptions) {
     return toContrastImage(createDeadLeavesImage({ width: options.sceneWidth, height: options.sceneHeight, seed: options.seed }), { fovDeg: 360 });
   }
   let bytes: Buffer;
-  try { bytes = fs.readFileSync(options.imagePath); } catch (err) {
+  try {
+    // a compressed image holds at most a few bytes per pixel: refuse to read anything far bigger
+    const size = fs.statSync(options.imagePath).size;
+    if (size > MAX_SCENE_PIXELS * 8) throw Object.assign(new Error(`${size} bytes; at most ${MAX_SCENE_PIXELS * 8}`), { code: undefined });
+    bytes = fs.readFileSync(options.imagePath);
+  } catch (err) {
     throw new Error(`cannot read image ${JSON.stringify(options.imagePath)}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
   }
-  return toContrastImage(decodeImage(bytes, options.imagePath), { fovDeg: options.fovDeg });
+  return toContrastImage(decodeImage(bytes, options.imagePath, { maxPixels: MAX_SCENE_PIXELS }), { fovDeg: options.fovDeg });
 }
 
 function scannerOptions(options: ScannerNodeOptions) {

@@ -4,6 +4,20 @@
  */
 import { ConfigError } from '../../core/errors';
 import { requireFinite, requireInt, requireOneOf, RangeOptions } from '../../core/validate';
+import { MAX_CHUNK_VALUES } from './messages';
+
+/**
+ * Largest scene (built-in panorama or image file), width × height: 16 M pixels, 128 MB per Float64
+ * copy (the contrast pipeline keeps up to three), so no configuration allocates gigabytes.
+ */
+export const MAX_SCENE_PIXELS = 16_777_216;
+
+/** Values per emitted chunk (channels × chunk length) at most what every ReSU node accepts. */
+function requireChunkValues(channels: number, chunkLength: number, what: string): void {
+  if (channels * chunkLength > MAX_CHUNK_VALUES) {
+    throw new ConfigError('chunkLength', chunkLength, `at most ${Math.floor(MAX_CHUNK_VALUES / channels)} samples for ${channels} ${what} (${MAX_CHUNK_VALUES} values per chunk message)`);
+  }
+}
 
 export type RawConfig = Record<string, unknown>;
 
@@ -198,7 +212,7 @@ export function parseScannerConfig(raw: RawConfig): ScannerNodeOptions {
   const source = choiceField(raw, 'source', 'deadLeaves', ['deadLeaves', 'image'] as const);
   const imagePath = stringField(raw, 'imagePath', '').trim();
   if (source === 'image' && imagePath === '') throw new ConfigError('imagePath', imagePath, 'a PNG or JPEG file path when the source is an image');
-  return {
+  const options: ScannerNodeOptions = {
     source, imagePath,
     fovDeg: numberField(raw, 'fovDeg', 360, { min: 0, exclusiveMin: true, max: 360 }),
     pixels: intField(raw, 'pixels', 3, { min: 3, max: 1024 }),
@@ -216,6 +230,11 @@ export function parseScannerConfig(raw: RawConfig): ScannerNodeOptions {
     sceneWidth: intField(raw, 'sceneWidth', 1024, { min: 64, max: 16384 }),
     sceneHeight: intField(raw, 'sceneHeight', 16, { min: 1, max: 4096 }),
   };
+  requireChunkValues(options.pixels, options.chunkLength, 'pixels');
+  if (options.source === 'deadLeaves' && options.sceneWidth * options.sceneHeight > MAX_SCENE_PIXELS) {
+    throw new ConfigError('sceneWidth × sceneHeight', options.sceneWidth * options.sceneHeight, `at most ${MAX_SCENE_PIXELS} pixels`);
+  }
+  return options;
 }
 
 /** resu-noise settings. */
@@ -241,7 +260,7 @@ export interface NoiseNodeOptions {
 }
 
 export function parseNoiseConfig(raw: RawConfig): NoiseNodeOptions {
-  return {
+  const options: NoiseNodeOptions = {
     mode: choiceField(raw, 'mode', 'add', ['add', 'white', 'ou', 'gp'] as const),
     sd: numberField(raw, 'sd', 0.05, { min: 0, max: 1e9 }),
     snr: numberField(raw, 'snr', 0, { min: 0, max: 1e9 }),
@@ -259,6 +278,8 @@ export function parseNoiseConfig(raw: RawConfig): NoiseNodeOptions {
     gpDraws: intField(raw, 'gpDraws', 200, { min: 1, max: 100000 }),
     intervalMs: intField(raw, 'intervalMs', 0, { min: 0, max: 60000 }),
   };
+  if (options.mode === 'white') requireChunkValues(options.channels, options.chunkLength, 'channels');
+  return options;
 }
 
 /** resu-grating settings. */
