@@ -11,7 +11,7 @@ import { InputError } from './shared/errors';
 import { createFederation } from './shared/federation';
 import { isReset, readChunkMessage, SeriesTracker } from './shared/messages';
 import { compact, reportConfigError, setupStatefulNode } from './shared/node';
-import { createPersistence } from './shared/persist';
+import { createPersistence, quarantineCorruptState } from './shared/persist';
 
 const STATE_KEY = 'resu-cca-state';
 
@@ -115,5 +115,6 @@ export = function (RED: NodeAPI) {
     });
   }
 
+  quarantineCorruptState(RED.settings as never, RED.log);
   RED.nodes.registerType('resu-cca', ResuCcaNode);
 };

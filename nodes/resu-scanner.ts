@@ -93,7 +93,7 @@ function loadScene(options: ScannerNodeOptions) {
   try {
     // a compressed image holds at most a few bytes per pixel: refuse to read anything far bigger
     const size = fs.statSync(options.imagePath).size;
-    if (size > MAX_SCENE_PIXELS * 8) throw Object.assign(new Error(`${size} bytes; at most ${MAX_SCENE_PIXELS * 8}`), { code: undefined });
+    if (size > MAX_SCENE_PIXELS * 8) throw new Error(`${size} bytes; at most ${MAX_SCENE_PIXELS * 8}`);
     bytes = fs.readFileSync(options.imagePath);
   } catch (err) {
     throw new Error(`cannot read image ${JSON.stringify(options.imagePath)}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);

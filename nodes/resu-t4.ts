@@ -11,7 +11,7 @@ import { InputError } from './shared/errors';
 import { createFederation } from './shared/federation';
 import { isFiltersMessage, isReset, readChunkMessage, readFiltersMessage, SeriesTracker, writeChunkMessage } from './shared/messages';
 import { compact, reportConfigError, setupStatefulNode } from './shared/node';
-import { createPersistence } from './shared/persist';
+import { createPersistence, quarantineCorruptState } from './shared/persist';
 
 const STATE_KEY = 'resu-t4-state';
 const SWITCHES = ['learning', 'applying', 'solve'] as const;
@@ -182,5 +182,6 @@ export = function (RED: NodeAPI) {
     }
   }
 
+  quarantineCorruptState(RED.settings as never, RED.log);
   RED.nodes.registerType('resu-t4', ResuT4Node);
 };

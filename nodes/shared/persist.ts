@@ -2,7 +2,9 @@
  * Learned-state persistence through Node-RED context stores (e.g. `localfilesystem`), so learning
  * survives redeploys and restarts when the user enables it. Values are plain JSON.
  */
+import * as fs from 'fs';
 import type { Node } from 'node-red';
+import * as path from 'path';
 
 type ContextStore = {
   get(key: string, store: string | undefined, callback: (err: Error | null, value: unknown) => void): void;
@@ -63,4 +65,62 @@ export function createPersistence(node: Node, key: string, enabled: boolean, sto
     /** Stops the checkpoint timer (close). */
     dispose(): void { if (timer) clearTimeout(timer); timer = null; },
   };
+}
+
+/** Context keys under which ReSU nodes persist their state. */
+export const STATE_KEYS = ['resu-cca-state', 'resu-t4-state'] as const;
+
+type StoreSettings = { contextStorage?: Record<string, unknown>; userDir?: string };
+type Logger = { warn(message: string): void };
+const repaired = new WeakSet<object>();
+
+/**
+ * Runs when the node types register, before Node-RED opens its context stores: a `localfilesystem`
+ * file that is not valid JSON makes Node-RED refuse to start at all, and a power cut while the store
+ * rewrites a file (it writes in place) can leave one cut short. A file of a ReSU node (it holds one of
+ * {@link STATE_KEYS}) that does not parse is renamed to `<file>.corrupt-<time>` with a warning, so
+ * Node-RED starts and that node starts fresh. Other nodes' files are never touched.
+ * @returns the files moved aside.
+ */
+export function quarantineCorruptState(settings: StoreSettings | undefined, log: Logger): string[] {
+  if (!settings || repaired.has(settings)) return [];
+  repaired.add(settings);
+  const moved: string[] = [];
+  const stores = settings.contextStorage && typeof settings.contextStorage === 'object' ? Object.values(settings.contextStorage) : [];
+  for (const store of stores) {
+    const { module, config = {} } = (store ?? {}) as { module?: unknown; config?: { dir?: string; base?: string } };
+    if (module !== 'localfilesystem') continue;
+    const root = config.dir ?? settings.userDir;
+    if (typeof root !== 'string') continue;
+    const base = path.join(root, config.base || 'context');
+    for (const file of contextFiles(base)) {
+      let text: string;
+      try { text = fs.readFileSync(file, 'utf8'); } catch { continue; }
+      if (text.trim() === '' || !STATE_KEYS.some((key) => text.includes(`"${key}"`))) continue;
+      try { JSON.parse(text); continue; } catch { /* corrupt: move it aside */ }
+      const target = `${file}.corrupt-${Date.now()}`;
+      try {
+        fs.renameSync(file, target);
+        moved.push(file);
+        log.warn(`[resu] context file ${file} is not valid JSON (a write cut short?); moved to ${target}: that node's persisted state starts fresh`);
+      } catch (err) {
+        log.warn(`[resu] context file ${file} is not valid JSON and could not be moved aside: ${(err as Error).message}`);
+      }
+    }
+  }
+  return moved;
+}
+
+/** `<base>/<scope>/<name>.json` files of a localfilesystem store (two levels, as it lays them out). */
+function contextFiles(base: string): string[] {
+  const out: string[] = [];
+  let scopes: fs.Dirent[];
+  try { scopes = fs.readdirSync(base, { withFileTypes: true }); } catch { return out; }
+  for (const scope of scopes) {
+    if (!scope.isDirectory()) continue;
+    let files: fs.Dirent[];
+    try { files = fs.readdirSync(path.join(base, scope.name), { withFileTypes: true }); } catch { continue; }
+    for (const file of files) if (file.isFile() && file.name.endsWith('.json')) out.push(path.join(base, scope.name, file.name));
+  }
+  return out;
 }
