@@ -8,6 +8,9 @@
  *   ascending order, so equal (`===`) to the one-lag loop; the lagged algorithm as a whole against
  *   the straightforward `direct` x xᵀ accumulation to round-off, 1e-12 relative (another order of
  *   the same additions).
+ * - Direct moments without forgetting (the T4 layer's path, core/moments.ts `addSliceProducts`):
+ *   each entry of Σ x xᵀ as a dot product of two contiguous slices per chunk, against the
+ *   straightforward per-pair x xᵀ loop to 1e-12 relative (same products, another order).
  * - Reused work buffers (moments, FIR): any chunking, interleaved series and chunks longer than the
  *   reuse cap (2^16) give the one-chunk result.
  * - Message plumbing (nodes/shared/messages.ts): typed and plain payloads read to the same values
@@ -216,6 +219,46 @@ describe('bench fast paths (issue 7)', function () {
           assert.ok(error < ROUND_OFF, `relative error ${error}`);
         },
       ), { seed: FC_SEED, numRuns: 40 });
+    });
+
+    it('direct without forgetting (per-chunk slice products) equals the straightforward per-pair x xᵀ accumulation to 1e-12, any chunking (fast-check)', function () {
+      fc.assert(fc.property(
+        fc.record({
+          channels: fc.integer({ min: 1, max: 6 }), pastLags: fc.integer({ min: 1, max: 3 }), futureLags: fc.integer({ min: 1, max: 3 }),
+          gap: fc.integer({ min: 0, max: 4 }), seed: fc.integer({ min: 0, max: 1e6 }), cuts: fc.array(fc.integer({ min: 0, max: 200 }), { maxLength: 10 }),
+        }),
+        ({ channels: C, pastLags: m, futureLags: h, gap: g, seed, cuts }) => {
+          const rng = new Random(seed);
+          const data = correlatedSeries(rng, C, 200).map((c) => Float64Array.from(c));
+          const accumulator = new LaggedMoments({ channels: C, pastLags: m, futureLags: h, gap: g, algorithm: 'direct' });
+          let start = 0;
+          for (const length of chunkLengths(200, cuts)) {
+            accumulator.update(data.map((c) => c.subarray(start, start + length)));
+            start += length;
+          }
+          // straightforward: per pair, x = [p; f] and S += x xᵀ (upper triangle, row by row)
+          const D = C * (m + h), L = m + g + h;
+          const S = new Float64Array(D * D);
+          let pairs = 0;
+          for (let t = 0; t + L <= 200; t++) {
+            const x: number[] = [];
+            for (let c = 0; c < C; c++) for (let k = 0; k < m; k++) x.push(data[c][t + m - 1 - k]);
+            for (let c = 0; c < C; c++) for (let j = 0; j < h; j++) x.push(data[c][t + m + g + j]);
+            for (let r = 0; r < D; r++) for (let s2 = r; s2 < D; s2++) S[r * D + s2] += x[r] * x[s2];
+            pairs++;
+          }
+          if (pairs === 0) return;
+          const moments = accumulator.moments();
+          const P = C * m;
+          const entry = (r: number, s2: number): number => (r <= s2 ? S[r * D + s2] : S[s2 * D + r]) / pairs;
+          const expectedPast = Float64Array.from({ length: P * P }, (_, i) => entry(Math.floor(i / P), i % P));
+          const F = C * h;
+          const expectedCross = Float64Array.from({ length: F * P }, (_, i) => entry(P + Math.floor(i / P), i % P));
+          const expectedFuture = Float64Array.from({ length: F * F }, (_, i) => entry(P + Math.floor(i / F), P + (i % F)));
+          const error = momentsError(moments, { pastMoment: expectedPast, futurePastMoment: expectedCross, futureMoment: expectedFuture });
+          assert.ok(error < ROUND_OFF, `relative error ${error}`);
+        },
+      ), { seed: FC_SEED, numRuns: 60 });
     });
 
     it('a chunk longer than the reused work buffer (2^16) gives the same moments as chunks of 1000', function () {
