@@ -13,8 +13,9 @@ import { writePng } from '../fixtures/images';
 import { AnyMsg, collect, helper, load, nodeModules, startServer, stopServer } from '../nodes/harness';
 import { Managed, startNodeRed } from './processes';
 
+// bcryptjs ships with Node-RED (its editor API hashes adminAuth passwords with it)
 // eslint-disable-next-line @typescript-eslint/no-var-requires
-const bcrypt = require('bcryptjs') as { hashSync(password: string, rounds: number): string };
+const bcrypt = require(require.resolve('bcryptjs', { paths: [path.dirname(require.resolve('@node-red/editor-api/package.json'))] })) as { hashSync(password: string, rounds: number): string };
 
 const USERS = { admin: 'admin-secret-1', reader: 'reader-secret-2' };
 
