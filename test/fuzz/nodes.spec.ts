@@ -299,6 +299,8 @@ function t4Cases(rng: Random): Case[] {
     layer.learn(l, l.map((c) => c.map((x) => x * 0.5 + rng.gaussian())));
     return fitToJSON(layer.solve().fit);
   })();
+  const t4Moments = new T4Layer({ delay: 1 }).statistics;
+  const otherDelay = new T4Layer({ delay: 3 }).statistics;
   const scalarFit = (() => {
     const learner = new PastFutureLearner({ pastLags: 3, futureLags: 3 });
     learner.update(Array.from({ length: 300 }, () => rng.gaussian()));
@@ -307,7 +309,7 @@ function t4Cases(rng: Random): Case[] {
   for (let i = 0; i < MESSAGES - 1; i++) {
     const series = pick(rng, Object.keys(PIXELS));
     const kind = weighted(rng, {
-      pair: 60, malformed: 15, nonArray: 3, repeat: 4, mismatch: 3, signal: 3, fewPixels: 2, badSwitch: 3, goodSwitch: 1.5, badFilters: 2, goodFilters: 0.5,
+      pair: 60, malformed: 15, nonArray: 3, repeat: 4, mismatch: 3, signal: 3, fewPixels: 2, badSwitch: 3, goodSwitch: 1.5, badFilters: 2, goodFilters: 0.5, statistics: 2,
     });
     const open = pending.get(series);
     switch (kind) {
@@ -377,6 +379,16 @@ function t4Cases(rng: Random): Case[] {
         break;
       }
       case 'goodFilters': cases.push(valid({ topic: 'filters', payload: t4Fit }, kind)); break;
+      case 'statistics': {
+        const bad = pick(rng, [
+          () => createStatisticsMessage('peer-1', 1, 'cca', t4Moments), // a learner's, not a T4's
+          () => createStatisticsMessage('peer-2', 1, 't4', otherDelay), // another delay
+          () => ({ ...createStatisticsMessage('peer-3', 1, 't4', t4Moments), version: 0 }),
+          () => ({ ...createStatisticsMessage('peer-4', 2.5, 't4', t4Moments) }),
+        ])();
+        cases.push(invalid({ topic: 'statistics', payload: bad }, STATISTICS_ERROR, kind));
+        break;
+      }
     }
   }
   cases.push(valid({ solve: true }, 'solve'));
