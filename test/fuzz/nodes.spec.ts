@@ -142,8 +142,10 @@ describe('fuzz: every node type survives 10,000 seeded random messages', functio
   for (const type of ['resu-unit', 'resu-l3'] as const) {
     it(`${type}: rejects exactly the invalid messages`, async function () {
       const rng = new Random(SEED + (type === 'resu-unit' ? 2 : 3));
-      const cases = unitCases(rng);
-      await load(nodeModules(type), fuzzFlow(type, { taps: '[0.5, 0.3, 0.2]', component: 2 }, 1));
+      // resu-unit takes θ from each message (msg.theta), so bad per-message parameters are fuzzed too
+      const perMessage = type === 'resu-unit';
+      const cases = unitCases(rng, perMessage);
+      await load(nodeModules(type), fuzzFlow(type, { taps: '[0.5, 0.3, 0.2]', component: 2, ...(perMessage ? { threshold: 'theta', thresholdType: 'msg' } : {}) }, 1));
       counts[type] = assertOutcome(cases, await feed(`fz-${type}-subject`, cases, SINKS));
     });
   }
@@ -395,8 +397,11 @@ function t4Cases(rng: Random): Case[] {
   return cases;
 }
 
-/** resu-unit / resu-l3 (fixed taps, ψ2 from filters messages): three series of 1, 2 and 4 channels. */
-function unitCases(rng: Random): Case[] {
+/**
+ * resu-unit / resu-l3 (fixed taps, ψ2 from filters messages): three series of 1, 2 and 4 channels.
+ * With `theta`, every chunk carries θ in msg.theta and some carry a bad one.
+ */
+function unitCases(rng: Random, theta = false): Case[] {
   const CHANNELS: Record<string, number> = { 'u-a': 1, 'u-b': 2, 'u-c': 4 };
   const model = new SeriesModel();
   const cases: Case[] = [];
@@ -411,22 +416,29 @@ function unitCases(rng: Random): Case[] {
   const longTaps = { ...good3, pastLags: 1001, pastFilters: good3.pastFilters.map(() => new Array(1001).fill(0.001)) };
   for (let i = 0; i < MESSAGES; i++) {
     const series = pick(rng, Object.keys(CHANNELS));
-    const kind = weighted(rng, { chunk: 55, malformed: 22, nonArray: 5, repeat: 6, goodFilters: 2, badFilters: 4, reset: 0.2 });
+    const kind = weighted(rng, { chunk: 55, malformed: 22, nonArray: 5, repeat: 6, goodFilters: 2, badFilters: 4, reset: 0.2, badTheta: theta ? 5 : 0 });
+    const extra = theta ? { theta: rng.uniform() } : {};
     switch (kind) {
       case 'chunk': {
         const start = model.start(rng, series);
         const length = 1 + rng.integer(8);
         const end = rng.uniform() < 0.03;
         model.advance(series, start, length, end);
-        cases.push(valid({ payload: samples(rng, CHANNELS[series], length, true), topic: series, chunk: { ...(start === null ? {} : { startSample: start }), endOfSeries: end } }, kind));
+        cases.push(valid({ payload: samples(rng, CHANNELS[series], length, true), topic: series, chunk: { ...(start === null ? {} : { startSample: start }), endOfSeries: end }, ...extra }, kind));
         break;
       }
-      case 'malformed': cases.push(malformedChunk(rng, CHANNELS[series], { topic: series }, { bigChannels: true })); break;
+      case 'badTheta': {
+        const msg: AnyMsg = { payload: samples(rng, CHANNELS[series], 3, true), topic: series, chunk: { startSample: model.start(rng, series) ?? undefined } };
+        if (rng.uniform() < 0.8) msg.theta = pick(rng, [-0.5, 'high', NaN, null, {}, [1], Infinity, '']);
+        cases.push(invalid(msg, /threshold \(msg theta\) must be a finite number ≥ 0/, kind));
+        break;
+      }
+      case 'malformed': cases.push(malformedChunk(rng, CHANNELS[series], { topic: series, ...extra }, { bigChannels: true })); break;
       case 'nonArray': cases.push(nonArrayPayload(rng)); break;
       case 'repeat': {
         const start = model.repeat(rng, series);
         if (start === null) { i--; break; }
-        cases.push(invalid({ payload: samples(rng, CHANNELS[series], 2), topic: series, chunk: { startSample: start } }, REPEAT_ERROR, kind));
+        cases.push(invalid({ payload: samples(rng, CHANNELS[series], 2), topic: series, chunk: { startSample: start }, ...extra }, REPEAT_ERROR, kind));
         break;
       }
       case 'goodFilters': cases.push(valid({ topic: 'filters', payload: rng.uniform() < 0.5 ? good3 : good5 }, kind)); break;
