@@ -16,6 +16,8 @@ import type { Node, NodeAPI } from 'node-red';
 export const READ_PERMISSION = 'resu.read';
 export const WRITE_PERMISSION = 'resu.write';
 const TYPE_PREFIX = 'resu-';
+/** Node types that understand msg.solve. */
+const SOLVERS = new Set(['resu-cca', 'resu-t4']);
 
 /** What a stateful node exposes to the editor. Both functions must return plain JSON. */
 export interface StateSource {
@@ -75,6 +77,7 @@ export function registerAdminRoutes(RED: NodeAPI): Registry {
     app.post(`/resu/nodes/:id/${action}`, write, (req: Req, res: Res) => {
       const node = findResuNode(RED, req.params.id);
       if (!node) { notFound(res, req.params.id); return; }
+      if (action === 'solve' && !SOLVERS.has(node.type)) { res.status(400).json({ error: `${node.type} has nothing to solve (only ${[...SOLVERS].join(', ')})` }); return; }
       respond(res, () => { node.receive({ [action]: true }); return { ok: true, action }; });
     });
   }

@@ -73,6 +73,7 @@ describe('admin endpoints (/resu/nodes)', function () {
     await helper.request().post('/resu/nodes/nope/reset').expect(404);
     await helper.request().get('/resu/nodes/nope/export').expect(404);
     await helper.request().get('/resu/nodes/unit/state').expect(404); // a ReSU node without learned state
+    await helper.request().post('/resu/nodes/unit/solve').expect(400); // units have nothing to solve
   });
 
   it('POST solve goes through the node and sends a filters message', async function () {
