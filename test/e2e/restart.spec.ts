@@ -148,7 +148,7 @@ describe('restarts: persisted statistics survive SIGKILL (real Node-RED, localfi
     const { port, userDir } = first;
     // feed for a few seconds, polling the learned state; kill in the middle of the stream
     const polls: { t: number; samples: number; pairs: number }[] = [];
-    const feedMs = 5000;
+    const feedMs = 6000;
     const t0 = Date.now();
     let sent = 0;
     let inFlight: Promise<void> | null = null;
@@ -174,8 +174,8 @@ describe('restarts: persisted statistics survive SIGKILL (real Node-RED, localfi
     const kT4 = matchingPrefix(data, sent, savedT4, 'layer');
     assert.ok(kCca > 0, 'learner checkpoint = the statistics of a prefix of the stream');
     assert.ok(kT4 > 0, 'T4 checkpoint = the statistics of a prefix of the stream');
-    // documented bound: the checkpoint is no older than checkpoint + flush interval (+1 s scheduling slack)
-    const boundMs = (CHECKPOINT_S + FLUSH_S + 1) * 1000;
+    // documented bound: the checkpoint is no older than checkpoint + flush interval (+2 s scheduling slack on a busy CI machine)
+    const boundMs = (CHECKPOINT_S + FLUSH_S + 2) * 1000;
     const before = polls.filter((p) => p.t <= killedAt - boundMs).pop();
     assert.ok(before, 'fed long enough to test the bound');
     assert.ok(kCca * CHUNK >= before!.samples, `learner lost more than ${boundMs} ms of input: checkpoint at ${kCca * CHUNK} samples, ${before!.samples} learned ${killedAt - before!.t} ms before the kill`);
