@@ -279,7 +279,7 @@ export class LaggedMoments {
    * @throws ConfigError / ShapeError on non-finite values or wrong channel count.
    */
   update(chunk: ChunkInput, seriesKey = ''): this {
-    const data = readChunk(chunk, this.options.channels);
+    const data = readChunkShared(chunk, this.options.channels); // only read: copied into the work buffers below
     if (typeof seriesKey !== 'string') throw new ConfigError('seriesKey', seriesKey, 'a string');
     const n = data[0].length;
     if (n === 0) return this;
