@@ -261,6 +261,24 @@ describe('bench fast paths (issue 7)', function () {
       ), { seed: FC_SEED, numRuns: 60 });
     });
 
+    it('typed chunks are checked without a copy: the input is never mutated (centering shifts the work copy), a bad chunk leaves the state untouched', function () {
+      const rng = new Random(24);
+      const y = Float64Array.from(correlatedSeries(rng, 1, 400)[0], (x) => x + 50);
+      const before = Float64Array.from(y);
+      const accumulator = new LaggedMoments({ pastLags: 4, futureLags: 3, center: true });
+      accumulator.update(y.subarray(0, 200));
+      assertSameValues(y, before, 'input after update');
+      const bad = Float64Array.from(y.subarray(200));
+      bad[7] = Number.NEGATIVE_INFINITY;
+      assert.throws(() => accumulator.update(bad), (err: unknown) => err instanceof ConfigError && /chunk\[7\]/.test((err as Error).message));
+      accumulator.update(y.subarray(200));
+      const reference = new LaggedMoments({ pastLags: 4, futureLags: 3, center: true, algorithm: 'direct' });
+      reference.update(Array.from(y));
+      const error = momentsError(accumulator.moments(), reference.moments());
+      assert.ok(error < ROUND_OFF, `relative error ${error}`);
+      assertSameValues(y, before, 'input at the end');
+    });
+
     it('a chunk longer than the reused work buffer (2^16) gives the same moments as chunks of 1000', function () {
       const rng = new Random(23);
       const y = Float64Array.from(correlatedSeries(rng, 1, 70_000)[0]);
