@@ -78,7 +78,7 @@ describe('access: admin endpoints with adminAuth (real Node-RED)', function () {
     assert.strictEqual(response.status, 200);
     await response.text();
     for (let tries = 0; (await samplesSeen(bearer)) < before + samples; tries++) {
-      if (tries > 100) throw new Error('the learner did not learn the fed chunk');
+      if (tries > 600) throw new Error('the learner did not learn the fed chunk');
       await new Promise((r) => setTimeout(r, 50));
     }
   }
@@ -122,7 +122,7 @@ describe('access: admin endpoints with adminAuth (real Node-RED)', function () {
     if ((await samplesSeen(admin)) === 0) await feed(admin, 200);
     assert.strictEqual((await call('POST', '/resu/nodes/acc-learner/solve', admin)).status, 200);
     let exported = { status: 404, body: '' };
-    for (let tries = 0; exported.status === 404 && tries < 100; tries++) {
+    for (let tries = 0; exported.status === 404 && tries < 600; tries++) {
       exported = await call('GET', '/resu/nodes/acc-learner/export', admin);
       if (exported.status === 404) await new Promise((r) => setTimeout(r, 50));
     }
@@ -130,7 +130,7 @@ describe('access: admin endpoints with adminAuth (real Node-RED)', function () {
     assert.strictEqual(JSON.parse(exported.body).format, 'resu-cca-fit');
     assert.strictEqual((await call('POST', '/resu/nodes/acc-learner/reset', admin)).status, 200);
     for (let tries = 0; (await samplesSeen(admin)) !== 0; tries++) {
-      if (tries > 100) throw new Error('reset did not take effect');
+      if (tries > 600) throw new Error('reset did not take effect');
       await new Promise((r) => setTimeout(r, 50));
     }
   });

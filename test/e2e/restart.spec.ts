@@ -128,10 +128,10 @@ function matchingPrefix(data: ReturnType<typeof streams>, sent: number, saved: a
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** Polls (a real process: its queues drain on their own time) until `check` holds; 10 s at most. */
+/** Polls (a real process: its queues drain on their own time) until `check` holds; 30 s at most. */
 async function until(check: () => Promise<boolean>, what: string): Promise<void> {
   for (let tries = 0; !(await check()); tries++) {
-    if (tries > 200) throw new Error(`timed out waiting for ${what}`);
+    if (tries > 600) throw new Error(`timed out waiting for ${what}`);
     await sleep(50);
   }
 }
@@ -212,7 +212,7 @@ describe('restarts: persisted statistics survive SIGKILL (real Node-RED, localfi
     });
     assert.ok(deploy.status === 200 || deploy.status === 204, `deploy: HTTP ${deploy.status} ${await deploy.text()}`);
     for (let tries = 0; !(await state(second.port, 'rs-learner').catch(() => null)); tries++) {
-      if (tries > 100) throw new Error('no learner after the redeploy');
+      if (tries > 600) throw new Error("no learner after the redeploy");
       await sleep(50);
     }
     assert.strictEqual((await state(second.port, 'rs-learner')).samplesSeen, learned.samplesSeen, 'learner statistics survive a redeploy');
