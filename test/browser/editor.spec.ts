@@ -38,7 +38,7 @@ describe('editor in a real browser (chromium + playwright-core)', function () {
     const { chromium } = await import('playwright-core');
     browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_FLAGS, headless: true });
     page = await browser.newPage({ viewport: { width: 1500, height: 900 } });
-    page.on('pageerror', (err) => browserErrors.push(err.message));
+    page.on('pageerror', (err) => browserErrors.push(`${err.message}\n${err.stack ?? ''}`));
   });
 
   after(async function () {
@@ -115,7 +115,8 @@ describe('editor in a real browser (chromium + playwright-core)', function () {
     lines.forEach((d) => assert.ok(d.length > 100, 'a drawn line with many taps'));
     await page.waitForTimeout(1200); // let one more poll pass so the screenshot shows the settled tab
     await page.evaluate(() => {
-      document.querySelectorAll('.red-ui-notification').forEach((el) => el.remove());
+      // hide (not remove: Node-RED removes them itself when they time out)
+      document.querySelectorAll<HTMLElement>('.red-ui-notification').forEach((el) => { el.style.visibility = 'hidden'; });
       const chart = document.getElementById('red-ui-workspace-chart'); // show the flow from its top-left corner
       if (chart) { chart.scrollTop = 0; chart.scrollLeft = 0; }
     });
