@@ -10,6 +10,8 @@ import { clickInject, Managed, mosquittoPath, startMosquitto, startNodeRed } fro
 
 const PAST = 10, FUTURE = 10, PIXELS = 4, ROWS = 4, WIDTH = 1024;
 const PAIRS_PER_ROW = PIXELS * (WIDTH - PAST - FUTURE + 1);
+/** A fixed two-channel chunk a device's unit filters once the aggregated filters arrived. */
+const PROBE = [Array.from({ length: 30 }, (_, i) => Math.sin(i / 3)), Array.from({ length: 30 }, (_, i) => (i % 7) - 3)];
 
 function brokerNode(port: number) {
   return { id: 'broker-1', type: 'mqtt-broker', name: 'test broker', broker: '127.0.0.1', port: String(port), clientid: '', autoConnect: true, usetls: false, protocolVersion: '4', keepalive: '60', cleansession: true };
@@ -24,6 +26,11 @@ function deviceFlow(label: string, seed: number, brokerPort: number): unknown[] 
     { id: 'noise', type: 'resu-noise', z: 'flow-1', mode: 'add', sd: 0.05, seed: seed + 10, wires: [['learner']] },
     { id: 'learner', type: 'resu-cca', z: 'flow-1', pastLags: PAST, futureLags: FUTURE, solveEveryPairs: 0, publishEveryPairs: PAIRS_PER_ROW, sourceId: `device-${label}`, wires: [[], [], ['publish']] },
     { id: 'publish', type: 'mqtt out', z: 'flow-1', topic: `resu/statistics/device-${label}`, qos: '1', retain: 'true', broker: 'broker-1', wires: [] },
+    // the aggregator's filters come back and update this device's L1 unit
+    { id: 'filters-in', type: 'mqtt in', z: 'flow-1', topic: 'resu/filters', qos: '1', datatype: 'json', broker: 'broker-1', nl: false, rap: true, rh: 0, inputs: 0, wires: [['unit-l1']] },
+    { id: 'inject-probe', type: 'inject', z: 'flow-1', props: [{ p: 'payload' }, { p: 'chunk', v: JSON.stringify({ series: 'probe', endOfSeries: true }), vt: 'json' }], payload: JSON.stringify(PROBE), payloadType: 'json', repeat: '', once: false, wires: [['unit-l1']] },
+    { id: 'unit-l1', type: 'resu-unit', z: 'flow-1', component: 2, polarity: 'on', threshold: 0, wires: [['response-out']] },
+    { id: 'response-out', type: 'mqtt out', z: 'flow-1', topic: `resu/responses/device-${label}`, qos: '1', retain: 'false', broker: 'broker-1', wires: [] },
   ];
 }
 
@@ -68,7 +75,7 @@ describe('learning across devices over MQTT (real broker, three Node-RED process
     await Promise.all(running.map((p) => p.stop()));
   });
 
-  it('the aggregated filters equal those of one learner fed both streams', async function () {
+  it('the aggregated filters equal those of one learner fed both streams, and update the units on the devices', async function () {
     const broker = await startMosquitto();
     running.push(broker);
     running.push(await startNodeRed(aggregatorFlow(broker.port)));
@@ -96,5 +103,22 @@ describe('learning across devices over MQTT (real broker, three Node-RED process
     fit.pastFilters.slice(0, 3).forEach((row: number[], k: number) => row.forEach((tap, i) => {
       assert.ok(Math.abs(tap - reference.pastFilters[k][i]) < 1e-6 * scale, `ψ${k + 1}[${i}]`);
     }));
+
+    // the filters published by the aggregator update the units on the devices: device A's L1 unit
+    // answers a probe chunk with max(ψ2 · p, 0) of the merged ψ2 (retried until the newest retained
+    // filters have reached the device)
+    const psi2: number[] = fit.pastFilters[1];
+    const expected = PROBE.map((x) => x.map((_, t) => Math.max(psi2.reduce((acc, w, k) => acc + (t - k >= 0 ? w * x[t - k] : 0), 0), 0)));
+    const matches = (payload: number[][]): boolean => payload.every((row, c) => row.every((v, t) => Math.abs(v - expected[c][t]) < 1e-9));
+    await new Promise<void>((resolve, reject) => client!.subscribe('resu/responses/device-A', { qos: 1 }, (err) => (err ? reject(err) : resolve())));
+    let matched = false;
+    const responses: number[][][] = [];
+    client.on('message', (topic, body) => { if (topic === 'resu/responses/device-A') responses.push(JSON.parse(body.toString())); });
+    for (let attempt = 0; attempt < 50 && !matched; attempt++) {
+      await clickInject(devices[0].port, 'inject-probe');
+      await new Promise((r) => setTimeout(r, 200));
+      matched = responses.some(matches);
+    }
+    assert.ok(matched, `device A's unit never answered with the merged ψ2 (${responses.length} responses)`);
   });
 });
