@@ -113,3 +113,18 @@ export function recordStatuses(): { calls: { id: string; status: { fill?: string
   };
   return { calls, restore: () => { NodeClass.prototype.status = original; } };
 }
+
+/**
+ * Records every message reaching a helper node; `until(condition)` resolves as soon as the
+ * recorded messages satisfy it (count-based waiting, never a duration).
+ */
+export function watchMessages(nodeId: string): { seen: AnyMsg[]; until: (condition: () => boolean) => Promise<void> } {
+  const seen: AnyMsg[] = [];
+  let notify: (() => void) | null = null;
+  helper.getNode(nodeId).on('input', (msg: AnyMsg) => { seen.push(msg); notify?.(); });
+  const until = (condition: () => boolean): Promise<void> => new Promise((resolve) => {
+    if (condition()) { resolve(); return; }
+    notify = () => { if (condition()) { notify = null; resolve(); } };
+  });
+  return { seen, until };
+}

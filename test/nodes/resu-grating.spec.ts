@@ -1,6 +1,6 @@
 import * as assert from 'assert';
 import { probePair } from '../../core';
-import { AnyMsg, catchAll, collect, concatChunks, helper, load, maxAbsDiff, nodeModules, recordStatuses, startServer, statusMatching, stopServer } from './harness';
+import { AnyMsg, catchAll, collect, concatChunks, helper, load, maxAbsDiff, nodeModules, recordStatuses, startServer, statusMatching, stopServer, watchMessages } from './harness';
 
 const modules = nodeModules('resu-grating');
 
@@ -182,13 +182,7 @@ describe('resu-grating node', function () {
       ...catchAll(),
     ]);
     const node = helper.getNode('probe-node');
-    const seen: AnyMsg[] = [];
-    let notify: (() => void) | null = null;
-    helper.getNode('unit-out').on('input', (msg: AnyMsg) => { seen.push(msg); notify?.(); });
-    const until = (done: () => boolean): Promise<void> => new Promise((resolve) => {
-      if (done()) { resolve(); return; }
-      notify = () => { if (done()) { notify = null; resolve(); } };
-    });
+    const { seen, until } = watchMessages('unit-out');
     node.receive({ command: 'start' });
     await until(() => seen.length >= 2);
     node.receive({ command: 'start' }); // cuts probe/preferred short

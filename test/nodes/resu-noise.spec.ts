@@ -1,6 +1,6 @@
 import * as assert from 'assert';
 import { GaussianProcessSampler, LinearStateSpace, PAPER_OU_PRESET, WhiteNoise } from '../../core';
-import { ar1, AnyMsg, catchAll, collect, concatChunks, helper, load, maxAbsDiff, nodeModules, recordStatuses, startServer, statusMatching, stopServer } from './harness';
+import { ar1, AnyMsg, catchAll, collect, concatChunks, helper, load, maxAbsDiff, nodeModules, recordStatuses, startServer, statusMatching, stopServer, watchMessages } from './harness';
 
 const modules = nodeModules('resu-noise');
 
@@ -240,13 +240,7 @@ describe('resu-noise node', function () {
         ...catchAll(),
       ]);
       const node = helper.getNode('noise-node');
-      const seen: AnyMsg[] = [];
-      let notify: (() => void) | null = null;
-      helper.getNode('unit-out').on('input', (msg: AnyMsg) => { seen.push(msg); notify?.(); });
-      const until = (done: () => boolean): Promise<void> => new Promise((resolve) => {
-        if (done()) { resolve(); return; }
-        notify = () => { if (done()) { notify = null; resolve(); } };
-      });
+      const { seen, until } = watchMessages('unit-out');
       node.receive({ command: 'start' });
       await until(() => seen.length >= 2);
       node.receive({ command: 'reset' });
