@@ -18,7 +18,7 @@
  *   (pair entering at the tail). O(C²·L) per pair: ~50× less work at m = h = 50.
  */
 import { ConfigError, NotEnoughDataError, ShapeError } from './errors';
-import { isArrayLikeOfNumbers, requireBoolean, requireFinite, requireInt, requireOneOf } from './validate';
+import { isArrayLikeOfNumbers, requireBoolean, requireFinite, requireFiniteArray, requireInt, requireOneOf } from './validate';
 
 /** Largest joint dimension C·(m + h): the sums hold D² doubles (1024² ≈ 8 MB). */
 export const MAX_JOINT_DIMENSION = 1024;
@@ -728,13 +728,7 @@ export function addLagProducts(wa: Float64Array, wb: Float64Array, K: number, L:
 
 function requireNumberArray(field: string, value: unknown, length: number): Float64Array {
   if (!Array.isArray(value) || value.length !== length) throw new ShapeError(`${field} must be an array of ${length} numbers (got ${Array.isArray(value) ? `length ${value.length}` : typeof value})`);
-  const out = new Float64Array(length);
-  for (let i = 0; i < length; i++) {
-    const x = value[i];
-    if (typeof x !== 'number' || !Number.isFinite(x)) throw new ConfigError(`${field}[${i}]`, x, 'a finite number');
-    out[i] = x;
-  }
-  return out;
+  return requireFiniteArray(field, value);
 }
 
 function assertSameConfiguration(a: ResolvedMomentsOptions, b: ResolvedMomentsOptions, action: string): void {

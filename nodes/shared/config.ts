@@ -64,20 +64,13 @@ export function stringField(raw: RawConfig, name: string, fallback: string): str
 /** Default checkpoint interval (s) of persisted learner and T4 statistics. */
 export const DEFAULT_CHECKPOINT_S = 10;
 
-/** resu-cca settings. */
-export interface LearnerNodeOptions {
-  pastLags: number;
-  futureLags: number;
-  gap: number;
-  pooling: 'channels' | 'joint';
-  channels: number;
-  center: boolean;
-  timeConstantSamples: number;
+/** Settings every learning node (resu-cca, resu-t4) shares: solving, persistence, peers. */
+export interface LearningNodeOptions {
   ridge: number;
-  /** Solve and emit filters every this many new pairs (0: only on request). */
+  /** Solve and emit every this many new pairs (0: only on request). */
   solveEveryPairs: number;
   learning: boolean;
-  /** Context store name for persistence, or '' for none. */
+  /** Keep statistics in the context store `store` ('' = default store). */
   persist: boolean;
   store: string;
   /** With persist: save the statistics at most this many seconds after they change (0: only on solve and close). */
@@ -86,6 +79,30 @@ export interface LearnerNodeOptions {
   publishEveryPairs: number;
   /** Identity in statistics snapshots ('' = hostname/node id). */
   sourceId: string;
+}
+
+function parseLearningFields(raw: RawConfig): LearningNodeOptions {
+  return {
+    ridge: numberField(raw, 'ridge', 1e-10, { min: 0, max: 1 }),
+    solveEveryPairs: intField(raw, 'solveEveryPairs', 20000, { min: 0, max: 1e9 }),
+    learning: boolField(raw, 'learning', true),
+    persist: boolField(raw, 'persist', false),
+    store: stringField(raw, 'store', ''),
+    checkpointS: numberField(raw, 'checkpointS', DEFAULT_CHECKPOINT_S, { min: 0, max: 86400 }),
+    publishEveryPairs: intField(raw, 'publishEveryPairs', 0, { min: 0, max: 1e12 }),
+    sourceId: stringField(raw, 'sourceId', '').trim(),
+  };
+}
+
+/** resu-cca settings. */
+export interface LearnerNodeOptions extends LearningNodeOptions {
+  pastLags: number;
+  futureLags: number;
+  gap: number;
+  pooling: 'channels' | 'joint';
+  channels: number;
+  center: boolean;
+  timeConstantSamples: number;
 }
 
 export function parseLearnerConfig(raw: RawConfig): LearnerNodeOptions {
@@ -98,14 +115,7 @@ export function parseLearnerConfig(raw: RawConfig): LearnerNodeOptions {
     channels: intField(raw, 'channels', 1, { min: 1, max: 64 }),
     center: boolField(raw, 'center', false),
     timeConstantSamples: numberField(raw, 'timeConstantSamples', 0, { min: 0, max: 1e9 }),
-    ridge: numberField(raw, 'ridge', 1e-10, { min: 0, max: 1 }),
-    solveEveryPairs: intField(raw, 'solveEveryPairs', 20000, { min: 0, max: 1e9 }),
-    learning: boolField(raw, 'learning', true),
-    persist: boolField(raw, 'persist', false),
-    store: stringField(raw, 'store', ''),
-    checkpointS: numberField(raw, 'checkpointS', DEFAULT_CHECKPOINT_S, { min: 0, max: 86400 }),
-    publishEveryPairs: intField(raw, 'publishEveryPairs', 0, { min: 0, max: 1e12 }),
-    sourceId: stringField(raw, 'sourceId', '').trim(),
+    ...parseLearningFields(raw),
   };
 }
 
@@ -151,22 +161,11 @@ export function parseUnitConfig(raw: RawConfig, defaults: { component: number; p
 }
 
 /** resu-t4 settings. */
-export interface T4NodeOptions {
+export interface T4NodeOptions extends LearningNodeOptions {
   delay: number;
   component: number;
   threshold: number;
-  ridge: number;
-  learning: boolean;
   applying: boolean;
-  solveEveryPairs: number;
-  persist: boolean;
-  store: string;
-  /** With persist: save the statistics at most this many seconds after they change (0: only on solve and close). */
-  checkpointS: number;
-  /** Publish a statistics snapshot every this many new pairs (0: only on msg.publish). */
-  publishEveryPairs: number;
-  /** Identity in statistics snapshots ('' = hostname/node id). */
-  sourceId: string;
 }
 
 export function parseT4Config(raw: RawConfig): T4NodeOptions {
@@ -174,15 +173,8 @@ export function parseT4Config(raw: RawConfig): T4NodeOptions {
     delay: intField(raw, 'delay', 5, { min: 1, max: 1000 }),
     component: intField(raw, 'component', 2, { min: 1, max: 6 }),
     threshold: numberField(raw, 'threshold', 0, { min: 0, max: 1e9 }),
-    ridge: numberField(raw, 'ridge', 1e-10, { min: 0, max: 1 }),
-    learning: boolField(raw, 'learning', true),
     applying: boolField(raw, 'applying', true),
-    solveEveryPairs: intField(raw, 'solveEveryPairs', 20000, { min: 0, max: 1e9 }),
-    persist: boolField(raw, 'persist', false),
-    store: stringField(raw, 'store', ''),
-    checkpointS: numberField(raw, 'checkpointS', DEFAULT_CHECKPOINT_S, { min: 0, max: 86400 }),
-    publishEveryPairs: intField(raw, 'publishEveryPairs', 0, { min: 0, max: 1e12 }),
-    sourceId: stringField(raw, 'sourceId', '').trim(),
+    ...parseLearningFields(raw),
   };
 }
 
