@@ -21,6 +21,8 @@ export const MAX_NOISE_SAMPLES = 10_000_000;
 export const MAX_NOISE_INPUT_SAMPLES = 100_000_000;
 /** Largest channel count. */
 export const MAX_NOISE_CHANNELS = 4096;
+/** `add` draws its noise in pieces of at most this many values through one reused buffer. */
+const NOISE_PIECE = 65536;
 
 /** Options of {@link WhiteNoise}: give `sd` or `snr`, not both. */
 export interface WhiteNoiseOptions {
@@ -52,6 +54,8 @@ export class WhiteNoise {
   readonly seed: number;
   private root: Random;
   private channels: Random[] = [];
+  /** Reused buffer of standard-normal draws for `add` (grows to at most NOISE_PIECE values). */
+  private draws = new Float64Array(0);
 
   /** @throws ConfigError for a bad sd, snr, signalSd or seed, or both sd and snr. */
   constructor(options: WhiteNoiseOptions = {}) {
@@ -86,17 +90,29 @@ export class WhiteNoise {
    */
   add(chunk: readonly ArrayLike<number>[]): Float64Array[] {
     const data = readChannels('chunk', chunk);
+    const sd = this.sd;
     return data.map((channel, c) => {
       const random = this.generator(c);
-      for (let k = 0; k < channel.length; k++) channel[k] += this.sd * random.gaussian();
+      // the draws go through a reused buffer in pieces: channel[k] += sd · (k-th draw), as one call per draw would
+      for (let from = 0; from < channel.length; from += NOISE_PIECE) {
+        const draws = random.fillStandardNormal(this.scratch(Math.min(NOISE_PIECE, channel.length - from)));
+        for (let k = 0; k < draws.length; k++) channel[from + k] += sd * draws[k];
+      }
       return channel;
     });
+  }
+
+  /** A view of the reused draw buffer (at most NOISE_PIECE values, 512 KB). */
+  private scratch(length: number): Float64Array {
+    if (this.draws.length < length) this.draws = new Float64Array(Math.min(NOISE_PIECE, Math.max(length, 2 * this.draws.length)));
+    return this.draws.subarray(0, length);
   }
 
   /** Back to the just-constructed state (the same noise again). */
   reset(): void {
     this.root = new Random(this.seed);
     this.channels = [];
+    this.draws = new Float64Array(0);
   }
 }
 

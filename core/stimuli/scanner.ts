@@ -29,6 +29,13 @@ export const MAX_SCANNER_PIXELS = 4096;
 export const MAX_SAMPLES_PER_ROW = 100_000_000;
 /** Largest chunk: samples × pixels per call to `next` (80 MB of Float64). */
 export const MAX_CHUNK_VALUES = 10_000_000;
+/**
+ * Largest row signal (samplesPerRow × pixels) kept while a z-scored row is scanned: 2^20 values,
+ * 8 MB of Float64. The z-score pre-pass computes every sample of the row once; within this cap it
+ * keeps them, so `next` copies instead of interpolating again (identical values). Longer rows are
+ * recomputed. Released when the row ends and on `reset`.
+ */
+export const MAX_ROW_CACHE_VALUES = 1 << 20;
 
 /** Options of {@link Scanner}. Defaults: {@link DEFAULT_SCANNER_OPTIONS}. */
 export interface ScannerOptions {
@@ -124,6 +131,8 @@ export class Scanner {
   private sampleIndex = 0;
   private mean: Float64Array;
   private scale: Float64Array;
+  /** The current row's raw signal, pixel-major (see {@link MAX_ROW_CACHE_VALUES}), or null. */
+  private rowSignal: Float64Array | null = null;
 
   /**
    * @param scene a contrast image (e.g. from {@link toContrastImage}); kept by reference, not copied or modified.
@@ -202,15 +211,18 @@ export class Scanner {
     const start = this.sampleIndex;
     const length = Math.min(maxSamples, this.samplesPerRow - start);
     const channels: Float64Array[] = [];
+    const cache = this.rowSignal, n = this.samplesPerRow;
     for (let i = 0; i < this.pixels; i++) {
       const out = new Float64Array(length);
+      if (cache) out.set(cache.subarray(i * n + start, i * n + start + length));
+      else this.fillRaw(row, i, start, out);
       const mean = this.mean[i], scale = this.scale[i];
-      for (let k = 0; k < length; k++) out[k] = (this.sample(row, i, start + k) - mean) * scale;
+      for (let k = 0; k < length; k++) out[k] = (out[k] - mean) * scale;
       channels.push(out);
     }
     this.sampleIndex += length;
     const endOfSeries = this.sampleIndex === this.samplesPerRow;
-    if (endOfSeries) { this.rowIndex++; this.sampleIndex = 0; }
+    if (endOfSeries) { this.rowIndex++; this.sampleIndex = 0; this.rowSignal = null; }
     return { channels, series: `row-${row}`, row, startSample: start, endOfSeries };
   }
 
@@ -218,6 +230,7 @@ export class Scanner {
   reset(): void {
     this.rowIndex = 0;
     this.sampleIndex = 0;
+    this.rowSignal = null;
   }
 
   /** Raw (not z-scored) contrast seen by pixel i at sample k of image row `row`. */
@@ -240,21 +253,64 @@ export class Scanner {
     return a + frac * (data[base + x1] - a);
   }
 
-  /** Exact per-pixel mean and sd of the row (two passes), or identity when not z-scoring. */
+  /**
+   * out[j] = sample(row, pixel, start + j): the same arithmetic, step for step (so bit-identical),
+   * with the scene fields hoisted out of the loop and the wrap done by a comparison instead of `%`
+   * whenever x is already inside [0, width) (x % width is then x itself).
+   */
+  private fillRaw(row: number, pixel: number, start: number, out: Float64Array): void {
+    const { width, data, wraps } = this.scene;
+    const origin = this.startPx + pixel * this.spacingPx, step = this.stepPx;
+    const base = row * width, last = width - 1;
+    for (let j = 0; j < out.length; j++) {
+      let x = origin + step * (start + j);
+      if (wraps) {
+        if (x < 0 || x >= width) { x %= width; if (x < 0) x += width; }
+      } else {
+        x = Math.min(Math.max(x, 0), last);
+      }
+      let x0 = Math.floor(x);
+      if (x0 >= width) x0 = last;
+      const frac = x - x0;
+      const a = data[base + x0];
+      if (frac === 0) { out[j] = a; continue; }
+      const x1 = x0 + 1 < width ? x0 + 1 : wraps ? 0 : x0;
+      out[j] = a + frac * (data[base + x1] - a);
+    }
+  }
+
+  /**
+   * Exact per-pixel mean and sd of the row (two passes over its raw signal, computed once and kept
+   * when within {@link MAX_ROW_CACHE_VALUES}), or identity when not z-scoring.
+   */
   private prepareRow(row: number): void {
+    this.rowSignal = null;
     if (!this.zScoreRows) return;
     const n = this.samplesPerRow;
+    const cache = n * this.pixels <= MAX_ROW_CACHE_VALUES ? new Float64Array(n * this.pixels) : null;
+    const scratch = cache ? null : new Float64Array(Math.min(n, 65536));
     for (let i = 0; i < this.pixels; i++) {
+      // pass 1: the sum, in sample order (a long uncached row goes through in scratch-sized pieces)
       let sum = 0;
-      for (let k = 0; k < n; k++) sum += this.sample(row, i, k);
+      const forEachPiece = (visit: (values: Float64Array) => void): void => {
+        if (cache) { visit(cache.subarray(i * n, (i + 1) * n)); return; }
+        for (let from = 0; from < n; from += scratch!.length) {
+          const piece = scratch!.subarray(0, Math.min(scratch!.length, n - from));
+          this.fillRaw(row, i, from, piece);
+          visit(piece);
+        }
+      };
+      if (cache) this.fillRaw(row, i, 0, cache.subarray(i * n, (i + 1) * n));
+      forEachPiece((values) => { for (let k = 0; k < values.length; k++) sum += values[k]; });
       const mean = sum / n;
       let squares = 0;
-      for (let k = 0; k < n; k++) { const dev = this.sample(row, i, k) - mean; squares += dev * dev; }
+      forEachPiece((values) => { for (let k = 0; k < values.length; k++) { const dev = values[k] - mean; squares += dev * dev; } });
       const sd = Math.sqrt(squares / n);
       this.mean[i] = mean;
       // A constant signal (sd 0) is only centred: there is no scale to remove.
       this.scale[i] = sd > 0 ? 1 / sd : 1;
     }
+    this.rowSignal = cache;
   }
 }
 

@@ -136,7 +136,67 @@ describe('core/random Random', function () {
       assert.ok(x.every(Number.isFinite));
     });
 
-    it('successive draws are uncorrelated (the Box–Muller pair too)', function () {
+    it('follows the normal law bin by bin, tails and ziggurat layer edges included (χ² over 2·10^6 draws)', function () {
+      // bin probabilities from the density itself (composite Simpson, error < 1e-12), not from the sampler
+      const density = (x: number): number => Math.exp(-0.5 * x * x) / Math.sqrt(2 * Math.PI);
+      const integral = (a: number, b: number): number => {
+        const steps = 2000, h = (b - a) / steps;
+        let sum = density(a) + density(b);
+        for (let i = 1; i < steps; i++) sum += (i % 2 ? 4 : 2) * density(a + i * h);
+        return (sum * h) / 3;
+      };
+      const r = 3.6541528853610088; // where the ziggurat's base layer hands over to its tail
+      const inner = [0, 0.25, 0.5, 0.75, 1, 1.25, 1.5, 2, 2.5, 3, r, 4, 4.5, 12];
+      const edges = [...inner.slice(1).reverse().map((e) => -e), ...inner];
+      const probabilities = edges.slice(0, -1).map((a, i) => integral(a, edges[i + 1]));
+      const total = 4_000_000 / 2;
+      const x = new Random(2718).fillStandardNormal(new Float64Array(total));
+      const counts = new Array<number>(probabilities.length).fill(0);
+      for (const value of x) {
+        assert.ok(Math.abs(value) < 12);
+        let bin = 0;
+        while (value >= edges[bin + 1]) bin++;
+        counts[bin]++;
+      }
+      let chi2 = 0;
+      probabilities.forEach((p, i) => { chi2 += (counts[i] - total * p) ** 2 / (total * p); });
+      // Wilson–Hilferty upper 1e-6 point of χ² with ν degrees of freedom (z = 4.75)
+      const nu = probabilities.length - 1;
+      const critical = nu * (1 - 2 / (9 * nu) + 4.75 * Math.sqrt(2 / (9 * nu))) ** 3;
+      assert.ok(chi2 < critical, `χ² ${chi2.toFixed(1)} ≥ ${critical.toFixed(1)} (ν = ${nu}); counts ${counts.join(' ')}`);
+    });
+
+    it('draws the tail beyond the ziggurat base layer with the normal law: E[|x| | |x| > r] = φ(r)/Q(r)', function () {
+      const r = 3.6541528853610088;
+      const density = (x: number): number => Math.exp(-0.5 * x * x) / Math.sqrt(2 * Math.PI);
+      let upper = 0; // Q(r) = ∫_r^∞ φ by composite Simpson on [r, 14]
+      const steps = 4000, h = (14 - r) / steps;
+      for (let i = 0; i <= steps; i++) upper += (i === 0 || i === steps ? 1 : i % 2 ? 4 : 2) * density(r + i * h);
+      upper *= h / 3;
+      const x = new Random(1618).fillStandardNormal(new Float64Array(10_000_000));
+      const tail: number[] = [];
+      for (const value of x) if (Math.abs(value) > r) tail.push(Math.abs(value));
+      const n = tail.length, p = 2 * upper;
+      assert.ok(Math.abs(n - x.length * p) < Z * Math.sqrt(x.length * p), `${n} tail draws, expected ${x.length * p}`);
+      const tailMean = mean(tail), tailSd = Math.sqrt(centralMoment(tail, 2));
+      const expected = density(r) / upper; // the inverse Mills ratio
+      assert.ok(Math.abs(tailMean - expected) < Z * tailSd / Math.sqrt(n), `tail mean ${tailMean}, expected ${expected} (n = ${n})`);
+    });
+
+    it('fillStandardNormal gives exactly the gaussian() sequence, rare tail and wedge draws included', function () {
+      const a = new Random(77), b = new Random(77);
+      const one = draws(100_000, () => a.gaussian());
+      const bulk = b.fillStandardNormal(new Float64Array(100_000));
+      assert.deepEqual(Array.from(bulk), Array.from(one));
+      assert.ok(one.some((value) => Math.abs(value) > 3.6541528853610088), 'the sample reaches the tail');
+      assert.equal(a.nextUint32(), b.nextUint32(), 'the generators end in the same state');
+      // split fills continue the same stream
+      const c = new Random(77), split = new Float64Array(100_000);
+      for (const [from, to] of [[0, 1], [1, 999], [999, 50_000], [50_000, 100_000]]) c.fillStandardNormal(split.subarray(from, to));
+      assert.deepEqual(Array.from(split), Array.from(one));
+    });
+
+    it('successive draws are uncorrelated', function () {
       const r = new Random(8);
       const x = draws(N, () => r.gaussian());
       for (const lag of [1, 2]) {

@@ -2,7 +2,7 @@ import * as assert from 'assert';
 import { ConfigError } from '../../../core/errors';
 import { ContrastImage, toContrastImage } from '../../../core/stimuli/contrast';
 import { createDeadLeavesImage } from '../../../core/stimuli/deadLeaves';
-import { MotionDirection, ScanChunk, Scanner, ScannerOptions, scanImage } from '../../../core/stimuli/scanner';
+import { MAX_ROW_CACHE_VALUES, MotionDirection, ScanChunk, Scanner, ScannerOptions, scanImage } from '../../../core/stimuli/scanner';
 
 /** A contrast "image" whose value is its column index: the scanner then reports positions. */
 function ramp(width: number, height: number, degPerPixel: number, wraps: boolean): ContrastImage {
@@ -101,6 +101,48 @@ describe('core/stimuli/scanner', function () {
         assert.ok(Math.abs(mean) < 1e-12 && Math.abs(sd - 1) < 1e-12, `mean ${mean} sd ${sd}`);
       }
     }
+  });
+
+  describe('fast path (row signal computed once, kept within a cap) equals the per-sample formula', function () {
+    /** Straightforward reference: sample() for every value, two-pass mean and sd, (x − mean)/sd. */
+    function reference(scanner: Scanner, rowList: number[]): Map<string, number[][]> {
+      const out = new Map<string, number[][]>();
+      for (const row of rowList) {
+        out.set(`row-${row}`, Array.from({ length: scanner.pixels }, (_, i) => {
+          const raw = Array.from({ length: scanner.samplesPerRow }, (_, k) => scanner.sample(row, i, k));
+          if (!scanner.zScoreRows) return raw;
+          const mean = raw.reduce((a, b) => a + b, 0) / raw.length;
+          let squares = 0;
+          for (const x of raw) squares += (x - mean) * (x - mean);
+          const sd = Math.sqrt(squares / raw.length);
+          return raw.map((x) => (x - mean) * (sd > 0 ? 1 / sd : 1));
+        }));
+      }
+      return out;
+    }
+    const cases: [string, ScannerOptions, ContrastImage | null][] = [
+      ['wrapping, z-scored, right (cached)', { rows: [2, 9], zScoreRows: true, pixels: 5, speedDegPerS: 37 }, null],
+      ['wrapping, z-scored, left, negative start (cached)', { rows: [4], zScoreRows: true, pixels: 3, direction: 'left', startDeg: -50, speedDegPerS: 91 }, null],
+      ['wrapping, raw', { rows: [1, 7], pixels: 4, speedDegPerS: 60 }, null],
+      ['non-wrapping ramp, z-scored', { rows: [0, 2], zScoreRows: true, pixels: 3, spacingDeg: 2, speedDegPerS: 7, dtS: 0.01 }, ramp(200, 3, 0.5, false)],
+    ];
+    for (const [label, options, image] of cases) {
+      it(label, function () {
+        const make = (): Scanner => new Scanner(image ?? scene, options);
+        const expected = reference(make(), options.rows as number[]);
+        assert.deepStrictEqual(bySeries(drain(make(), [1, 7, 1000])), expected);
+      });
+    }
+    it(`a row longer than the cache (${MAX_ROW_CACHE_VALUES} values) is recomputed, with the same result`, function () {
+      this.timeout(60_000);
+      const small = ramp(64, 1, 360 / 64, true);
+      for (let i = 0; i < small.data.length; i++) small.data[i] = Math.sin(i * 0.7) + 0.1 * (i % 5);
+      // 2 pixels × 600 000 samples > 2^20
+      const options: ScannerOptions = { pixels: 2, zScoreRows: true, speedDegPerS: 10, dtS: 0.001, durationPerRowS: 600 };
+      const scanner = new Scanner(small, options);
+      assert.ok(scanner.samplesPerRow * scanner.pixels > MAX_ROW_CACHE_VALUES);
+      assert.deepStrictEqual(bySeries(drain(scanner, [70_001])), reference(new Scanner(small, options), [0]));
+    });
   });
 
   describe('cross-correlation of adjacent pixels', function () {
