@@ -4,6 +4,7 @@
  */
 export * from './errors';
 export * from './validate';
+export * from './channels';
 export * from './random';
 export * from './moments';
 export * from './cca';

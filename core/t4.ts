@@ -5,6 +5,7 @@
  * equally to both directions), its centre-L1 weight pinned positive.
  */
 import { CcaFit, solvePastFutureCca } from './cca';
+import { allocateChannels } from './channels';
 import { ConfigError, ShapeError } from './errors';
 import { LaggedMoments, LaggedMomentsJSON } from './moments';
 import { requireFinite, requireFiniteArray, requireInt } from './validate';
@@ -144,16 +145,17 @@ export class T4Layer {
   apply(l3: readonly Float64Array[], l1: readonly Float64Array[]): Float64Array[] {
     if (!this.weights) throw new ShapeError('T4 has no weights yet: learn and solve, or set weights');
     checkPixels(l3, l1);
-    const w = this.weights, out: Float64Array[] = [];
+    const w = this.weights, out = allocateChannels(l3.length - 2, l3[0].length);
+    const w0 = w[0], w1 = w[1], w2 = w[2], w3 = w[3], w4 = w[4], w5 = w[5], threshold = this.threshold;
     for (let centre = 1; centre < l3.length - 1; centre++) {
-      const x = tripletChannels(l3, l1, centre);
-      const response = new Float64Array(x[0].length);
+      // the triplet's six channels in tripletChannels order, summed in that order
+      const x0 = l3[centre - 1], x1 = l1[centre - 1], x2 = l3[centre], x3 = l1[centre], x4 = l3[centre + 1], x5 = l1[centre + 1];
+      const response = out[centre - 1];
       for (let t = 0; t < response.length; t++) {
         let drive = 0;
-        for (let c = 0; c < 6; c++) drive += w[c] * x[c][t];
-        response[t] = Math.max(drive - this.threshold, 0);
+        drive += w0 * x0[t]; drive += w1 * x1[t]; drive += w2 * x2[t]; drive += w3 * x3[t]; drive += w4 * x4[t]; drive += w5 * x5[t];
+        response[t] = Math.max(drive - threshold, 0);
       }
-      out.push(response);
     }
     return out;
   }

@@ -6,6 +6,7 @@
  * channel, so the output of a stream does not depend on how it was cut into chunks. New taps take
  * effect at the next chunk.
  */
+import { allocateChannels } from './channels';
 import { ConfigError, ShapeError } from './errors';
 import { readChunkShared } from './moments';
 import { requireFinite, requireFiniteArray, requireInt, requireOneOf } from './validate';
@@ -145,13 +146,10 @@ export class FirFilter {
     const data = readChunkShared(chunk, this.channels);
     const n = data[0].length;
     const m = this.taps.length, H = m - 1;
-    // one output block, one view per channel
-    const block = new Float64Array(n * this.channels);
-    const out: Float64Array[] = [];
+    const out = allocateChannels(this.channels, n);
     const work = workBuffer(this as unknown as { work: Float64Array }, H + n);
     for (let c = 0; c < this.channels; c++) {
-      const channelOut = block.subarray(c * n, (c + 1) * n);
-      out.push(channelOut);
+      const channelOut = out[c];
       if (n === 0) continue;
       const history = this.history.subarray(c * H, (c + 1) * H);
       work.set(history, 0);

@@ -6,7 +6,7 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
 import { PAPER_OU_PRESET, solveFromAutocovariance, stateSpaceAutocovariance } from '../core';
-import { helper, nodeModules, startServer, stopServer, AnyMsg } from './nodes/harness';
+import { helper, nodeModules, plain, startServer, stopServer, AnyMsg } from './nodes/harness';
 
 const EXAMPLES = path.resolve(__dirname, '../../examples');
 const coreNodes = ['common/20-inject.js', 'common/90-comment.js'].map((file) => require(require.resolve(`@node-red/nodes/core/${file}`)));
@@ -96,7 +96,7 @@ describe('example flows', function () {
     assert.ok(psi2[0] > 0 && Math.min(...psi2) < -0.2 * Math.max(...psi2), 'ψ2 positive then negative (derivative)');
     const [response] = await l1;
     assert.strictEqual(response.chunk.signal, 'L1');
-    assert.ok(response.payload.flat().every((v: number) => v >= 0));
+    assert.ok(plain(response.payload).flat().every((v: number) => v >= 0));
     byName('dead-leaves scanner').receive({ command: 'stop' });
   });
 

@@ -10,7 +10,9 @@ module.exports = function (RED) {
     let samples = 0, messages = 0;
     node.on('input', (msg, send, done) => {
       const payload = msg.payload;
-      const length = Array.isArray(payload) && Array.isArray(payload[0]) ? payload[0].length : Array.isArray(payload) ? payload.length : 0;
+      // channel-major: payload[0] is a plain or typed array of samples; a flat array is one channel
+      const first = Array.isArray(payload) ? payload[0] : undefined;
+      const length = first !== null && typeof first === 'object' && typeof first.length === 'number' ? first.length : Array.isArray(payload) ? payload.length : 0;
       samples += length; messages++;
       const hook = process.resuBenchSink;
       if (typeof hook === 'function') hook({ samples, messages, channels: Array.isArray(payload) ? payload.length : 0 });

@@ -12,6 +12,7 @@
  * stream gets the same noise however it is cut into chunks.
  */
 import { ConfigError, ShapeError } from '../errors';
+import { allocateChannels } from '../channels';
 import { Random } from '../random';
 import { isArrayLikeOfNumbers, requireFinite, requireInt } from '../validate';
 
@@ -78,8 +79,8 @@ export class WhiteNoise {
   nextChannels(n: number, channels: number): Float64Array[] {
     requireInt('channels', channels, { min: 1, max: MAX_NOISE_CHANNELS });
     requireInt('n', n, { min: 0, max: Math.floor(MAX_NOISE_SAMPLES / channels) });
-    const out: Float64Array[] = [];
-    for (let c = 0; c < channels; c++) out.push(this.generator(c).fillGaussian(new Float64Array(n), this.sd));
+    const out = allocateChannels(channels, n);
+    for (let c = 0; c < channels; c++) this.generator(c).fillGaussian(out[c], this.sd);
     return out;
   }
 
@@ -168,11 +169,12 @@ function readChannels(field: string, chunk: unknown): Float64Array[] {
   if (!Array.isArray(chunk) || chunk.length === 0) throw new ConfigError(field, chunk, 'a non-empty array of channels (one array of numbers per channel)');
   if (chunk.length > MAX_NOISE_CHANNELS) throw new ConfigError(field, chunk, `at most ${MAX_NOISE_CHANNELS} channels`);
   const length = isArrayLikeOfNumbers(chunk[0]) ? chunk[0].length : -1;
+  const copies = length >= 0 && length <= MAX_NOISE_INPUT_SAMPLES ? allocateChannels(chunk.length, length) : [];
   return chunk.map((channel, c) => {
     if (!isArrayLikeOfNumbers(channel)) throw new ConfigError(`${field}[${c}]`, channel, 'an array of numbers');
     if (channel.length !== length) throw new ShapeError(`${field}[${c}] has ${channel.length} samples; channel 0 has ${length}`);
     if (channel.length > MAX_NOISE_INPUT_SAMPLES) throw new ConfigError(`${field}[${c}]`, channel, `at most ${MAX_NOISE_INPUT_SAMPLES} samples`);
-    const out = new Float64Array(channel.length);
+    const out = copies[c];
     for (let k = 0; k < channel.length; k++) {
       const x = channel[k];
       if (typeof x !== 'number' || !Number.isFinite(x)) throw new ConfigError(`${field}[${c}][${k}]`, x, 'a finite number');

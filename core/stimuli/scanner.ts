@@ -17,6 +17,7 @@
  * whole row, from an exact pre-pass over that row, so the result does not depend on chunking.
  */
 import { ConfigError } from '../errors';
+import { allocateChannels } from '../channels';
 import { requireBoolean, requireFinite, requireInt, requireOneOf } from '../validate';
 import { ContrastImage } from './contrast';
 
@@ -32,10 +33,12 @@ export const MAX_CHUNK_VALUES = 10_000_000;
 /**
  * Largest row signal (samplesPerRow × pixels) kept while a z-scored row is scanned: 2^20 values,
  * 8 MB of Float64. The z-score pre-pass computes every sample of the row once; within this cap it
- * keeps them, so `next` copies instead of interpolating again (identical values). Longer rows are
- * recomputed. Released when the row ends and on `reset`.
+ * keeps them (z-scored), so `next` copies instead of interpolating again (identical values).
+ * Longer rows are recomputed. Released when the row ends and on `reset`.
  */
 export const MAX_ROW_CACHE_VALUES = 1 << 20;
+/** Uncached rows are computed in pieces of this many samples (512 KB of scratch). */
+const MAX_PIECE = 65536;
 
 /** Options of {@link Scanner}. Defaults: {@link DEFAULT_SCANNER_OPTIONS}. */
 export interface ScannerOptions {
@@ -131,7 +134,7 @@ export class Scanner {
   private sampleIndex = 0;
   private mean: Float64Array;
   private scale: Float64Array;
-  /** The current row's raw signal, pixel-major (see {@link MAX_ROW_CACHE_VALUES}), or null. */
+  /** The current row's z-scored signal, pixel-major (see {@link MAX_ROW_CACHE_VALUES}), or null. */
   private rowSignal: Float64Array | null = null;
 
   /**
@@ -210,15 +213,14 @@ export class Scanner {
     if (this.sampleIndex === 0) this.prepareRow(row);
     const start = this.sampleIndex;
     const length = Math.min(maxSamples, this.samplesPerRow - start);
-    const channels: Float64Array[] = [];
+    const channels = allocateChannels(this.pixels, length);
     const cache = this.rowSignal, n = this.samplesPerRow;
     for (let i = 0; i < this.pixels; i++) {
-      const out = new Float64Array(length);
-      if (cache) out.set(cache.subarray(i * n + start, i * n + start + length));
-      else this.fillRaw(row, i, start, out);
+      const out = channels[i];
+      if (cache) { out.set(cache.subarray(i * n + start, i * n + start + length)); continue; } // already z-scored
+      this.fillRaw(row, i, start, out);
       const mean = this.mean[i], scale = this.scale[i];
       for (let k = 0; k < length; k++) out[k] = (out[k] - mean) * scale;
-      channels.push(out);
     }
     this.sampleIndex += length;
     const endOfSeries = this.sampleIndex === this.samplesPerRow;
@@ -255,8 +257,8 @@ export class Scanner {
 
   /**
    * out[j] = sample(row, pixel, start + j): the same arithmetic, step for step (so bit-identical),
-   * with the scene fields hoisted out of the loop and the wrap done by a comparison instead of `%`
-   * whenever x is already inside [0, width) (x % width is then x itself).
+   * with the scene fields hoisted out of the loop and the wrap done without `%` (a slow fmod call)
+   * whenever −width < x < width, where x % width is x itself.
    */
   private fillRaw(row: number, pixel: number, start: number, out: Float64Array): void {
     const { width, data, wraps } = this.scene;
@@ -265,11 +267,16 @@ export class Scanner {
     for (let j = 0; j < out.length; j++) {
       let x = origin + step * (start + j);
       if (wraps) {
-        if (x < 0 || x >= width) { x %= width; if (x < 0) x += width; }
+        if (x < 0) {
+          if (x <= -width) x %= width;
+          if (x < 0) x += width;
+        } else if (x >= width) {
+          x %= width;
+        }
       } else {
         x = Math.min(Math.max(x, 0), last);
       }
-      let x0 = Math.floor(x);
+      let x0 = Math.floor(x) | 0; // an int32 index (0 ≤ x < width) keeps the loads on V8's fast path
       if (x0 >= width) x0 = last;
       const frac = x - x0;
       const a = data[base + x0];
@@ -288,29 +295,38 @@ export class Scanner {
     if (!this.zScoreRows) return;
     const n = this.samplesPerRow;
     const cache = n * this.pixels <= MAX_ROW_CACHE_VALUES ? new Float64Array(n * this.pixels) : null;
-    const scratch = cache ? null : new Float64Array(Math.min(n, 65536));
+    const scratch = cache ? null : new Float64Array(Math.min(n, MAX_PIECE));
     for (let i = 0; i < this.pixels; i++) {
-      // pass 1: the sum, in sample order (a long uncached row goes through in scratch-sized pieces)
-      let sum = 0;
-      const forEachPiece = (visit: (values: Float64Array) => void): void => {
-        if (cache) { visit(cache.subarray(i * n, (i + 1) * n)); return; }
-        for (let from = 0; from < n; from += scratch!.length) {
-          const piece = scratch!.subarray(0, Math.min(scratch!.length, n - from));
-          this.fillRaw(row, i, from, piece);
-          visit(piece);
-        }
-      };
       if (cache) this.fillRaw(row, i, 0, cache.subarray(i * n, (i + 1) * n));
-      forEachPiece((values) => { for (let k = 0; k < values.length; k++) sum += values[k]; });
+      // sums in sample order; a long uncached row goes through in scratch-sized pieces (plain
+      // loops: a sum captured by a closure would be boxed at every addition)
+      let sum = 0;
+      for (let from = 0; from < n; from += MAX_PIECE) {
+        const piece = this.rawPiece(row, i, from, cache, scratch);
+        for (let k = 0; k < piece.length; k++) sum += piece[k];
+      }
       const mean = sum / n;
       let squares = 0;
-      forEachPiece((values) => { for (let k = 0; k < values.length; k++) { const dev = values[k] - mean; squares += dev * dev; } });
+      for (let from = 0; from < n; from += MAX_PIECE) {
+        const piece = this.rawPiece(row, i, from, cache, scratch);
+        for (let k = 0; k < piece.length; k++) { const dev = piece[k] - mean; squares += dev * dev; }
+      }
       const sd = Math.sqrt(squares / n);
       this.mean[i] = mean;
       // A constant signal (sd 0) is only centred: there is no scale to remove.
-      this.scale[i] = sd > 0 ? 1 / sd : 1;
+      const scale = this.scale[i] = sd > 0 ? 1 / sd : 1;
+      if (cache) for (let k = i * n; k < (i + 1) * n; k++) cache[k] = (cache[k] - mean) * scale;
     }
     this.rowSignal = cache;
+  }
+
+  /** Raw samples [from, from + MAX_PIECE) of pixel i (clipped to the row): from the cache, or computed into scratch. */
+  private rawPiece(row: number, i: number, from: number, cache: Float64Array | null, scratch: Float64Array | null): Float64Array {
+    const n = this.samplesPerRow, to = Math.min(n, from + MAX_PIECE);
+    if (cache) return cache.subarray(i * n + from, i * n + to);
+    const piece = scratch!.subarray(0, to - from);
+    this.fillRaw(row, i, from, piece);
+    return piece;
   }
 }
 

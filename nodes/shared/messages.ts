@@ -1,15 +1,17 @@
 /**
- * The chunk message: one JSON-safe format for time-series chunks between ReSU nodes.
+ * The chunk message: one format for time-series chunks between ReSU nodes.
  *
- *   msg.payload  channel-major samples: number[][] (payload[c][i]), or number[] for one channel;
- *                typed arrays are accepted on input, plain arrays are always sent.
+ *   msg.payload  channel-major samples: payload[c][i], or a flat array for one channel. ReSU nodes
+ *                send one {@link ChunkSamples} per channel: a Float64Array whose JSON form is a
+ *                plain array (JSON, MQTT, file and debug outputs see number[][]). They accept
+ *                plain arrays and any typed arrays on input, and never modify what they receive.
  *   msg.topic    the stream/series identity (same as msg.chunk.series).
  *   msg.chunk    { series, channels: string[], samplePeriodS, startSample, sequence,
  *                  endOfSeries?, signal?, train? }   (all optional on input)
  *
  * Filters travel as msg.payload = the versioned fit JSON ({format: "resu-cca-fit", …}).
  */
-import { fitFromJSON, FIT_FORMAT, CcaFit, isArrayLikeOfNumbers } from '../../core';
+import { allocateChannels, fitFromJSON, FIT_FORMAT, CcaFit, isArrayLikeOfNumbers, isCompactView } from '../../core';
 import { InputError } from './errors';
 
 /** Per-channel and total caps: no message can make a node allocate gigabytes. */
@@ -37,7 +39,18 @@ export interface ChunkMeta {
   train: boolean;
 }
 
+/**
+ * One channel of a chunk as ReSU nodes send it. Typed, so nodes pass samples on without
+ * converting them (and Node-RED's fan-out between ReSU nodes can share them, see routing.ts);
+ * `toJSON` gives a plain array, so the message stays JSON-safe. Each channel owns its buffer
+ * (a view into a shared block would make every generic deep copy copy the whole block).
+ */
+export class ChunkSamples extends Float64Array {
+  toJSON(): number[] { return toPlainChannel(this); }
+}
+
 export interface Chunk {
+  /** One array per channel; may be the message's own typed arrays (read-only: never modify). */
   data: Float64Array[];
   meta: ChunkMeta;
   length: number;
@@ -63,10 +76,10 @@ export function readChunkMessage(msg: Record<string, unknown>, options: { proper
     throw new InputError(`${field} has ${channelsIn.length} channel${channelsIn.length === 1 ? '' : 's'}; this node expects ${options.expectedChannels}`);
   }
   const data: Float64Array[] = [];
-  // one allocation for all channels (views into it): a typed array costs ~4 µs to allocate, which
-  // at 64 channels per message was as much as copying the samples. Oversized chunks keep the
+  // copies of non-Float64 channels go to views carved from shared slabs (core/channels.ts): a
+  // typed array costs ~4 µs to allocate, as much as copying 1000 samples. Oversized chunks keep the
   // per-channel path so the total-size error below still comes after the per-channel checks.
-  let block: Float64Array | null = null;
+  let copies: Float64Array[] | null = null;
   for (let c = 0; c < channelsIn.length; c++) {
     const channel = channelsIn[c];
     const name = nested ? `${field}[${c}]` : field;
@@ -77,8 +90,10 @@ export function readChunkMessage(msg: Record<string, unknown>, options: { proper
     }
     if (channel.length === 0 && !options.allowEmpty) throw new InputError(`${name} is empty; expected at least one sample`);
     const n = channel.length;
-    if (c === 0 && channelsIn.length > 1 && n * channelsIn.length <= MAX_CHUNK_VALUES) block = new Float64Array(n * channelsIn.length);
-    data.push(copyFiniteChannel(channel, name, block ? block.subarray(c * n, (c + 1) * n) : new Float64Array(n)));
+    data.push(readFiniteChannel(channel, name, () => {
+      if (copies === null && n * channelsIn.length <= MAX_CHUNK_VALUES) copies = allocateChannels(channelsIn.length, n);
+      return copies ? copies[c] : new Float64Array(n);
+    }));
   }
   const length = data[0].length;
   if (length * data.length > MAX_CHUNK_VALUES) throw new InputError(`${field} has ${length * data.length} values; at most ${MAX_CHUNK_VALUES} per chunk are accepted`);
@@ -86,20 +101,21 @@ export function readChunkMessage(msg: Record<string, unknown>, options: { proper
 }
 
 /**
- * Validated Float64Array copy of one channel. Hot path of every node (64 channels × 1000 samples
- * per message in the motion circuit), so plain and typed arrays get their own monomorphic loops;
+ * One validated channel as a Float64Array. Hot path of every node (64 channels × 1000 samples per
+ * message in the motion circuit): a Float64Array is checked in place and used as it is (no copy;
+ * callers only read it), other arrays are copied, each kind in its own monomorphic loop;
  * `x − x !== 0` is true exactly for NaN and ±∞.
  */
-function copyFiniteChannel(channel: ArrayLike<unknown>, name: string, values: Float64Array): Float64Array {
+function readFiniteChannel(channel: ArrayLike<unknown>, name: string, target: () => Float64Array): Float64Array {
   const n = channel.length;
   if (channel instanceof Float64Array) {
-    values.set(channel);
     for (let i = 0; i < n; i++) {
-      const x = values[i];
+      const x = channel[i];
       if (x - x !== 0) throw InputError.field(`${name}[${i}]`, x, 'a finite number');
     }
-    return values;
+    return channel;
   }
+  const values = target();
   if (Array.isArray(channel)) {
     const list = channel as unknown[];
     for (let i = 0; i < n; i++) {
@@ -151,7 +167,7 @@ function readMeta(msg: Record<string, unknown>, channelCount: number): ChunkMeta
   };
 }
 
-/** Typed arrays → plain arrays (JSON-safe: JSON.stringify(Float64Array) is an object). */
+/** Typed arrays → plain arrays (JSON.stringify of a bare Float64Array is an object). */
 export function toPlain(data: readonly ArrayLike<number>[]): number[][] {
   return data.map(toPlainChannel);
 }
@@ -168,14 +184,50 @@ function toPlainChannel(channel: ArrayLike<number>): number[] {
 const PREALLOCATE_LIMIT = 50_000;
 
 /**
- * Writes a chunk into the message (payload = plain channel-major arrays, chunk = metadata,
- * topic = series); other properties (`_msgid`, `parts`, user fields) ride along.
+ * Channels as {@link ChunkSamples}. A Float64Array whose buffer is compact (its own, or a slab of
+ * at most 8 channels from core's allocateChannels: fresh core output) is wrapped without copying;
+ * views into bigger blocks and other arrays are copied into slabs. The caller hands the arrays
+ * over: it must not modify them later. With `copy`, every channel is copied (a deep copy).
+ */
+export function toChunkSamples(data: readonly ArrayLike<number>[], copy = false): ChunkSamples[] {
+  let copies: Float64Array[] | null = null;
+  return data.map((channel, c) => {
+    if (!copy && channel instanceof ChunkSamples && isCompactView(channel)) return channel;
+    if (!copy && channel instanceof Float64Array && isCompactView(channel)) return new ChunkSamples(channel.buffer as ArrayBuffer, channel.byteOffset, channel.length);
+    copies ??= allocateChannels(data.length, channel.length);
+    const target = copies[c].length === channel.length ? copies[c] : new Float64Array(channel.length);
+    if (channel instanceof Float64Array) target.set(channel);
+    else for (let i = 0; i < channel.length; i++) target[i] = channel[i];
+    return new ChunkSamples(target.buffer as ArrayBuffer, target.byteOffset, target.length);
+  });
+}
+
+/** Deep copy for the properties a derived message inherits; set once from RED.util.cloneMessage. */
+let cloneProperties: (value: Record<string, unknown>) => Record<string, unknown> = (value) => ({ ...value });
+
+/** Uses Node-RED's message clone (deep copy; keeps msg.req / msg.res by reference) for derived messages. */
+export function useMessageClone(clone: (value: Record<string, unknown>) => Record<string, unknown>): void {
+  cloneProperties = clone;
+}
+
+/**
+ * A new chunk message derived from `msg` (which is not modified: it may be shared with other
+ * ReSU nodes): a deep copy of its other properties (`_msgid`, `parts`, user fields) with payload =
+ * one {@link ChunkSamples} per channel, chunk = metadata, topic = series.
  */
 export function writeChunkMessage(msg: Record<string, unknown>, data: readonly ArrayLike<number>[], meta: ChunkMeta): Record<string, unknown> {
-  msg.payload = toPlain(data);
-  msg.chunk = { ...meta, channels: [...meta.channels] };
-  msg.topic = meta.series;
-  return msg;
+  const rest: Record<string, unknown> = {};
+  let hasRest = false;
+  for (const key of Object.keys(msg)) {
+    if (key === 'payload' || key === 'chunk' || key === 'topic') continue;
+    rest[key] = msg[key];
+    hasRest = true;
+  }
+  const out = hasRest ? cloneProperties(rest) : rest;
+  out.payload = toChunkSamples(data);
+  out.chunk = { ...meta, channels: [...meta.channels] };
+  out.topic = meta.series;
+  return out;
 }
 
 /** True when the message carries a fit ({format: "resu-cca-fit"}) in msg.payload. */

@@ -5,7 +5,9 @@
  */
 import type { Node, NodeAPI } from 'node-red';
 import { asError } from './errors';
+import { useMessageClone } from './messages';
 import { createQueue, MessageQueue, Send } from './queue';
+import { installChunkRouting } from './routing';
 import { createStatus, ThrottledStatus } from './status';
 
 export type Msg = Record<string, unknown>;
@@ -23,6 +25,8 @@ export interface StatefulHandlers {
 }
 
 export function setupStatefulNode(RED: NodeAPI, node: Node, handlers: StatefulHandlers): StatefulNode {
+  useMessageClone((value) => RED.util.cloneMessage(value) as Record<string, unknown>);
+  installChunkRouting(RED);
   const status = createStatus(node as unknown as Parameters<typeof createStatus>[0]);
   const queue = createQueue(RED.settings as { nodeMessageBufferMaxLength?: number }, handlers.onInput, (err) => status.failed(err));
   node.on('input', (msg: Msg, send: Send, done: (err?: Error) => void) => queue.push(msg, send, done));

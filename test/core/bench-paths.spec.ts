@@ -22,7 +22,8 @@ import { ConfigError } from '../../core/errors';
 import { addLagProducts, LaggedMoments } from '../../core/moments';
 import { Random } from '../../core/random';
 import { convolveNewestFirst, FirFilter, PastProjection, ResuUnit } from '../../core/units';
-import { readChunkMessage, toPlain } from '../../nodes/shared/messages';
+import { allocateChannels, CHANNELS_PER_SLAB, isCompactView } from '../../core/channels';
+import { ChunkSamples, readChunkMessage, toPlain, writeChunkMessage } from '../../nodes/shared/messages';
 import { chunkLengths, correlatedSeries, momentsError } from '../helpers/oracles';
 
 const ROUND_OFF = 1e-12;
@@ -293,24 +294,67 @@ describe('bench fast paths (issue 7)', function () {
   });
 
   describe('message plumbing', function () {
-    it('typed and plain payloads read to the same values, one view per channel, plain arrays on output', function () {
+    it('typed and plain payloads read to the same values: Float64Array used as is, others copied into slabs', function () {
       const rng = new Random(31);
-      const typed = Array.from({ length: 4 }, () => gaussian(rng, 300));
-      const plain = typed.map((c) => Array.from(c));
+      const typed = Array.from({ length: 12 }, () => gaussian(rng, 300));
+      const plainChannels = typed.map((c) => Array.from(c));
       const fromTyped = readChunkMessage({ payload: typed });
-      const fromPlain = readChunkMessage({ payload: plain });
-      for (let c = 0; c < 4; c++) {
-        assertSameValues(fromTyped.data[c], plain[c], `typed channel ${c}`);
-        assertSameValues(fromPlain.data[c], plain[c], `plain channel ${c}`);
-        assert.notEqual(fromTyped.data[c], typed[c], 'a copy, not the payload itself');
+      const fromPlain = readChunkMessage({ payload: plainChannels });
+      const fromFloat32 = readChunkMessage({ payload: typed.map((c) => Float32Array.from(c)) });
+      for (let c = 0; c < typed.length; c++) {
+        assertSameValues(fromTyped.data[c], plainChannels[c], `typed channel ${c}`);
+        assertSameValues(fromPlain.data[c], plainChannels[c], `plain channel ${c}`);
+        assert.equal(fromTyped.data[c], typed[c], 'a Float64Array channel is read in place (nodes only read it)');
+        assert.ok(fromPlain.data[c] instanceof Float64Array && isCompactView(fromPlain.data[c]), 'plain channels are copied into slabs');
+        assert.equal(fromFloat32.data[c][7], Math.fround(typed[c][7]));
       }
-      fromPlain.data[0][0] = 123; // views of one block: writing one channel leaves the others alone
-      assert.equal(fromPlain.data[1][0], plain[1][0]);
-      const out = toPlain(fromTyped.data);
-      assert.ok(out.every((c, i) => Array.isArray(c) && c.length === 300 && c.every((x, j) => x === plain[i][j])));
-      assert.equal(JSON.stringify(out), JSON.stringify(plain));
-      const single = readChunkMessage({ payload: plain[2] });
-      assertSameValues(single.data[0], plain[2], 'single channel');
+      fromPlain.data[0][0] = 123; // views of one slab: writing one channel leaves the others alone
+      assert.equal(fromPlain.data[1][0], plainChannels[1][0]);
+      assert.equal(JSON.stringify(toPlain(fromTyped.data)), JSON.stringify(plainChannels));
+      const single = readChunkMessage({ payload: plainChannels[2] });
+      assertSameValues(single.data[0], plainChannels[2], 'single channel');
+    });
+
+    it('allocateChannels carves zeroed channels from slabs of at most CHANNELS_PER_SLAB channels', function () {
+      for (const [count, length] of [[1, 5], [8, 3], [9, 1000], [64, 24], [3, 0]]) {
+        const channels = allocateChannels(count, length);
+        assert.equal(channels.length, count);
+        const buffers = new Set(channels.map((c) => c.buffer));
+        assert.equal(buffers.size, Math.ceil(count / CHANNELS_PER_SLAB), `${count} × ${length}: slabs`);
+        channels.forEach((channel, c) => {
+          assert.equal(channel.length, length);
+          assert.ok(channel.every((x) => x === 0));
+          assert.ok(isCompactView(channel));
+          channel.fill(c + 1); // channels do not overlap
+        });
+        channels.forEach((channel, c) => assert.ok(channel.every((x) => x === c + 1)));
+      }
+      assert.ok(!isCompactView(new Float64Array(100).subarray(0, 10)), 'a view of a buffer ten times its size is not compact');
+    });
+
+    it('writeChunkMessage sends ChunkSamples whose JSON is plain number[][], and leaves the input message alone', function () {
+      const data = [new Float64Array([1, 2.5, -3]), new Float64Array([0, 1e-300, 7])];
+      const input = { _msgid: 'm1', payload: [[9]], topic: 'old', parts: { id: 'p', index: 0 }, extra: { deep: [1] }, chunk: { series: 'old' } };
+      const snapshot = JSON.stringify(input);
+      const meta = { series: 's', channels: ['a', 'b'], samplePeriodS: 0.01, startSample: 0, sequence: 0, endOfSeries: false, signal: 'L1', train: true };
+      const out = writeChunkMessage(input, data, meta) as { payload: ChunkSamples[]; parts: unknown; extra: unknown; _msgid: string; topic: string };
+      assert.equal(JSON.stringify(input), snapshot, 'the input message is not modified');
+      assert.notEqual(out, input);
+      assert.ok(out.payload.every((channel) => channel instanceof ChunkSamples));
+      assert.equal(JSON.stringify(out.payload), '[[1,2.5,-3],[0,1e-300,7]]');
+      assert.equal(out._msgid, 'm1');
+      assert.equal(out.topic, 's');
+      assert.deepEqual(out.parts, input.parts);
+      assert.deepEqual(out.extra, input.extra);
+      // a view into a big block is copied (so no generic deep clone copies the whole block per channel)
+      const block = new Float64Array(20 * 100).map((_, i) => i);
+      const views = Array.from({ length: 20 }, (_, c) => block.subarray(c * 100, (c + 1) * 100));
+      const wide = writeChunkMessage({}, views, { ...meta, channels: views.map((_, c) => `c${c}`) }) as { payload: ChunkSamples[] };
+      assert.ok(wide.payload.every((channel, c) => channel.buffer !== block.buffer && isCompactView(channel) && channel[5] === c * 100 + 5));
+      // fresh core output (slabs of ≤ 8 channels) is wrapped as it is
+      const fresh = allocateChannels(20, 100);
+      const wrapped = writeChunkMessage({}, fresh, { ...meta, channels: fresh.map((_, c) => `c${c}`) }) as { payload: ChunkSamples[] };
+      assert.ok(wrapped.payload.every((channel, c) => channel.buffer === fresh[c].buffer));
     });
 
     it('a non-finite value is reported at its channel and index, for typed and plain payloads', function () {

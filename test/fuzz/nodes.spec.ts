@@ -121,7 +121,7 @@ describe('fuzz: every node type survives 10,000 seeded random messages', functio
     const reference = await feed('fz-resu-cca-reference', replay, SINKS);
     assert.strictEqual(reference.errors.length, 0, reference.errors[0]?.message);
     const subject = JSON.parse(stateOf('fz-resu-cca-subject', 'resu-cca-state'));
-    assert.ok(subject.moments.pairs > 1000, `learned ${subject.moments.pairs} pairs`);
+    assert.ok(subject.moments.pairs > 200, `learned ${subject.moments.pairs} pairs (enough that the comparison below is not vacuous)`);
     assert.strictEqual(stateOf('fz-resu-cca-subject', 'resu-cca-state'), stateOf('fz-resu-cca-reference', 'resu-cca-state'));
   });
 

@@ -81,6 +81,11 @@ export function statusMatching(nodeId: string, pattern: RegExp): Promise<string>
 }
 
 /** Concatenates channel-major chunks (payload[c][i]) into one array per channel. */
+/** A chunk payload as a JSON consumer (MQTT, file, debug) sees it: plain number[][] (via ChunkSamples.toJSON). */
+export function plain(payload: unknown): number[][] {
+  return JSON.parse(JSON.stringify(payload));
+}
+
 export function concatChunks(payloads: number[][][]): number[][] {
   const out: number[][] = payloads[0].map(() => []);
   for (const payload of payloads) payload.forEach((channel, c) => { for (const x of channel) out[c].push(x); });

@@ -4,7 +4,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { PNG } from 'pngjs';
 import { createDeadLeavesImage, decodeImage, Scanner, ScannerOptions, toContrastImage } from '../../core';
-import { AnyMsg, catchAll, collect, concatChunks, helper, load, maxAbsDiff, nodeModules, recordStatuses, startServer, statusMatching, stopServer } from './harness';
+import { AnyMsg, catchAll, collect, concatChunks, helper, load, maxAbsDiff, nodeModules, plain, recordStatuses, startServer, statusMatching, stopServer } from './harness';
 
 const modules = nodeModules('resu-scanner');
 
@@ -82,7 +82,8 @@ describe('resu-scanner node', function () {
       });
       assert.strictEqual(msg.payload.length, 3);
       assert.strictEqual(msg.payload[0].length, k === 9 ? 1 : 7);
-      assert.ok(Array.isArray(msg.payload[0]), 'plain arrays on the wire');
+      assert.ok(msg.payload[0] instanceof Float64Array, 'typed channels on the wire');
+      assert.deepStrictEqual(plain(msg.payload), msg.payload.map((channel: Float64Array) => Array.from(channel)), 'plain arrays in JSON');
     });
   });
 

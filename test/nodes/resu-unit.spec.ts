@@ -1,5 +1,5 @@
 import * as assert from 'assert';
-import { ar1, catchAll, collect, helper, load, nodeModules, startServer, stopServer } from './harness';
+import { ar1, catchAll, collect, helper, load, nodeModules, plain, startServer, stopServer } from './harness';
 
 const modules = nodeModules('resu-unit', 'resu-l3');
 
@@ -65,7 +65,7 @@ describe('resu-unit and resu-l3 nodes', function () {
     }
     const msgs = await out;
     for (const [name, series] of [['a', a], ['b', b]] as const) {
-      const joined = msgs.filter((m) => m.topic === name).flatMap((m) => m.payload[0]);
+      const joined = msgs.filter((m) => m.topic === name).flatMap((m) => Array.from(m.payload[0] as Float64Array));
       const expected = convolve(series, [1, -1, 0.5]).map((v) => Math.max(v, 0));
       joined.forEach((v: number, t: number) => assert.ok(Math.abs(v - expected[t]) < 1e-12, `${name}[${t}]`));
     }
@@ -89,7 +89,7 @@ describe('resu-unit and resu-l3 nodes', function () {
     assert.match(caught[2], /version/);
     assert.match(caught[3], /different lengths/);
     const [msg] = await out;
-    assert.deepStrictEqual(msg.payload, [[1, 3]]);
+    assert.deepStrictEqual(plain(msg.payload), [[1, 3]]);
   });
 
   it('takes the threshold from the message when configured as a TypedInput', async function () {
@@ -105,8 +105,8 @@ describe('resu-unit and resu-l3 nodes', function () {
     unit.receive({ payload: [3] });
     unit.receive({ payload: [3, 0.2], theta: 0 });
     const [first, second] = await out;
-    assert.deepStrictEqual(first.payload, [[0, 1, 0]]);
-    assert.deepStrictEqual(second.payload, [[3, 0.2]]);
+    assert.deepStrictEqual(plain(first.payload), [[0, 1, 0]]);
+    assert.deepStrictEqual(plain(second.payload), [[3, 0.2]]);
     const caught = (await errors).map((m) => m.error.message);
     assert.match(caught[0], /threshold \(msg theta\) must be a finite number ≥ 0 \(got "lots"\)/);
     assert.match(caught[1], /threshold \(msg theta\) must be a finite number ≥ 0 \(got undefined\)/);
