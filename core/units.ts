@@ -10,6 +10,7 @@ import { allocateChannels } from './channels';
 import { ConfigError, ShapeError } from './errors';
 import { readChunkShared } from './moments';
 import { requireFinite, requireFiniteArray, requireInt, requireOneOf } from './validate';
+import { convolveWasm } from './wasm/fir';
 
 /** Largest filter length in taps. */
 export const MAX_TAPS = 100_000;
@@ -73,7 +74,7 @@ export class PastProjection {
       const history = this.history[c];
       work.set(history, 0);
       work.set(data[c], H);
-      convolveNewestFirst(this.taps, c * m, m, work, H, n, out);
+      convolve(this.taps, c * m, m, work, H, n, out);
       history.set(work.subarray(n, n + H));
     }
     return out;
@@ -125,6 +126,18 @@ export function convolveNewestFirst(taps: Float64Array, base: number, m: number,
   }
 }
 
+/** Below this many multiply-adds per call the copies into WebAssembly memory are not worth it. */
+const WASM_MIN_WORK = 2048;
+
+/**
+ * {@link convolveNewestFirst} through the WebAssembly SIMD kernel when it is available and the
+ * call is big enough (core/wasm/fir.ts; bit-identical), else in JavaScript.
+ */
+export function convolve(taps: Float64Array, base: number, m: number, work: Float64Array, offset: number, n: number, out: Float64Array): void {
+  if (m * n >= WASM_MIN_WORK && convolveWasm(taps, base, m, work, offset, n, out)) return;
+  convolveNewestFirst(taps, base, m, work, offset, n, out);
+}
+
 /** Applies the same m-tap filter to each of N channels independently (N outputs). */
 export class FirFilter {
   private taps: Float64Array;
@@ -163,7 +176,7 @@ export class FirFilter {
       const history = this.history.subarray(c * H, (c + 1) * H);
       work.set(history, 0);
       work.set(data[c], H);
-      convolveNewestFirst(this.taps, 0, m, work, H, n, channelOut);
+      convolve(this.taps, 0, m, work, H, n, channelOut);
       history.set(work.subarray(n, n + H));
     }
     return out;

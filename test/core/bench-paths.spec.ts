@@ -21,7 +21,10 @@ import fc from 'fast-check';
 import { ConfigError } from '../../core/errors';
 import { addLagProducts, LaggedMoments } from '../../core/moments';
 import { Random } from '../../core/random';
-import { convolveNewestFirst, FirFilter, PastProjection, ResuUnit } from '../../core/units';
+import { convolve, convolveNewestFirst, FirFilter, PastProjection, ResuUnit } from '../../core/units';
+import { convolveWasm, wasmFirAvailable } from '../../core/wasm/fir';
+import { spawnSync } from 'child_process';
+import * as path from 'path';
 import { allocateChannels, CHANNELS_PER_SLAB, isCompactView } from '../../core/channels';
 import { ChunkSamples, readChunkMessage, toPlain, writeChunkMessage } from '../../nodes/shared/messages';
 import { chunkLengths, correlatedSeries, momentsError } from '../helpers/oracles';
@@ -74,6 +77,43 @@ describe('bench fast paths (issue 7)', function () {
           assertSameValues(out, referenceFir(y, taps), `m ${m}, n ${n}`);
         }
       }
+    });
+
+    it('the WebAssembly SIMD kernel is in use here and equals the JavaScript kernel bit for bit', function () {
+      assert.ok(wasmFirAvailable(), 'WebAssembly SIMD available (x64 / arm64 Node ≥ 16)');
+      const rng = new Random(13);
+      for (const m of [1, 2, 3, 7, 8, 9, 50, 51, 200]) {
+        for (const n of [0, 1, 7, 8, 9, 15, 16, 17, 100, 1000]) {
+          for (const scale of [1, 1e-310, 1e300]) {
+            const base = rng.integer(3), extra = rng.integer(4); // taps at an offset, a longer history than m − 1
+            const taps = gaussian(rng, base + m + 2), offset = m - 1 + extra;
+            const work = gaussian(rng, offset + n + 5).map((x) => x * scale);
+            const start = gaussian(rng, n); // accumulates into existing values (PastProjection sums channels)
+            const js = Float64Array.from(start), wasm = Float64Array.from(start);
+            convolveNewestFirst(taps, base, m, work, offset, n, js);
+            assert.ok(convolveWasm(taps, base, m, work, offset, n, wasm));
+            js.forEach((x, t) => assert.ok(Object.is(wasm[t], x), `m ${m}, n ${n}, scale ${scale}, t ${t}: ${wasm[t]} vs ${x}`));
+          }
+        }
+      }
+    });
+
+    it('convolve (the dispatcher) gives the JavaScript kernel\'s values on both sides of its size threshold', function () {
+      const rng = new Random(14);
+      for (const [m, n] of [[3, 10], [50, 40], [50, 1000]]) {
+        const taps = gaussian(rng, m), work = gaussian(rng, m - 1 + n);
+        const js = new Float64Array(n), dispatched = new Float64Array(n);
+        convolveNewestFirst(taps, 0, m, work, m - 1, n, js);
+        convolve(taps, 0, m, work, m - 1, n, dispatched);
+        assertSameValues(dispatched, js, `m ${m}, n ${n}`);
+      }
+    });
+
+    it('the committed WebAssembly binary is the compiled core/wasm/fir.wat (npm run build:wasm)', function () {
+      this.timeout(60_000);
+      const root = path.resolve(__dirname, '../../..');
+      const check = spawnSync(process.execPath, [path.join(root, 'scripts/build-wasm.js'), '--check'], { encoding: 'utf8' });
+      assert.equal(check.status, 0, check.stderr);
     });
 
     it('FirFilter: any chunking of a multichannel stream gives the reference exactly (fast-check)', function () {
