@@ -12,8 +12,13 @@ interface FirKernel {
   convolve(taps: number, m: number, work: number, offset: number, n: number, out: number): void;
 }
 
-/** Largest linear memory the kernel grows to (taps + work + output): 64 MB; longer chunks take the JavaScript path. */
-export const MAX_WASM_FIR_BYTES = 64 * 1024 * 1024;
+/**
+ * Largest linear memory the kernel grows to (taps + history + chunk + output of one channel): 8 MB,
+ * enough for chunks of about 500 000 samples; longer ones take the JavaScript path. WebAssembly
+ * memory never shrinks, so one process holds at most this much for the kernel, for its lifetime
+ * (64 kB for the 1000-sample chunks of the examples).
+ */
+export const MAX_WASM_FIR_BYTES = 8 * 1024 * 1024;
 
 let kernel: FirKernel | null | undefined;
 let view: Float64Array | null = null;
