@@ -22,11 +22,11 @@ function wrap(owner, name, label) {
   };
 }
 wrap(core.Scanner.prototype, 'next', 'scanner: Scanner.next');
-wrap(core.WhiteNoise.prototype, 'add', 'noise: WhiteNoise.add');
-wrap(messages, 'readChunkMessage', 'nodes: readChunkMessage (plain → Float64Array)');
-wrap(messages, 'writeChunkMessage', 'nodes: writeChunkMessage (Float64Array → plain)');
-wrap(util, 'cloneMessage', 'runtime: cloneMessage (fan-out deep copy)');
-wrap(core.UnitBank.prototype, 'process', 'L1 + L3: UnitBank.process (50-tap FIR)');
+wrap(core.WhiteNoise.prototype, 'add', 'noise: WhiteNoise.add (ziggurat)');
+wrap(messages, 'readChunkMessage', 'nodes: readChunkMessage (validate; Float64Array read in place)');
+wrap(messages, 'writeChunkMessage', 'nodes: writeChunkMessage (new message, ChunkSamples views)');
+wrap(util, 'cloneMessage', 'runtime: cloneMessage (derived messages\' small properties; fan-out copies)');
+wrap(core.UnitBank.prototype, 'process', 'L1 + L3: UnitBank.process (50-tap FIR, WebAssembly SIMD)');
 wrap(core.T4Layer.prototype, 'apply', 'T4: T4Layer.apply');
 process.on('exit', () => {
   const rows = Object.entries(stats).map(([label, s]) => `${s.ms.toFixed(0).padStart(7)} ms ${String(s.calls).padStart(6)} calls  ${label}`);

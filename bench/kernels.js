@@ -88,7 +88,8 @@ function filterBench({ samples = 1e7, taps = 50, runs = 5, warmup = 1 } = {}) {
       checksum += out[0];
     }
   }, { runs, warmup });
-  return { samples, taps, chunk: CHUNK, seconds: t.seconds, samplesPerSecond: samples / t.seconds, checksum };
+  const kernel = require(path.resolve(__dirname, '../dist/core/wasm/fir')).wasmFirAvailable() ? 'wasm-simd' : 'javascript';
+  return { samples, taps, chunk: CHUNK, kernel, seconds: t.seconds, samplesPerSecond: samples / t.seconds, checksum };
 }
 
 function filterReferenceBench({ samples = 1e7, taps = 50, runs = 3, warmup = 1 } = {}) {

@@ -45,6 +45,14 @@ function summarizeFlows(reports, flags) {
   };
 }
 
+/** The FIR benchmark with the WebAssembly kernel switched off (the environment is read once per process). */
+function filterWithoutWasm() {
+  const { spawnSync } = require('child_process');
+  const child = spawnSync(process.execPath, [path.resolve(__dirname, '../bench/kernels.js'), 'filter'], { env: { ...process.env, RESU_WASM: '0' }, encoding: 'utf8' });
+  if (child.status !== 0) throw new Error(`filter (JavaScript) failed: ${child.stderr}`);
+  return JSON.parse(child.stdout).filter;
+}
+
 function round(x, digits) { const f = 10 ** digits; return Math.round(x * f) / f; }
 
 async function flowSeries(circuit, durationS, runs, flags) {
@@ -71,12 +79,15 @@ async function main() {
   result.solve = kernels.solveBench({ runs: quick ? 5 : 9, warmup: 3 });
   log('filter (50 taps, 10^7 samples)');
   result.filter = kernels.filterBench({ runs });
+  log('filter, JavaScript kernel (RESU_WASM=0, child process)');
+  result.filterJavaScript = filterWithoutWasm();
   log('filter reference (straightforward loop)');
   result.filterReference = kernels.filterReferenceBench({ runs: 3 });
   result.speedups = {
     momentsVsDirect: round(result.moments.samplesPerSecond / result.momentsReference.samplesPerSecond, 1),
     momentsVsNumpyReference: round(result.moments.samplesPerSecond / 0.4e6, 1),
     filterVsReference: round(result.filter.samplesPerSecond / result.filterReference.samplesPerSecond, 2),
+    filterWasmVsJavaScript: round(result.filter.samplesPerSecond / result.filterJavaScript.samplesPerSecond, 2),
   };
   if (!args.has('--skip-flow')) {
     log('learning the circuit (ψ1, ψ2 at m = h = 50; T4 weights) with the core library');
