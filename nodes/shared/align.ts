@@ -4,7 +4,7 @@
  * signal; on overflow the oldest is dropped and counted.
  */
 import { InputError } from './errors';
-import { Chunk } from './messages';
+import { Chunk, ownChunk } from './messages';
 
 export const DEFAULT_ALIGN_CAP = 64;
 /** Most sample values pending over all series and signals (64 MB as Float64); oldest dropped first. */
@@ -54,6 +54,18 @@ export class ChunkAligner<K extends string> {
    *   dropped and counted: they cannot be paired sample by sample).
    */
   push(signal: K, chunk: Chunk): Record<K, Chunk> | null {
+    try {
+      return this.match(signal, chunk);
+    } finally {
+      // a chunk left waiting for its partner must not depend on the sender's arrays any more
+      for (const list of this.pending.get(chunk.meta.series)?.values() ?? []) {
+        const index = list.indexOf(chunk);
+        if (index >= 0) list[index] = ownChunk(chunk);
+      }
+    }
+  }
+
+  private match(signal: K, chunk: Chunk): Record<K, Chunk> | null {
     const series = chunk.meta.series;
     let bySignal = this.pending.get(series);
     if (!bySignal) {

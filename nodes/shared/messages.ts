@@ -54,6 +54,19 @@ export interface Chunk {
   data: Float64Array[];
   meta: ChunkMeta;
   length: number;
+  /**
+   * True when `data` holds the message's own arrays: a node that keeps the chunk beyond the
+   * current message (T4's alignment) copies it first, since the sender may reuse its arrays.
+   */
+  borrowed?: boolean;
+}
+
+/** The chunk with its data copied into fresh arrays when it is borrowed from a message. */
+export function ownChunk(chunk: Chunk): Chunk {
+  if (!chunk.borrowed) return chunk;
+  const data = allocateChannels(chunk.data.length, chunk.length);
+  chunk.data.forEach((channel, c) => data[c].set(channel));
+  return { ...chunk, data, borrowed: false };
 }
 
 /**
@@ -97,7 +110,7 @@ export function readChunkMessage(msg: Record<string, unknown>, options: { proper
   }
   const length = data[0].length;
   if (length * data.length > MAX_CHUNK_VALUES) throw new InputError(`${field} has ${length * data.length} values; at most ${MAX_CHUNK_VALUES} per chunk are accepted`);
-  return { data, length, meta: readMeta(msg, data.length) };
+  return { data, length, meta: readMeta(msg, data.length), borrowed: data.some((channel, c) => channel === channelsIn[c]) };
 }
 
 /**

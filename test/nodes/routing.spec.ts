@@ -152,3 +152,21 @@ describe('routing of chunk messages (onSend hook)', function () {
     }
   });
 });
+
+describe('a chunk held for later is copied (the sender may reuse its arrays)', function () {
+  it('ChunkAligner keeps its own copy of a borrowed chunk waiting for its partner', function () {
+    const { ChunkAligner } = require('../../nodes/shared/align'); // eslint-disable-line @typescript-eslint/no-require-imports
+    const { readChunkMessage } = require('../../nodes/shared/messages'); // eslint-disable-line @typescript-eslint/no-require-imports
+    const aligner = new ChunkAligner(['L1', 'L3']);
+    const reused = [new Float64Array([1, 2, 3]), new Float64Array([4, 5, 6])];
+    const first = readChunkMessage({ payload: reused, chunk: { series: 's', startSample: 0 } });
+    assert.equal(first.borrowed, true);
+    assert.equal(aligner.push('L1', first), null);
+    reused[0].fill(-1); reused[1].fill(-1); // the sender refills its buffers for the next message
+    const partner = readChunkMessage({ payload: [[7, 8, 9], [1, 1, 1]], chunk: { series: 's', startSample: 0 } });
+    assert.equal(partner.borrowed, false, 'plain input is copied on reading already');
+    const pair = aligner.push('L3', partner);
+    assert.deepEqual(pair.L1.data.map((c: Float64Array) => Array.from(c)), [[1, 2, 3], [4, 5, 6]]);
+    assert.equal(pair.L3, partner, 'a chunk matched at once is not copied');
+  });
+});
