@@ -34,7 +34,7 @@ export const MAX_CHUNK_VALUES = 10_000_000;
  * Largest row signal (samplesPerRow × pixels) kept while a z-scored row is scanned: 2^20 values,
  * 8 MB of Float64. The z-score pre-pass computes every sample of the row once; within this cap it
  * keeps them (z-scored), so `next` copies instead of interpolating again (identical values).
- * Longer rows are recomputed. Released when the row ends and on `reset`.
+ * Longer rows are recomputed. The buffer is reused from row to row and released on `reset`.
  */
 export const MAX_ROW_CACHE_VALUES = 1 << 20;
 /** Uncached rows are computed in pieces of this many samples (512 KB of scratch). */
@@ -136,6 +136,8 @@ export class Scanner {
   private scale: Float64Array;
   /** The current row's z-scored signal, pixel-major (see {@link MAX_ROW_CACHE_VALUES}), or null. */
   private rowSignal: Float64Array | null = null;
+  /** The buffer behind rowSignal, reused from row to row (every row has the same size); null after reset. */
+  private rowBuffer: Float64Array | null = null;
 
   /**
    * @param scene a contrast image (e.g. from {@link toContrastImage}); kept by reference, not copied or modified.
@@ -233,6 +235,7 @@ export class Scanner {
     this.rowIndex = 0;
     this.sampleIndex = 0;
     this.rowSignal = null;
+    this.rowBuffer = null;
   }
 
   /** Raw (not z-scored) contrast seen by pixel i at sample k of image row `row`. */
@@ -294,7 +297,7 @@ export class Scanner {
     this.rowSignal = null;
     if (!this.zScoreRows) return;
     const n = this.samplesPerRow;
-    const cache = n * this.pixels <= MAX_ROW_CACHE_VALUES ? new Float64Array(n * this.pixels) : null;
+    const cache = n * this.pixels <= MAX_ROW_CACHE_VALUES ? (this.rowBuffer ??= new Float64Array(n * this.pixels)) : null;
     const scratch = cache ? null : new Float64Array(Math.min(n, MAX_PIECE));
     for (let i = 0; i < this.pixels; i++) {
       if (cache) this.fillRaw(row, i, 0, cache.subarray(i * n, (i + 1) * n));

@@ -55,8 +55,10 @@ export interface Chunk {
   meta: ChunkMeta;
   length: number;
   /**
-   * True when `data` holds the message's own arrays: a node that keeps the chunk beyond the
-   * current message (T4's alignment) copies it first, since the sender may reuse its arrays.
+   * True when `data` holds arrays of the message that are not ChunkSamples: a node that keeps the
+   * chunk beyond the current message (T4's alignment) copies it first, since their sender may
+   * refill them. ChunkSamples are never modified once sent (ReSU nodes build new ones for every
+   * message), so they are kept as they are.
    */
   borrowed?: boolean;
 }
@@ -110,7 +112,7 @@ export function readChunkMessage(msg: Record<string, unknown>, options: { proper
   }
   const length = data[0].length;
   if (length * data.length > MAX_CHUNK_VALUES) throw new InputError(`${field} has ${length * data.length} values; at most ${MAX_CHUNK_VALUES} per chunk are accepted`);
-  return { data, length, meta: readMeta(msg, data.length), borrowed: data.some((channel, c) => channel === channelsIn[c]) };
+  return { data, length, meta: readMeta(msg, data.length), borrowed: data.some((channel, c) => channel === channelsIn[c] && !(channel instanceof ChunkSamples)) };
 }
 
 /**

@@ -168,5 +168,8 @@ describe('a chunk held for later is copied (the sender may reuse its arrays)', f
     const pair = aligner.push('L3', partner);
     assert.deepEqual(pair.L1.data.map((c: Float64Array) => Array.from(c)), [[1, 2, 3], [4, 5, 6]]);
     assert.equal(pair.L3, partner, 'a chunk matched at once is not copied');
+    // ChunkSamples are never refilled once sent (ReSU nodes make new ones per message): kept as they are
+    const fromNode = readChunkMessage({ payload: toChunkSamples([[1, 2], [3, 4]]), chunk: { series: 't', startSample: 0 } });
+    assert.equal(fromNode.borrowed, false);
   });
 });
