@@ -42,8 +42,8 @@ export interface ChunkMeta {
 /**
  * One channel of a chunk as ReSU nodes send it. Typed, so nodes pass samples on without
  * converting them (and Node-RED's fan-out between ReSU nodes can share them, see routing.ts);
- * `toJSON` gives a plain array, so the message stays JSON-safe. Each channel owns its buffer
- * (a view into a shared block would make every generic deep copy copy the whole block).
+ * `toJSON` gives a plain array, so the message stays JSON-safe. A channel's buffer holds at most
+ * 8 channels (core/channels.ts), which bounds what a generic deep copy of one channel copies.
  */
 export class ChunkSamples extends Float64Array {
   toJSON(): number[] { return toPlainChannel(this); }
