@@ -48,6 +48,9 @@ export interface ChunkMeta {
 export class ChunkSamples extends Float64Array {
   toJSON(): number[] { return toPlainChannel(this); }
 }
+// Node-RED's Debug sidebar recognizes typed arrays by constructor name: under its own name a single
+// channel shown on its own (msg.payload[0]) would be printed as raw text instead of an array.
+Object.defineProperty(ChunkSamples, 'name', { value: 'Float64Array' });
 
 export interface Chunk {
   /** One array per channel; may be the message's own typed arrays (read-only: never modify). */

@@ -173,3 +173,29 @@ describe('a chunk held for later is copied (the sender may reuse its arrays)', f
     assert.equal(fromNode.borrowed, false);
   });
 });
+
+describe('ChunkSamples in Node-RED utilities', function () {
+  it('the Debug encoding shows a channel as a Float64Array of plain numbers, long ones truncated', function () {
+    const [short] = toChunkSamples([[1, 2.5, -3]]);
+    const encoded = nodeRedUtil.util.encodeObject({ msg: short });
+    assert.equal(encoded.format, 'Float64Array[3]');
+    assert.deepEqual(JSON.parse(encoded.msg), [1, 2.5, -3]);
+    const [long] = toChunkSamples([Array.from({ length: 1500 }, (_, i) => i)]);
+    const nested = JSON.parse(nodeRedUtil.util.encodeObject({ msg: { payload: [long] } }).msg).payload[0];
+    assert.deepEqual([nested.type, nested.length, nested.data.length, nested.data[999]], ['array', 1500, 1000, 999], 'truncated like any long array');
+    const alone = nodeRedUtil.util.encodeObject({ msg: long });
+    const decoded = JSON.parse(alone.msg);
+    assert.deepEqual([alone.format, decoded.type, decoded.length, decoded.data.length], ['Float64Array[1500]', 'Float64Array', 1500, 1000], 'a type the sidebar knows');
+  });
+
+  it('RED.util.cloneMessage keeps ChunkSamples (values, JSON) and copies at most a slab per channel', function () {
+    const msg = { payload: toChunkSamples(Array.from({ length: 20 }, (_, c) => [c, c + 0.5])) };
+    const copy = nodeRedUtil.util.cloneMessage(msg);
+    assert.ok(copy.payload.every((channel: unknown) => channel instanceof ChunkSamples));
+    assert.equal(JSON.stringify(copy.payload), JSON.stringify(msg.payload));
+    copy.payload.forEach((channel: ChunkSamples, c: number) => {
+      assert.notEqual(channel.buffer, msg.payload[c].buffer);
+      assert.ok(channel.buffer.byteLength <= 8 * channel.byteLength);
+    });
+  });
+});
