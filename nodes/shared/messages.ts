@@ -68,10 +68,7 @@ export interface Chunk {
 
 /** The chunk with its data copied into fresh arrays when it is borrowed from a message. */
 export function ownChunk(chunk: Chunk): Chunk {
-  if (!chunk.borrowed) return chunk;
-  const data = allocateChannels(chunk.data.length, chunk.length);
-  chunk.data.forEach((channel, c) => data[c].set(channel));
-  return { ...chunk, data, borrowed: false };
+  return chunk.borrowed ? { ...chunk, data: toChunkSamples(chunk.data, true), borrowed: false } : chunk;
 }
 
 /**

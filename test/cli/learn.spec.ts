@@ -14,6 +14,7 @@ import { solvePastFutureCca } from '../../core/cca';
 import { LaggedMoments } from '../../core/moments';
 import { Random } from '../../core/random';
 import { correlatedSeries, relativeError, simulateAr1 } from '../helpers/oracles';
+import { assertOneLineError } from '../helpers/cli';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');
 const BIN = path.join(ROOT, 'bin', 'resu.js');
@@ -36,14 +37,6 @@ function parse(result: SpawnSyncReturns<string>): LearnOutput {
   const lines = result.stdout.trim().split('\n');
   assert.equal(lines.length, 1, 'one JSON object on one line');
   return JSON.parse(lines[0]) as LearnOutput;
-}
-
-function assertOneLineError(result: SpawnSyncReturns<string>, message: RegExp): void {
-  assert.notEqual(result.status, 0, 'exit code must be non-zero');
-  assert.equal(result.stdout, '');
-  const lines = result.stderr.split('\n').filter((l) => l !== '');
-  assert.equal(lines.length, 1, `one line on stderr, got: ${JSON.stringify(result.stderr)}`);
-  assert.match(lines[0], message);
 }
 
 describe('cli resu learn', function () {

@@ -14,6 +14,7 @@ import * as path from 'path';
 import { Writable } from 'stream';
 import { createDeadLeavesImage, decodeImage, Scanner, toContrastImage } from '../../core';
 import { parseRowList, scanCommand, SCAN_USAGE } from '../../cli/scan';
+import { assertOneLineError } from '../helpers/cli';
 import { colourJpeg, writePng } from '../fixtures/images';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');
@@ -43,14 +44,6 @@ function parse(result: SpawnSyncReturns<string>): ScanOutput {
     values.forEach((v, i) => current![i].push(v));
   }
   return { header, series };
-}
-
-function assertOneLineError(result: SpawnSyncReturns<string>, message: RegExp): void {
-  assert.notEqual(result.status, 0, 'exit code must be non-zero');
-  assert.equal(result.stdout, '');
-  const lines = result.stderr.split('\n').filter((l) => l !== '');
-  assert.equal(lines.length, 1, `one line on stderr, got: ${JSON.stringify(result.stderr)}`);
-  assert.match(lines[0], message);
 }
 
 function assertClose(actual: number[], expected: ArrayLike<number>, what: string): void {

@@ -141,6 +141,16 @@ describe('restarts: persisted statistics survive SIGKILL (real Node-RED, localfi
   let running: Managed | null = null;
   afterEach(async function () { await running?.stop(); running = null; });
 
+  /** Starts Node-RED, learns from the first five chunks, stops it; returns its user directory. */
+  async function learnAndStop(data: ReturnType<typeof streams>): Promise<string> {
+    const first = await startNodeRed(flow(), SETTINGS);
+    running = first;
+    for (let i = 0; i < 5; i++) await sendChunk(first.port, data, i);
+    await first.stop();
+    running = null;
+    return first.userDir;
+  }
+
   it('resumes from the last checkpoint after SIGKILL mid-learning; at most checkpoint + flush interval of input is lost', async function () {
     const data = streams(3000);
     const first = await startNodeRed(flow(), SETTINGS);
@@ -244,12 +254,7 @@ describe('restarts: persisted statistics survive SIGKILL (real Node-RED, localfi
   ] as const) {
     it(`${name} in the context store gives a warning and a fresh start, never a crash`, async function () {
       const data = streams(10);
-      const first = await startNodeRed(flow(), SETTINGS);
-      running = first;
-      for (let i = 0; i < 5; i++) await sendChunk(first.port, data, i);
-      await first.stop();
-      running = null;
-      const { userDir } = first;
+      const userDir = await learnAndStop(data);
       // both nodes keep their state in one file per node
       for (const nodeId of ['rs-learner', 'rs-t4']) {
         const file = contextFile(userDir, nodeId);
@@ -279,12 +284,7 @@ describe('restarts: persisted statistics survive SIGKILL (real Node-RED, localfi
     // localfilesystem rewrites a context file in place when it flushes; power lost during that write
     // can leave it cut short, and Node-RED would refuse to open the store (and start no flow at all)
     const data = streams(6);
-    const first = await startNodeRed(flow(), SETTINGS);
-    running = first;
-    for (let i = 0; i < 5; i++) await sendChunk(first.port, data, i);
-    await first.stop();
-    running = null;
-    const { userDir } = first;
+    const userDir = await learnAndStop(data);
     const file = contextFile(userDir, 'rs-learner');
     const text = fs.readFileSync(file, 'utf8');
     fs.writeFileSync(file, text.slice(0, Math.floor(text.length / 2)));
