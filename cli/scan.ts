@@ -1,5 +1,5 @@
 /**
- * `resu scan`: runs the natural-scene scanner (method.md §3) on a PNG/JPEG panorama or on the
+ * `resu scan`: runs the natural-scene scanner (docs/method.md §3) on a PNG/JPEG panorama or on the
  * built-in dead-leaves scene and writes one line per time step, one column per pixel, so the output
  * pipes into `resu learn`.
  *

@@ -1,5 +1,5 @@
 /**
- * Past–future canonical correlation analysis (method.md §1, paper Eqs. 6–8).
+ * Past–future canonical correlation analysis (docs/method.md §1, paper Eqs. 6–8).
  *
  * Local names: P = C·m, F = C·h; Rp, Q, Rf the moment matrices; Wp, Wf whitening transforms with
  * Wp·Rp·Wpᵀ = I; W = Wf·Q·Wpᵀ = U S Vᵀ (thin SVD). Past filters are the rows of Vᵀ·Wp, future
@@ -136,7 +136,7 @@ function rowTimes(vector: number[], matrix: Matrix): Float64Array {
   return out;
 }
 
-/** Sign of the pinned tap, or of the largest-|·| tap (sklearn's svd_flip rule, method.md §1). */
+/** Sign of the pinned tap, or of the largest-|·| tap (sklearn's svd_flip rule, docs/method.md §1). */
 export function signOf(filter: ArrayLike<number>, pinnedTap: number | null): number {
   if (pinnedTap !== null && filter[pinnedTap] !== 0) return Math.sign(filter[pinnedTap]);
   let best = 0;

@@ -45,7 +45,7 @@ export interface RegularizedWhitening {
 /**
  * Regularized whitening transform of a symmetric positive semi-definite second-moment matrix.
  * Adds ridge·mean(diag R)·I, then returns the symmetric inverse square root E diag(λ^{−1/2}) Eᵀ
- * (`eigen`, method.md §1) or the inverse Cholesky factor (`cholesky`, for cross-checks).
+ * (`eigen`, docs/method.md §1) or the inverse Cholesky factor (`cholesky`, for cross-checks).
  *
  * The decomposition runs on R / mean(diag R) and the whitener is rescaled afterwards: ml-matrix's
  * eigensolver is not scale-invariant (entries ~1e-200 gave eigenvalues off by 30 %, entries ~1e200

@@ -1,5 +1,5 @@
 /**
- * Lagged second moments of past–future pairs (method.md §1, paper Eqs. 3–5), accumulated exactly
+ * Lagged second moments of past–future pairs (docs/method.md §1, paper Eqs. 3–5), accumulated exactly
  * from chunks of any size.
  *
  * Notation (mapped once here): C = `channels`, m = `pastLags`, h = `futureLags`, g = `gap`.
@@ -39,7 +39,7 @@ export interface LaggedMomentsOptions {
   readonly futureLags: number;
   /** g, samples skipped between the newest past sample and the first future one. Default 0. */
   readonly gap?: number;
-  /** Subtract the exact mean of the pair vectors at read-out. Default false (method.md: uncentered). */
+  /** Subtract the exact mean of the pair vectors at read-out. Default false (docs/method.md: uncentered). */
   readonly center?: boolean;
   /**
    * Exponential forgetting: each new pair multiplies older pairs' weight by exp(−1/τ), τ in

@@ -1,5 +1,5 @@
 /**
- * The layer-2 motion unit (method.md §4, paper Fig. 5): T4 pools L3 and L1 of three adjacent
+ * The layer-2 motion unit (docs/method.md §4, paper Fig. 5): T4 pools L3 and L1 of three adjacent
  * pixels, learns its six weights by uncentered past–future CCA of the 6-vector now against the
  * 6-vector `delay` steps ahead, and takes the second canonical direction (the first responds
  * equally to both directions), its centre-L1 weight pinned positive.
@@ -10,7 +10,7 @@ import { ConfigError, ShapeError } from './errors';
 import { LaggedMoments, LaggedMomentsJSON } from './moments';
 import { requireFinite, requireFiniteArray, requireInt } from './validate';
 
-/** Channel order of the six T4 inputs (method.md §4.2). */
+/** Channel order of the six T4 inputs (docs/method.md §4.2). */
 export const T4_CHANNELS = ['L3_left', 'L1_left', 'L3_centre', 'L1_centre', 'L3_right', 'L1_right'] as const;
 /** Index of L1_centre, the tap pinned positive. */
 export const T4_PINNED_TAP = 3;
@@ -54,7 +54,7 @@ export function mirrorT4Weights(weights: ArrayLike<number>): Float64Array {
 
 /**
  * Model vs measured weights after dividing each (left, centre, right) triplet by the sum of its
- * absolute values (method.md §4.7). `mirror` flips left and right (for training motion of the
+ * absolute values (docs/method.md §4.7). `mirror` flips left and right (for training motion of the
  * opposite orientation).
  */
 export function connectomeComparison(weights: ArrayLike<number>, mirror = false) {

@@ -1,5 +1,5 @@
 /**
- * Streaming units (method.md §2, paper Eq. 10): causal FIR filtering with newest-first taps,
+ * Streaming units (docs/method.md §2, paper Eq. 10): causal FIR filtering with newest-first taps,
  * ReSU ON/OFF rectification with threshold θ, and the unrectified L3 projection.
  *
  * Like a GNU Radio block with `set_history(m)`, each filter keeps the last m − 1 inputs of every
@@ -20,7 +20,7 @@ export type Polarity = 'on' | 'off' | 'linear';
 
 /**
  * Applies one filter of C·m taps to a C-channel stream, giving one output channel:
- * out_t = Σ_c Σ_k taps[c·m + k] · y_c[t − k] (the ψ·p_t of method.md §1). With C = 1 and several
+ * out_t = Σ_c Σ_k taps[c·m + k] · y_c[t − k] (the ψ·p_t of docs/method.md §1). With C = 1 and several
  * input channels use {@link FirFilter}, which filters each channel on its own.
  */
 export class PastProjection {

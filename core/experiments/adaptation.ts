@@ -1,5 +1,5 @@
 /**
- * Experiment 5 (paper §3 "within roughly ten lag-vector lengths", no published code; method.md §5):
+ * Experiment 5 (paper §3 "within roughly ten lag-vector lengths", no published code; docs/method.md §5):
  * live SNR adaptation. A forgetting learner (exponential forgetting, time constant τ in pairs)
  * follows a stream of Gaussian-process draws (the GP experiment's kernel, m = 75, h = 25, g = 1)
  * whose observation noise switches abruptly low → high → low. After every `checkEvery` samples the

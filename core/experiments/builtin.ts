@@ -1,5 +1,5 @@
 /**
- * The built-in scene used when no image is given: a dead-leaves panorama (method.md §3), plateaus
+ * The built-in scene used when no image is given: a dead-leaves panorama (docs/method.md §3), plateaus
  * separated by edges with a ≈ 1/f² spectrum, through the authors' contrast pipeline.
  */
 import { toContrastImage } from '../stimuli/contrast';

@@ -1,5 +1,5 @@
 /**
- * Experiment 2 (paper Fig. 3, method.md §3): filters of a Gaussian process (rational-quadratic
+ * Experiment 2 (paper Fig. 3, docs/method.md §3): filters of a Gaussian process (rational-quadratic
  * kernel, α = ℓ = 1, 1000 points on [−10, 10]) under observation noise of increasing sd. The same
  * draws get noise of sd 0.01, 0.1 and 0.4; m = 75, h = 25, gap g = 1 (the authors' code).
  * Expected: ψ2 has many lobes at low noise and becomes a broad two-lobed derivative at high noise,

@@ -69,7 +69,7 @@ export interface ReproductionResults {
   readonly motion: MotionResult;
   /**
    * With several scenes, the motion experiment on each scene alone (pooled layer-1 filters): direction
-   * selectivity depends on the scene statistics (method.md §4.6), so it is reported per scene too.
+   * selectivity depends on the scene statistics (docs/method.md §4.6), so it is reported per scene too.
    */
   readonly motionPerScene: PerSceneMotion[];
   readonly adaptation: AdaptationResult;

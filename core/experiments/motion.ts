@@ -1,5 +1,5 @@
 /**
- * Experiment 4 (paper Fig. 5, method.md §4): the two-layer motion circuit.
+ * Experiment 4 (paper Fig. 5, docs/method.md §4): the two-layer motion circuit.
  *
  * 1. Layer 1 (from {@link learnLayerOne}): L3 = ψ1·p (linear), L1 = max(ψ2·p, 0) per pixel.
  * 2. A 3-pixel scanner (5° spacing, 13 steps per spacing) sweeps every scene row in one direction;
@@ -16,7 +16,7 @@
  * 5. Probe: the authors' smoothed ON/OFF edges (5 steps per spacing, 400-sample segments) in the
  *    preferred and null direction of each unit ({@link probePair}), through the same layer 1 and
  *    scaling; DSI = (R_pref − R_null)/(R_pref + R_null) on rectified peak responses (θ = 0).
- * 6. Connectome comparison of T4a (method.md §4.7), triplets normalized by their absolute sums.
+ * 6. Connectome comparison of T4a (docs/method.md §4.7), triplets normalized by their absolute sums.
  */
 import { directionSelectivityIndex } from '../metrics';
 import { edgeProbe } from '../stimuli/probes';
@@ -67,7 +67,7 @@ export interface MotionResult {
   readonly splitHalfDeviation: number;
   /**
    * DSI of each unit relative to its own preferred direction (T4a: 'right', T4b: 'left'), on the
-   * rectified peak responses to ON edges (T4 is the ON-motion pathway, method.md §4.6).
+   * rectified peak responses to ON edges (T4 is the ON-motion pathway, docs/method.md §4.6).
    */
   readonly dsi: { readonly T4a: number; readonly T4b: number };
   /** DSI on the peak over ON and OFF edges together (OFF edges in the null direction also drive T4). */

@@ -1,5 +1,5 @@
 /**
- * Experiment 3 (paper Fig. 4, method.md §3): layer-1 filters learned on translating scenes. Each
+ * Experiment 3 (paper Fig. 4, docs/method.md §3): layer-1 filters learned on translating scenes. Each
  * row of each scene is scanned by one pixel at 5/13 ° per step (13 steps per 5° pixel spacing, the
  * authors' ≈ 0.39°/step), z-scored per row, white noise of sd 0.05 added; past–future CCA with
  * m = h = 50, every row its own series, all rows and scenes pooled. ψ1 → L3 (linear), ψ2 → L1

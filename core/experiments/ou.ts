@@ -1,5 +1,5 @@
 /**
- * Experiment 1 (paper Fig. 2B, method.md §3): the authors' 3-state Ornstein–Uhlenbeck process,
+ * Experiment 1 (paper Fig. 2B, docs/method.md §3): the authors' 3-state Ornstein–Uhlenbeck process,
  * m = h = 25. The sample canonical correlations of a long simulated stream are compared with the
  * population values from the Lyapunov solution (exactly 3 are non-zero).
  *

@@ -1,5 +1,5 @@
 /**
- * The authors' contrast pipeline in degrees (method.md §3, paper Fig. 2D): luminance → 2-D
+ * The authors' contrast pipeline in degrees (docs/method.md §3, paper Fig. 2D): luminance → 2-D
  * Gaussian blur with the photoreceptor acceptance angle (FWHM 5.7°) → local mean luminance by a
  * Gaussian of sd 20° → Weber contrast c = (b − μ)/μ.
  *

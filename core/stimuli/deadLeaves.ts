@@ -1,5 +1,5 @@
 /**
- * Dead-leaves scenes (method.md §3): the built-in stimulus when no image is given. Opaque objects
+ * Dead-leaves scenes (docs/method.md §3): the built-in stimulus when no image is given. Opaque objects
  * with power-law sizes and independent random intensities fall on top of each other; the visible
  * image is a mosaic of plateaus separated by sharp edges, and with size density ∝ r^−3 it is
  * scale invariant, so its 2-D power spectrum falls off as 1/|f|² like natural images (a row of it,

@@ -1,5 +1,5 @@
 /**
- * Stationary Gaussian processes on an equispaced grid (method.md §3): independent draws with a
+ * Stationary Gaussian processes on an equispaced grid (docs/method.md §3): independent draws with a
  * rational-quadratic, squared-exponential or exponential kernel (the authors: rational quadratic,
  * α = 1, ℓ = 1, 1000 points on [−10, 10], 200 draws).
  *

@@ -1,5 +1,5 @@
 /**
- * Luminance images: decoding PNG and JPEG bytes (method.md §3, issue 3) into a row-major
+ * Luminance images: decoding PNG and JPEG bytes (docs/method.md §3, issue 3) into a row-major
  * Float64Array of non-negative luminance. No file access here: callers (CLI, nodes) read the bytes.
  *
  * Conversion: the decoded code values are scaled to [0, 1] (÷255 for 8-bit, ÷65535 for 16-bit

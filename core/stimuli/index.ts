@@ -1,5 +1,5 @@
 /**
- * The stimulus kit (method.md §3): image decoding, the contrast pipeline and scanner, dead-leaves
+ * The stimulus kit (docs/method.md §3): image decoding, the contrast pipeline and scanner, dead-leaves
  * scenes, linear state-space and Gaussian processes, white noise and probes. Re-exports only.
  */
 export * from './image';

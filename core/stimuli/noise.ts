@@ -1,5 +1,5 @@
 /**
- * White Gaussian noise (method.md §3): seeded, set by its sd or by a signal-to-noise ratio, used as
+ * White Gaussian noise (docs/method.md §3): seeded, set by its sd or by a signal-to-noise ratio, used as
  * a source or added to a multi-channel stream.
  *
  * SNR convention: `snr` is an AMPLITUDE ratio, signal sd / noise sd (the power ratio is snr², and

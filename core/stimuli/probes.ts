@@ -1,5 +1,5 @@
 /**
- * Probe stimuli for direction selectivity (method.md §3–4): moving sine/square gratings sampled by
+ * Probe stimuli for direction selectivity (docs/method.md §3–4): moving sine/square gratings sampled by
  * the scanner's pixel array, and the authors' smoothed ON/OFF edge sequences. Each probe can be
  * generated for the preferred and the null direction as two labelled runs ({@link probePair}).
  *
@@ -87,7 +87,7 @@ export function gratingProbe(options: GratingProbeOptions): Float64Array[] {
   return addProbeNoise(channels, options.noiseSd ?? 0, options.seed ?? 0);
 }
 
-/** Options of {@link edgeProbe}; defaults are the authors' (method.md §3). */
+/** Options of {@link edgeProbe}; defaults are the authors' (docs/method.md §3). */
 export interface EdgeProbeOptions {
   /** Pixels. Default 3. */
   readonly pixels?: number;

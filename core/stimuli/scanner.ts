@@ -1,5 +1,5 @@
 /**
- * The natural-scene scanner (method.md §3, paper Fig. 2D): a row of N photoreceptor pixels,
+ * The natural-scene scanner (docs/method.md §3, paper Fig. 2D): a row of N photoreceptor pixels,
  * spacingDeg apart, looks at a contrast image that translates at a constant angular velocity; each
  * pixel reports the contrast at its current position, linearly interpolated between image pixels.
  *

@@ -1,5 +1,5 @@
 /**
- * Linear state-space (multivariate Ornstein–Uhlenbeck) processes, paper Eqs. 1–2 and method.md §3:
+ * Linear state-space (multivariate Ornstein–Uhlenbeck) processes, paper Eqs. 1–2 and docs/method.md §3:
  *   x_t = A x_{t−1} + B u_t,   y_t = C x_t + v_t,
  * with u_t ~ N(0, I) (one unit Gaussian per column of B) and v_t ~ N(0, observationNoiseVariance)
  * independently per output. A must be stable (spectral radius < 1).
@@ -42,7 +42,7 @@ export interface LinearStateSpaceOptions {
 }
 
 /**
- * The authors' 3-state example (method.md §3): A = [[0.6, 0.6, 0], [−0.6, 0.6, 0], [0, 0, 0.4]],
+ * The authors' 3-state example (docs/method.md §3): A = [[0.6, 0.6, 0], [−0.6, 0.6, 0], [0, 0, 0.4]],
  * B = diag(0.17, −0.15, 0.28), C = [0.78, 0.53, 1.0], observation-noise variance 0.1 (use with
  * m = h = 25). Its population CCA has exactly 3 non-zero canonical correlations.
  */

@@ -49,7 +49,7 @@ function ar1Autocovariance(a: number, lags: number): number[] {
   return Array.from({ length: lags }, (_, k) => Math.pow(a, k) / (1 - a * a));
 }
 
-// The paper's 3-state example (method.md §3)
+// The paper's 3-state example (docs/method.md §3)
 const OU_A: Mat = [[0.6, 0.6, 0], [-0.6, 0.6, 0], [0, 0, 0.4]];
 const OU_B: Mat = [[0.17, 0, 0], [0, -0.15, 0], [0, 0, 0.28]];
 const OU_C: Mat = [[0.78, 0.53, 1.0]];
