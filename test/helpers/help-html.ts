@@ -29,6 +29,11 @@ const VOID = new Set(['br', 'hr', 'img', 'wbr']);
 const ALLOWED = new Set(['p', 'h3', 'h4', 'dl', 'dt', 'dd', 'ol', 'ul', 'li', 'code', 'b', 'i', 'em', 'strong', 'sub', 'sup', 'a', 'span', 'br', 'pre']);
 /** A message property path as in the core help: `payload`, `chunk`, `parts.index`. */
 const PROPERTY = /^[A-Za-z_$][\w$]*(\.[A-Za-z_$][\w$]*)*$/;
+/**
+ * The editor sets `white-space: nowrap` on code: a longer span runs past the right edge of the
+ * default-width sidebar (≈ 37 monospace characters fit in a property box) and is cut off.
+ */
+export const MAX_CODE_CHARACTERS = 32;
 /** What markdown leaves behind when it is not rendered (or rendered wrongly). */
 const MARKDOWN_LEFTOVERS: [RegExp, string][] = [
   [/#{2,}/, 'a markdown heading (##)'], [/\*\*/, 'markdown bold (**)'], [/`/, 'a markdown code span (`)'],
@@ -168,6 +173,10 @@ export function checkHelpFile(text: string, expect: HelpExpectations): string[] 
         if (!elements(rest).some((el) => el.tag === 'dl' && hasClass(el, 'message-properties'))) problems.push(`Outputs: port "${textOf(li).trim().split('\n')[0]}" has no dl.message-properties`);
       }
     }
+  }
+  for (const code of descendants(root).filter((el) => el.tag === 'code')) {
+    const text = textOf(code).replace(/&[a-z]+;|&#\d+;/g, 'x');
+    if (text.length > MAX_CODE_CHARACTERS) problems.push(`<code> of ${text.length} characters (at most ${MAX_CODE_CHARACTERS}: code does not wrap in the editor): ${text.slice(0, 40)}…`);
   }
   for (const a of descendants(root).filter((el) => el.tag === 'a')) {
     if (!/^https:\/\//.test(a.attrs.href ?? '')) problems.push(`a link without an https:// href: "${textOf(a).trim()}"`);

@@ -88,4 +88,8 @@ describe('help checker (test/helpers/help-html.ts) finds what breaks the Help si
     assert.match(problemsOf(cca.replace('https://arxiv.org/abs/2512.23146', 'https://example.org/')), /no link to the paper/);
     assert.match(problemsOf(cca.replace('<h4>Settings</h4>', '<h2>Settings</h2>')), /<h2> is not used in node help/);
   });
+
+  it('rejects a code span too long for the sidebar (the editor does not wrap code)', function () {
+    assert.match(problemsOf(cca.replace('<code>"filters"</code>', '<code>{format: "resu-cca-fit", version: 1, channels}</code>')), /<code> of 46 characters/);
+  });
 });
