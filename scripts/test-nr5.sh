@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs the node specs, the example-flow spec and the browser test on Node-RED 5 under an
+# Runs the node specs, the example-flow spec and the browser specs on Node-RED 5 under an
 # npm-packaged Node 24 (Node-RED 5 needs Node >= 22.9; the machine's Node 20 runs Node-RED 4.1 in
 # `npm test`). Installs node-red@5 and node-linux-<arch>@24 into a cache folder (reused between local
 # runs; RESU_NR5_DIR overrides it) and redirects `require('node-red')` / `@node-red/*` there with a
@@ -37,8 +37,11 @@ Module._resolveFilename = function (request, parent, isMain, options) {
 EOF
 
 specs=(dist/test/nodes/*.spec.js dist/test/examples.spec.js)
-[ -f dist/test/browser/editor.spec.js ] && specs+=(dist/test/browser/editor.spec.js)
-# the browser test's Node-RED child runs on process.execPath, i.e. Node 24 here
-PATH="$(dirname "$node24"):$PATH" RESU_NR5_MODULES="$dir/node_modules" \
-  "$node24" --require "$dir/redirect-node-red.js" node_modules/mocha/bin/mocha.js \
-  --no-config --enable-source-maps --timeout 240000 --reporter dot "${specs[@]}"
+# every browser spec (editor, help, …); their Node-RED child runs on process.execPath, i.e. Node 24 here
+for spec in dist/test/browser/*.spec.js; do [ -f "$spec" ] && specs+=("$spec"); done
+# mocha's CLI module, not bin/mocha.js: for a node flag (--enable-source-maps) the bin re-spawns node
+# without the --require preload, and every spec would load the repo's Node-RED 4.1.
+# RESU_NODE_RED_MAJOR lets the browser specs check which Node-RED served the editor.
+PATH="$(dirname "$node24"):$PATH" RESU_NR5_MODULES="$dir/node_modules" RESU_NODE_RED_MAJOR=5 \
+  "$node24" --enable-source-maps --require "$dir/redirect-node-red.js" node_modules/mocha/lib/cli/cli.js \
+  --no-config --timeout 240000 --reporter dot "${specs[@]}"

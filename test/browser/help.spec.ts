@@ -6,7 +6,7 @@
  * whose `dt` names and `.property-type` spans are separate and side by side, with nothing falling
  * out of the box; one `ol.node-ports` entry per output port, named as the port's label; no raw
  * markdown; a link to the paper; and a Settings entry for every field of the node's edit dialog.
- * Screenshots of the sidebar go to test-output/help-<type>.png (gitignored).
+ * Screenshots of the sidebar go to test-output/help-<type>-nr<major version>.png (gitignored).
  *
  * Runs on Node-RED 4.1 (`npm test`) and 5 (scripts/test-nr5.sh). Without a browser at
  * $CHROMIUM_PATH (default /usr/bin/chromium) the test is skipped locally and fails under CI=true.
@@ -111,6 +111,8 @@ describe('node help in the Help sidebar of a real editor (chromium + playwright-
   let red: NodeRedProcess | null = null;
   let browser: Browser | null = null;
   let page: Page;
+  /** Major version of the Node-RED that serves the editor (4 in `npm test`, 5 in scripts/test-nr5.sh). */
+  let major = '';
   const browserErrors: string[] = [];
 
   before(async function () {
@@ -134,6 +136,7 @@ describe('node help in the Help sidebar of a real editor (chromium + playwright-
       const RED = (window as any).RED; // eslint-disable-line @typescript-eslint/no-explicit-any
       return typeof RED?.sidebar?.help?.show === 'function' && ids.every((id: string) => RED.nodes.node(id));
     }, TYPES.map(nodeId), { timeout: 60_000 });
+    major = String(await page.evaluate(() => (window as any).RED.settings.version)).split('.')[0]; // eslint-disable-line @typescript-eslint/no-explicit-any
   });
 
   after(async function () {
@@ -174,8 +177,19 @@ describe('node help in the Help sidebar of a real editor (chromium + playwright-
     return page.evaluate(readRenderedHelp, type);
   }
 
+  /**
+   * Node-RED 5 stacks Help over Debug in one sidebar: close the Debug section, as a user does by
+   * clicking its (active) tab button, so the help gets the whole height. Node-RED 4 has no such button.
+   */
+  async function giveHelpTheSidebar(): Promise<void> {
+    const bottom = page.locator('#red-ui-sidebar .red-ui-sidebar-section-bottom');
+    const debugButton = page.locator('button[data-tab-id="debug"]');
+    for (let i = 0; i < 2 && await debugButton.count() > 0 && await bottom.isVisible(); i++) await debugButton.click();
+  }
+
   /** Screenshot of the sidebar with the whole help in view: the window grows to fit it. */
   async function screenshotHelp(type: string): Promise<void> {
+    await giveHelpTheSidebar();
     const overflow = await page.evaluate(() => {
       const panel = document.querySelector('.red-ui-sidebar-help-stack h1.red-ui-help-title')!.parentElement!.parentElement!;
       panel.scrollTop = 0;
@@ -186,9 +200,15 @@ describe('node help in the Help sidebar of a real editor (chromium + playwright-
       const panel = document.querySelector('.red-ui-sidebar-help-stack h1.red-ui-help-title')!.parentElement!.parentElement!;
       return panel.scrollHeight <= panel.clientHeight + 1;
     }, undefined, { timeout: 10_000 }).catch(() => undefined); // a screenshot of part of it still helps
-    await page.locator('#red-ui-sidebar').screenshot({ path: path.join(OUTPUT, `help-${type}.png`) });
+    await page.locator('#red-ui-sidebar').screenshot({ path: path.join(OUTPUT, `help-${type}-nr${major}.png`) });
     await page.setViewportSize(VIEWPORT);
   }
+
+  it('runs on the Node-RED the test run asks for', function () {
+    // scripts/test-nr5.sh sets RESU_NODE_RED_MAJOR=5: the editor must really be served by Node-RED 5
+    if (process.env.RESU_NODE_RED_MAJOR) assert.strictEqual(major, process.env.RESU_NODE_RED_MAJOR, 'Node-RED major version of the editor');
+    assert.match(major, /^\d+$/);
+  });
 
   it('has the seven ReSU node types in the palette', async function () {
     const types = await page.$$eval('#red-ui-palette-container-ReSU .red-ui-palette-node', (els) => els.map((el) => el.getAttribute('data-palette-type')));
