@@ -49,6 +49,11 @@ export function reportConfigError(node: Node, err: unknown): void {
   node.on('input', (_msg: Msg, _send: Send, done: (err?: Error) => void) => done(new Error(`node not configured: ${error.message}`)));
 }
 
+/** A count and its noun for status text, plural unless the count is 1: "1 chunk", "12.3k chunks". */
+export function countOf(count: number, noun: string): string {
+  return `${compact(count)} ${noun}${count === 1 ? '' : 's'}`;
+}
+
 /** Formats a count compactly for status text (12.3k, 4.5M). */
 export function compact(count: number): string {
   if (count >= 1e6) return `${(count / 1e6).toFixed(count >= 1e7 ? 0 : 1)}M`;

@@ -8,7 +8,7 @@ import { rectify, UnitBank } from '../../core';
 import { parseUnitConfig, UnitNodeOptions } from './config';
 import { InputError } from './errors';
 import { isFiltersMessage, isReset, readChunkMessage, readFiltersMessage, SeriesTracker, writeChunkMessage } from './messages';
-import { compact, reportConfigError, setupStatefulNode } from './node';
+import { compact, countOf, reportConfigError, setupStatefulNode } from './node';
 
 /** Longest filter a unit accepts (from the editor or a filters message); the learner's pastLags cap. */
 export const MAX_FILTER_TAPS = 1000;
@@ -57,7 +57,7 @@ export function createUnitNode(RED: NodeAPI, defaults: { component: number; pola
         if (!bank.ready) {
           skipped++;
           tracker.advance(chunk.meta, chunk.length);
-          status.warn(`waiting for filters (${compact(skipped)} chunks skipped)`);
+          status.warn(`waiting for filters (${countOf(skipped, 'chunk')} skipped)`);
           return;
         }
         const theta = await threshold(msg); // validated before any state changes

@@ -1,5 +1,5 @@
 import * as assert from 'assert';
-import { ar1, catchAll, collect, helper, load, nodeModules, plain, startServer, stopServer } from './harness';
+import { ar1, catchAll, collect, helper, load, nodeModules, plain, startServer, statusMatching, stopServer } from './harness';
 
 const modules = nodeModules('resu-unit', 'resu-l3');
 
@@ -90,6 +90,18 @@ describe('resu-unit and resu-l3 nodes', function () {
     assert.match(caught[3], /different lengths/);
     const [msg] = await out;
     assert.deepStrictEqual(plain(msg.payload), [[1, 3]]);
+  });
+
+  it('counts the chunks it skipped without filters in its status: "1 chunk", "3 chunks"', async function () {
+    await load(modules, [{ id: 'unit', type: 'resu-unit', wires: [['out']] }, { id: 'out', type: 'helper' }]);
+    const unit = helper.getNode('unit');
+    const one = statusMatching('unit', /skipped/);
+    unit.receive({ payload: [1, 2, 3] });
+    assert.strictEqual(await one, 'waiting for filters (1 chunk skipped)');
+    const three = statusMatching('unit', /\b3 chunks skipped/);
+    unit.receive({ payload: [1] });
+    unit.receive({ payload: [2] });
+    assert.strictEqual(await three, 'waiting for filters (3 chunks skipped)');
   });
 
   it('takes the threshold from the message when configured as a TypedInput', async function () {
