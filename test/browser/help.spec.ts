@@ -15,11 +15,9 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
 import type { Browser, Page } from 'playwright-core';
+import { launchChromium, OUTPUT } from './chromium';
 import { NodeRedProcess, PACKAGE_ROOT, startNodeRed } from './node-red-process';
 
-const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
-const CHROMIUM_FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
-const OUTPUT = path.join(PACKAGE_ROOT, 'test-output');
 const PAPER_URL = 'https://arxiv.org/abs/2512.23146';
 const TYPES = Object.keys((JSON.parse(fs.readFileSync(path.join(PACKAGE_ROOT, 'package.json'), 'utf8')) as { 'node-red': { nodes: Record<string, string> } })['node-red'].nodes);
 const VIEWPORT = { width: 1400, height: 900 };
@@ -116,18 +114,12 @@ describe('node help in the Help sidebar of a real editor (chromium + playwright-
   const browserErrors: string[] = [];
 
   before(async function () {
-    if (!fs.existsSync(CHROMIUM)) {
-      if (process.env.CI) throw new Error(`no browser at ${CHROMIUM}: .ci/run installs Debian's chromium (apt-get install -y chromium)`);
-      this.skip();
-    }
-    fs.mkdirSync(OUTPUT, { recursive: true });
+    browser = await launchChromium(this);
     const flows = [
       { id: TAB, type: 'tab', label: 'ReSU help' },
       ...TYPES.map((type, i) => ({ id: nodeId(type), type, z: TAB, name: '', x: 160 + 220 * (i % 3), y: 80 + 100 * Math.floor(i / 3), wires: [] })),
     ];
     red = await startNodeRed({ flows });
-    const { chromium } = await import('playwright-core');
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_FLAGS, headless: true });
     page = await browser.newPage({ viewport: VIEWPORT });
     page.on('pageerror', (err) => browserErrors.push(`${err.message}\n${err.stack ?? ''}`));
     await page.goto(red.url);
