@@ -10,6 +10,7 @@ export * from './moments';
 export * from './cca';
 export * from './units';
 export * from './metrics';
+export * from './probeScoring';
 export * from './serialize';
 export * from './learner';
 export * from './unitBank';

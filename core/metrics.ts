@@ -26,10 +26,11 @@ export function mutualInformationBits(correlations: ArrayLike<number>): Float64A
 }
 
 /**
- * Direction selectivity index (R_pref − R_null)/(R_pref + R_null) on rectified peak responses;
- * 0 when both are 0.
+ * Direction selectivity index (R_pref − R_null)/(R_pref + R_null) on rectified peak responses
+ * (negative peaks count as 0). NaN when both are 0: with no response at all the index is undefined,
+ * and a 0 would read as "responds equally to both directions".
  */
 export function directionSelectivityIndex(preferredPeak: number, nullPeak: number): number {
   const pref = Math.max(0, preferredPeak), nul = Math.max(0, nullPeak);
-  return pref + nul === 0 ? 0 : (pref - nul) / (pref + nul);
+  return pref + nul === 0 ? NaN : (pref - nul) / (pref + nul);
 }

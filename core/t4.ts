@@ -2,18 +2,52 @@
  * The layer-2 motion unit (docs/method.md §4, paper Fig. 5): T4 pools L3 and L1 of three adjacent
  * pixels, learns its six weights by uncentered past–future CCA of the 6-vector now against the
  * 6-vector `delay` steps ahead, and takes the second canonical direction (the first responds
- * equally to both directions), its centre-L1 weight pinned positive.
+ * equally to both directions), signed so its drive rises with the ON input at the triplet's centre
+ * ({@link T4SignRule}). The rectification threshold θ is fixed or set from data at every solve (a
+ * quantile of the training drive, {@link T4Options.thresholdQuantile}).
  */
 import { CcaFit, solvePastFutureCca } from './cca';
 import { allocateChannels } from './channels';
 import { ConfigError, ShapeError } from './errors';
 import { LaggedMoments, LaggedMomentsJSON } from './moments';
-import { requireFinite, requireFiniteArray, requireInt } from './validate';
+import { Random } from './random';
+import { WhiteNoise } from './stimuli/noise';
+import { requireFinite, requireFiniteArray, requireInt, requireOneOf } from './validate';
 
 /** Channel order of the six T4 inputs (docs/method.md §4.2). */
 export const T4_CHANNELS = ['L3_left', 'L1_left', 'L3_centre', 'L1_centre', 'L3_right', 'L1_right'] as const;
-/** Index of L1_centre, the tap pinned positive. */
+/** Index of L1_centre: the ON input whose correlation with the drive fixes the sign. */
 export const T4_PINNED_TAP = 3;
+/** Training input vectors kept (reservoir sample) for a data-derived threshold: 2048 × 6 values. */
+export const T4_DRIVE_SAMPLE_SIZE = 2048;
+/** |corr(drive, L1_centre)| below which the sign of a T4 direction is reported as uncertain. */
+export const T4_SIGN_MARGIN_WARNING = 0.05;
+
+/**
+ * How the arbitrary sign of each canonical direction is fixed.
+ * - 'on-drive' (default): the sign that makes the drive w·x correlate positively, over the training
+ *   data, with the centre pixel's L1 (ON) input. The training scene moves in the preferred
+ *   direction, so this is "the response to preferred-direction ON stimuli is positive", measured
+ *   on everything learned; the correlation was 0.5–0.66 on dead-leaves scenes and textures.
+ * - 'centre-weight': the centre-L1 weight positive (the rule before issue 15). That weight can be
+ *   ≈ 0.001 of the largest on some scenes, which made the T4 direction flip between seeds.
+ */
+export type T4SignRule = 'on-drive' | 'centre-weight';
+
+/** How {@link T4Layer.apply} scales its six inputs. */
+export interface T4InputScaling {
+  /**
+   * 'training' (default): the weights as learned, on the inputs as given.
+   * 'probe-sd': the authors' probe convention: each input channel divided by its own sd over the
+   * given chunk (÷N, about its mean, no mean removal), white noise of sd `noiseSd` added, L1 channels
+   * rectified again, then the weights for unit-sd inputs ({@link T4Fit.normalizedWeights}).
+   */
+  readonly mode: 'training' | 'probe-sd';
+  /** Noise sd for 'probe-sd'. Default 0.02 (the authors'). */
+  readonly noiseSd?: number;
+  /** Noise seed for 'probe-sd'. Default 0. */
+  readonly seed?: number;
+}
 /** Measured T4a input weights (paper Fig. 5D), ordered left, centre, right. */
 export const CONNECTOME_WEIGHTS = { L1: [0.37, 1.37, 0.34], L3: [0.2, -0.38, -0.09] } as const;
 
@@ -22,10 +56,20 @@ export interface T4Options {
   readonly delay?: number;
   /** Canonical direction used, 1-based. Default 2. */
   readonly component?: number;
-  /** θ ≥ 0 subtracted before rectification. Default 0. */
+  /** θ ≥ 0 subtracted before rectification. Default 0. Replaced at every solve when thresholdQuantile > 0. */
   readonly threshold?: number;
+  /**
+   * 0 (default): θ is fixed. In (0, 1): at every solve θ becomes this quantile of the training drive
+   * w·x (over a seeded reservoir sample of {@link T4_DRIVE_SAMPLE_SIZE} training input vectors), at
+   * least 0; 0.9 keeps the responses to the strongest 10 % of the training drive.
+   */
+  readonly thresholdQuantile?: number;
+  /** Sign rule of the canonical directions. Default 'on-drive'. */
+  readonly signRule?: T4SignRule;
   /** Relative ridge of the CCA. Default 1e-10. */
   readonly ridge?: number;
+  /** Seed of the reservoir sample. Default 1. */
+  readonly seed?: number;
 }
 
 /** A solved T4 layer. */
@@ -39,6 +83,14 @@ export interface T4Fit {
   readonly normalizedWeights: Float64Array;
   /** Canonical correlations of the six-channel CCA, descending. */
   readonly correlations: Float64Array;
+  /** θ in force after this solve (the data-derived one when thresholdQuantile > 0). */
+  readonly threshold: number;
+  /**
+   * corr(w·x, L1_centre) over the learned data (uncentered, as the CCA), the statistic of the
+   * 'on-drive' sign rule: positive after signing; near 0 means the sign is uncertain (then a warning).
+   */
+  readonly signMargin: number;
+  /** The six-channel fit, its directions signed by the sign rule. */
   readonly fit: CcaFit;
 }
 
@@ -78,22 +130,39 @@ export function connectomeComparison(weights: ArrayLike<number>, mirror = false)
 export class T4Layer {
   readonly delay: number;
   readonly component: number;
-  readonly threshold: number;
+  readonly thresholdQuantile: number;
+  readonly signRule: T4SignRule;
   readonly ridge: number;
+  readonly seed: number;
+  private theta: number;
   private moments: LaggedMoments;
   private weights: Float64Array | null = null;
   /** Σx and Σx² per input channel over the learning data (for normalizedWeights). */
   private channelSums: Float64Array = new Float64Array(6);
   private channelSquares: Float64Array = new Float64Array(6);
   private channelCount = 0;
+  /** Reservoir sample of training input vectors (6 values each), for thresholdQuantile. */
+  private driveSample: Float64Array = new Float64Array(0);
+  private driveSampleFilled = 0;
+  /** Training vectors offered to the reservoir so far. */
+  private driveSeen = 0;
+  private random: Random;
 
   constructor(options: T4Options = {}) {
     this.delay = requireInt('delay', options.delay ?? 5, { min: 1, max: 1000 });
     this.component = requireInt('component', options.component ?? 2, { min: 1, max: 6 });
-    this.threshold = requireFinite('threshold', options.threshold ?? 0, { min: 0 });
+    this.theta = requireFinite('threshold', options.threshold ?? 0, { min: 0 });
+    this.thresholdQuantile = requireFinite('thresholdQuantile', options.thresholdQuantile ?? 0, { min: 0, max: 1 });
+    if (this.thresholdQuantile === 1) throw new ConfigError('thresholdQuantile', 1, 'a number in [0, 1) (1 would silence the unit)');
+    this.signRule = requireOneOf('signRule', options.signRule ?? 'on-drive', ['on-drive', 'centre-weight']);
     this.ridge = requireFinite('ridge', options.ridge ?? 1e-10, { min: 0, max: 1 });
+    this.seed = requireInt('seed', options.seed ?? 1, { min: 0, max: Number.MAX_SAFE_INTEGER });
+    this.random = new Random(this.seed);
     this.moments = this.createMoments();
   }
+
+  /** θ subtracted before rectification (set from data at each solve when thresholdQuantile > 0). */
+  get threshold(): number { return this.theta; }
 
   get pairs(): number { return this.moments.pairs; }
   get currentWeights(): Float64Array | null { return this.weights ? Float64Array.from(this.weights) : null; }
@@ -114,6 +183,7 @@ export class T4Layer {
         for (let i = 0; i < values.length; i++) { this.channelSums[c] += values[i]; this.channelSquares[c] += values[i] * values[i]; }
       });
       this.channelCount += channels[0].length;
+      if (this.thresholdQuantile > 0) this.sampleDrive(channels);
     }
   }
 
@@ -130,10 +200,38 @@ export class T4Layer {
    * and adopts the result; normalizedWeights use this layer's own channel sds.
    */
   solveWith(moments: LaggedMoments): T4Fit {
-    const fit = solvePastFutureCca(moments, { ridge: this.ridge, pinnedTap: T4_PINNED_TAP });
+    const solved = solvePastFutureCca(moments, { ridge: this.ridge, pinnedTap: this.signRule === 'centre-weight' ? T4_PINNED_TAP : null });
+    const { fit, margins } = this.signRule === 'on-drive' ? signByOnDrive(solved, moments) : { fit: solved, margins: onDriveMargins(solved, moments) };
     const weights = Float64Array.from(fit.pastFilters[this.component - 1]);
+    const signMargin = margins[this.component - 1];
+    if (!(Math.abs(signMargin) >= T4_SIGN_MARGIN_WARNING)) {
+      fit.warnings.push(`the sign of T4 direction ${this.component} is uncertain: corr(drive, centre L1) = ${signMargin.toPrecision(2)} on the learned data`);
+    }
+    if (this.thresholdQuantile > 0) {
+      if (this.driveSampleFilled > 0) this.theta = Math.max(0, this.driveQuantile(weights, this.thresholdQuantile));
+      else fit.warnings.push(`no training inputs sampled for the threshold quantile ${this.thresholdQuantile}; θ stays ${this.theta}`);
+    }
     this.weights = weights;
-    return { weights: Float64Array.from(weights), normalizedWeights: this.normalize(weights), correlations: fit.correlations, fit };
+    return { weights: Float64Array.from(weights), normalizedWeights: this.normalize(weights), correlations: fit.correlations, threshold: this.theta, signMargin, fit };
+  }
+
+  /**
+   * The q-quantile (linear interpolation between order statistics) of the drive w·x over the
+   * reservoir sample of training inputs; NaN without a sample.
+   */
+  driveQuantile(weights: ArrayLike<number>, quantile: number): number {
+    requireFinite('quantile', quantile, { min: 0, max: 1 });
+    const n = this.driveSampleFilled, sample = this.driveSample;
+    if (n === 0) return NaN;
+    const drives = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      let drive = 0;
+      for (let c = 0; c < 6; c++) drive += weights[c] * sample[6 * i + c];
+      drives[i] = drive;
+    }
+    drives.sort();
+    const position = quantile * (n - 1), below = Math.floor(position);
+    return below + 1 < n ? drives[below] + (position - below) * (drives[below + 1] - drives[below]) : drives[below];
   }
 
   /** Sets the weights (six numbers in {@link T4_CHANNELS} order), e.g. from another T4's fit. */
@@ -141,12 +239,26 @@ export class T4Layer {
     this.weights = requireFiniteArray('weights', weights, { minLength: 6, maxLength: 6 });
   }
 
-  /** Rectified responses max(w·x − θ, 0) of the N − 2 triplets. @throws ShapeError without weights. */
-  apply(l3: readonly Float64Array[], l1: readonly Float64Array[]): Float64Array[] {
+  /**
+   * Rectified responses max(w·x − θ, 0) of the N − 2 triplets. With `scaling.mode` 'probe-sd' the
+   * inputs are first rescaled as in the authors' probe analysis ({@link T4InputScaling}).
+   * @throws ShapeError without weights; ConfigError for 'probe-sd' without learned channel sds
+   *   (weights set from elsewhere) or a bad scaling.
+   */
+  apply(l3: readonly Float64Array[], l1: readonly Float64Array[], scaling: T4InputScaling = { mode: 'training' }): Float64Array[] {
     if (!this.weights) throw new ShapeError('T4 has no weights yet: learn and solve, or set weights');
     checkPixels(l3, l1);
-    const w = this.weights, out = allocateChannels(l3.length - 2, l3[0].length);
-    const w0 = w[0], w1 = w[1], w2 = w[2], w3 = w[3], w4 = w[4], w5 = w[5], threshold = this.threshold;
+    const mode = requireOneOf('scaling.mode', scaling?.mode, ['training', 'probe-sd']);
+    let w: ArrayLike<number> = this.weights;
+    if (mode === 'probe-sd') {
+      if (this.channelCount < 2) throw new ConfigError('scaling.mode', mode, "'training': 'probe-sd' needs the training channel sds, and this T4 has learned no data");
+      const noiseSd = requireFinite('scaling.noiseSd', scaling.noiseSd ?? 0.02, { min: 0, max: 1e6 });
+      const seed = requireInt('scaling.seed', scaling.seed ?? 0, { min: 0, max: Number.MAX_SAFE_INTEGER });
+      w = this.normalize(this.weights);
+      ({ l3, l1 } = probeSdScaled(l3, l1, noiseSd, seed));
+    }
+    const out = allocateChannels(l3.length - 2, l3[0].length);
+    const w0 = w[0], w1 = w[1], w2 = w[2], w3 = w[3], w4 = w[4], w5 = w[5], threshold = this.theta;
     for (let centre = 1; centre < l3.length - 1; centre++) {
       // the triplet's six channels in tripletChannels order, summed in that order
       const x0 = l3[centre - 1], x1 = l1[centre - 1], x2 = l3[centre], x3 = l1[centre], x4 = l3[centre + 1], x5 = l1[centre + 1];
@@ -164,27 +276,57 @@ export class T4Layer {
   reset(weightsToo = true): void {
     this.moments = this.createMoments();
     this.channelSums.fill(0); this.channelSquares.fill(0); this.channelCount = 0;
+    this.driveSample = new Float64Array(0); this.driveSampleFilled = 0; this.driveSeen = 0; this.random = new Random(this.seed);
     if (weightsToo) this.weights = null;
   }
 
-  toJSON(): { format: 'resu-t4'; version: 1; moments: LaggedMomentsJSON; channelSums: number[]; channelSquares: number[]; channelCount: number; weights: number[] | null } {
+  /** Plain JSON state; the drive sample (≤ 12,288 numbers) and θ only with thresholdQuantile > 0. */
+  toJSON(): T4LayerJSON {
     return {
       format: 'resu-t4', version: 1, moments: this.moments.toJSON(),
       channelSums: Array.from(this.channelSums), channelSquares: Array.from(this.channelSquares),
       channelCount: this.channelCount, weights: this.weights ? Array.from(this.weights) : null,
+      ...(this.thresholdQuantile > 0 ? {
+        threshold: this.theta,
+        driveSample: { seen: this.driveSeen, vectors: Array.from(this.driveSample.subarray(0, 6 * this.driveSampleFilled)) },
+      } : {}),
     };
   }
 
   /** Restores a {@link toJSON} snapshot (same delay required). @throws ShapeError / ConfigError. */
   load(payload: unknown): void {
-    const data = payload as ReturnType<T4Layer['toJSON']> | null;
+    const data = payload as T4LayerJSON | null;
     if (!data || data.format !== 'resu-t4' || data.version !== 1) throw new ConfigError('T4 state', payload, 'a resu-t4 version 1 object');
     const moments = LaggedMoments.fromJSON(data.moments, this.moments.options);
     const sums = requireFiniteArray('T4 state channelSums', data.channelSums, { minLength: 6, maxLength: 6 });
     const squares = requireFiniteArray('T4 state channelSquares', data.channelSquares, { minLength: 6, maxLength: 6 });
     const count = requireInt('T4 state channelCount', data.channelCount, { min: 0 });
     const weights = data.weights === null ? null : requireFiniteArray('T4 state weights', data.weights, { minLength: 6, maxLength: 6 });
+    // older snapshots and fixed-θ layers carry no drive sample
+    let sample: Float64Array = new Float64Array(0), seen = 0, theta = this.theta;
+    if (this.thresholdQuantile > 0 && data.driveSample !== undefined) {
+      seen = requireInt('T4 state driveSample.seen', data.driveSample?.seen, { min: 0, max: Number.MAX_SAFE_INTEGER });
+      sample = requireFiniteArray('T4 state driveSample.vectors', data.driveSample?.vectors, { maxLength: 6 * T4_DRIVE_SAMPLE_SIZE });
+      if (sample.length % 6 !== 0 || sample.length / 6 > seen) throw new ConfigError('T4 state driveSample', data.driveSample, 'whole 6-vectors, no more than were seen');
+      if (data.threshold !== undefined) theta = requireFinite('T4 state threshold', data.threshold, { min: 0 });
+    }
     this.moments = moments; this.channelSums = sums; this.channelSquares = squares; this.channelCount = count; this.weights = weights;
+    this.driveSample = sample; this.driveSampleFilled = sample.length / 6; this.driveSeen = seen; this.theta = theta;
+    // a restored reservoir continues with a generator seeded from its position (deterministic)
+    this.random = new Random((this.seed + seen) % Number.MAX_SAFE_INTEGER);
+  }
+
+  /** Reservoir sampling (Algorithm R): every training vector has the same chance to be kept. */
+  private sampleDrive(channels: readonly Float64Array[]): void {
+    if (this.driveSample.length === 0) this.driveSample = new Float64Array(6 * T4_DRIVE_SAMPLE_SIZE);
+    const sample = this.driveSample, length = channels[0].length;
+    for (let t = 0; t < length; t++) {
+      this.driveSeen++;
+      let slot = this.driveSampleFilled;
+      if (slot < T4_DRIVE_SAMPLE_SIZE) this.driveSampleFilled++;
+      else { slot = this.random.integer(this.driveSeen); if (slot >= T4_DRIVE_SAMPLE_SIZE) continue; }
+      for (let c = 0; c < 6; c++) sample[6 * slot + c] = channels[c][t];
+    }
   }
 
   private createMoments(): LaggedMoments {
@@ -209,4 +351,75 @@ function checkPixels(l3: readonly Float64Array[], l1: readonly Float64Array[]): 
   for (const channel of [...l3, ...l1]) {
     if (channel.length !== length) throw new ShapeError(`L1 and L3 chunks must have the same length (${length} vs ${channel.length})`);
   }
+}
+
+/** Plain JSON state of a {@link T4Layer}. */
+export interface T4LayerJSON {
+  format: 'resu-t4';
+  version: 1;
+  moments: LaggedMomentsJSON;
+  channelSums: number[];
+  channelSquares: number[];
+  channelCount: number;
+  weights: number[] | null;
+  /** θ in force (thresholdQuantile > 0 only). */
+  threshold?: number;
+  /** Reservoir sample of training input vectors, 6 values each (thresholdQuantile > 0 only). */
+  driveSample?: { seen: number; vectors: number[] };
+}
+
+/**
+ * corr(z_k, L1_centre) for every canonical direction ψ_k over the moments the fit came from:
+ * (Rp ψ_k)[c] / √(Rp[c][c] · ψ_kᵀ Rp ψ_k) with c = L1_centre (uncentered second moments, as the CCA).
+ */
+function onDriveMargins(fit: CcaFit, moments: LaggedMoments): number[] {
+  const R = moments.moments().pastMoment, c = T4_PINNED_TAP;
+  return fit.pastFilters.map((w) => {
+    let cross = 0, energy = 0;
+    for (let i = 0; i < 6; i++) {
+      let row = 0;
+      for (let j = 0; j < 6; j++) row += R[6 * i + j] * w[j];
+      if (i === c) cross = row;
+      energy += w[i] * row;
+    }
+    return cross / Math.sqrt(R[6 * c + c] * energy);
+  });
+}
+
+/** Negates every canonical pair whose drive correlates negatively with the centre L1 input. */
+function signByOnDrive(fit: CcaFit, moments: LaggedMoments): { fit: CcaFit; margins: number[] } {
+  const margins = onDriveMargins(fit, moments);
+  const negate = (v: Float64Array): Float64Array => v.map((x) => -x);
+  const flip = margins.map((m) => m < 0);
+  return {
+    fit: {
+      ...fit,
+      pastFilters: fit.pastFilters.map((v, k) => (flip[k] ? negate(v) : v)),
+      futureDirections: fit.futureDirections.map((v, k) => (flip[k] ? negate(v) : v)),
+      warnings: [...fit.warnings],
+    },
+    margins: margins.map(Math.abs),
+  };
+}
+
+/** sd (÷N, about the mean) of a channel. */
+function channelSd(values: Float64Array): number {
+  let sum = 0;
+  for (let i = 0; i < values.length; i++) sum += values[i];
+  const mean = sum / values.length;
+  let squares = 0;
+  for (let i = 0; i < values.length; i++) squares += (values[i] - mean) ** 2;
+  return Math.sqrt(squares / values.length);
+}
+
+/** The authors' probe scaling: x / sd(x) per channel, + white noise, L1 rectified again. */
+function probeSdScaled(l3: readonly Float64Array[], l1: readonly Float64Array[], noiseSd: number, seed: number): { l3: Float64Array[]; l1: Float64Array[] } {
+  const noise = noiseSd > 0 ? new WhiteNoise({ sd: noiseSd, seed }) : null;
+  const scale = (channel: Float64Array): Float64Array => {
+    const sd = channelSd(channel);
+    // a constant channel (sd 0) carries no signal to scale: it stays as it is
+    const out = Float64Array.from(channel, (x) => (sd > 0 ? x / sd : x));
+    return noise ? noise.add([out])[0] : out;
+  };
+  return { l3: l3.map(scale), l1: l1.map((channel) => scale(channel).map((x) => Math.max(x, 0))) };
 }

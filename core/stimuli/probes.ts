@@ -5,6 +5,11 @@
  *
  * Direction convention (as in {@link Scanner}): 'right' moves the pattern toward higher pixel
  * indices, so pixel i + 1 sees a feature after pixel i; 'left' is the mirror image.
+ *
+ * ON and OFF stimuli (docs/method.md §3): every probe presents ON transitions (luminance rising at a
+ * pixel) and OFF transitions (falling) alternately. Each run carries {@link ProbeRun.polarityAt},
+ * which says for a pixel and a sample whether it lies in the half period centred on an ON or on an
+ * OFF transition at that pixel, so responses can be scored per polarity ({@link ProbeScorer}).
  */
 import { ConfigError } from '../errors';
 import { requireFinite, requireInt, requireOneOf } from '../validate';
@@ -54,6 +59,43 @@ export interface GratingProbeOptions {
  * @throws ConfigError naming the field.
  */
 export function gratingProbe(options: GratingProbeOptions): Float64Array[] {
+  const g = resolveGrating(options);
+  const channels = Array.from({ length: g.pixels }, (_, i) => {
+    const out = new Float64Array(g.samples);
+    for (let k = 0; k < g.samples; k++) {
+      const s = Math.sin(g.angle(i, k));
+      out[k] = g.mean + g.contrast * (g.waveform === 'sine' ? s : s >= 0 ? 1 : -1);
+    }
+    return out;
+  });
+  return addProbeNoise(channels, options.noiseSd ?? 0, options.seed ?? 0);
+}
+
+/**
+ * ON/OFF windows of a grating: a sample is 'on' at pixel i while the underlying sine there is rising
+ * (trough → crest: the half period centred on its upward zero crossing, where a square grating steps
+ * up), 'off' while it falls. With contrast < 0 the roles swap with the luminance.
+ */
+export function gratingPolarity(options: GratingProbeOptions): (pixel: number, sample: number) => TransitionPolarity {
+  const g = resolveGrating(options);
+  // d/dk sin(angle) = cos(angle) · dAngle/dk; dAngle/dk has the sign of `g.sign` (speed ≥ 0)
+  const rising = (pixel: number, sample: number): boolean => g.sign * Math.cos(g.angle(pixel, sample)) * Math.sign(g.contrast) > 0;
+  return (pixel, sample) => (rising(pixel, sample) ? 'on' : 'off');
+}
+
+interface ResolvedGrating {
+  readonly pixels: number;
+  readonly samples: number;
+  readonly contrast: number;
+  readonly mean: number;
+  readonly waveform: 'sine' | 'square';
+  /** +1 when the phase grows with time ('left'), −1 ('right'). */
+  readonly sign: number;
+  /** Phase (radians) of the grating at pixel i, sample k. */
+  angle(pixel: number, sample: number): number;
+}
+
+function resolveGrating(options: GratingProbeOptions): ResolvedGrating {
   if (options === null || typeof options !== 'object') throw new ConfigError('options', options, 'an object');
   const pixels = requireInt('pixels', options.pixels ?? 3, { min: 1, max: MAX_SCANNER_PIXELS });
   const spacingDeg = requireFinite('spacingDeg', options.spacingDeg ?? 5, { min: 0, max: 360 });
@@ -75,16 +117,10 @@ export function gratingProbe(options: GratingProbeOptions): Float64Array[] {
   if (samples < 1) throw new ConfigError('durationS', durationS, `at least dtS = ${dtS} s`);
   if (samples * pixels > MAX_PROBE_VALUES) throw new ConfigError('durationS / dtS × pixels', samples * pixels, `at most ${MAX_PROBE_VALUES}`);
   const sign = direction === 'right' ? -1 : 1;
-  const channels = Array.from({ length: pixels }, (_, i) => {
-    const out = new Float64Array(samples);
-    for (let k = 0; k < samples; k++) {
-      const angle = (2 * Math.PI * (i * spacingDeg + sign * speed * k * dtS)) / periodDeg + (phaseDeg * Math.PI) / 180;
-      const s = Math.sin(angle);
-      out[k] = mean + contrast * (waveform === 'sine' ? s : s >= 0 ? 1 : -1);
-    }
-    return out;
-  });
-  return addProbeNoise(channels, options.noiseSd ?? 0, options.seed ?? 0);
+  return {
+    pixels, samples, contrast, mean, waveform, sign,
+    angle: (i, k) => (2 * Math.PI * (i * spacingDeg + sign * speed * k * dtS)) / periodDeg + (phaseDeg * Math.PI) / 180,
+  };
 }
 
 /** Options of {@link edgeProbe}; defaults are the authors' (docs/method.md §3). */
@@ -118,6 +154,36 @@ export interface EdgeProbeOptions {
  * @returns one Float64Array per pixel.
  */
 export function edgeProbe(options: EdgeProbeOptions): Float64Array[] {
+  const e = resolveEdges(options);
+  const channels = Array.from({ length: e.pixels }, (_, i) => Float64Array.from({ length: e.samples }, (_, k) => e.profile(k - e.delay(i))));
+  return addProbeNoise(channels, options.noiseSd ?? 0.005, options.seed ?? 0);
+}
+
+/**
+ * ON/OFF windows of an edge sequence: a sample is 'on' at pixel i when it lies in an ON segment of
+ * that pixel's (delayed) profile, i.e. within segmentLength / 2 of an ON edge there; at pixel 0 of a
+ * 'right' run these are the authors' segments (⌊k / L⌋ even).
+ */
+export function edgePolarity(options: EdgeProbeOptions): (pixel: number, sample: number) => TransitionPolarity {
+  const e = resolveEdges(options);
+  return (pixel, sample) => {
+    const phase = (((sample - e.delay(pixel)) % e.period) + e.period) % e.period;
+    return phase < e.segmentLength ? 'on' : 'off';
+  };
+}
+
+interface ResolvedEdges {
+  readonly pixels: number;
+  readonly samples: number;
+  readonly segmentLength: number;
+  readonly period: number;
+  /** Samples by which pixel i lags the profile. */
+  delay(pixel: number): number;
+  /** The noiseless profile at (possibly negative) sample k. */
+  profile(k: number): number;
+}
+
+function resolveEdges(options: EdgeProbeOptions): ResolvedEdges {
   if (options === null || typeof options !== 'object') throw new ConfigError('options', options, 'an object');
   const pixels = requireInt('pixels', options.pixels ?? 3, { min: 1, max: MAX_SCANNER_PIXELS });
   const segmentLength = requireInt('segmentLength', options.segmentLength ?? 400, { min: 2, max: 10_000_000 });
@@ -129,17 +195,15 @@ export function edgeProbe(options: EdgeProbeOptions): Float64Array[] {
   const samples = segments * segmentLength;
   if (samples * pixels > MAX_PROBE_VALUES) throw new ConfigError('segments × segmentLength × pixels', samples * pixels, `at most ${MAX_PROBE_VALUES}`);
   const period = 2 * segmentLength;
-  const profile = (k: number): number => {
-    const phase = ((k % period) + period) % period;
-    const within = phase % segmentLength;
-    const edge = Math.tanh((within - segmentLength / 2) / riseSamples);
-    return (phase < segmentLength ? edge : -edge) + offset;
+  return {
+    pixels, samples, segmentLength, period,
+    delay: (i) => (direction === 'right' ? i : pixels - 1 - i) * samplesPerSpacing,
+    profile: (k) => {
+      const phase = ((k % period) + period) % period;
+      const edge = Math.tanh(((phase % segmentLength) - segmentLength / 2) / riseSamples);
+      return (phase < segmentLength ? edge : -edge) + offset;
+    },
   };
-  const channels = Array.from({ length: pixels }, (_, i) => {
-    const delay = (direction === 'right' ? i : pixels - 1 - i) * samplesPerSpacing;
-    return Float64Array.from({ length: samples }, (_, k) => profile(k - delay));
-  });
-  return addProbeNoise(channels, options.noiseSd ?? 0.005, options.seed ?? 0);
 }
 
 function addProbeNoise(channels: Float64Array[], noiseSd: number, seed: number): Float64Array[] {
@@ -148,12 +212,17 @@ function addProbeNoise(channels: Float64Array[], noiseSd: number, seed: number):
   return noiseSd > 0 ? new WhiteNoise({ sd: noiseSd, seed }).add(channels) : channels;
 }
 
+/** Which transition a sample belongs to at a pixel: the half period centred on an ON or an OFF one. */
+export type TransitionPolarity = 'on' | 'off';
+
 /** One labelled probe run. */
 export interface ProbeRun {
   readonly label: 'preferred' | 'null';
   readonly direction: MotionDirection;
   /** One Float64Array per pixel. */
   readonly channels: Float64Array[];
+  /** ON or OFF window of (pixel, sample) in this run ({@link edgePolarity}, {@link gratingPolarity}). */
+  readonly polarityAt: (pixel: number, sample: number) => TransitionPolarity;
 }
 
 /** Options of {@link probePair}: a probe without its direction, plus the preferred direction. */
@@ -172,11 +241,13 @@ export function probePair(options: ProbePairOptions): { preferred: ProbeRun; nul
   const preferredDirection = requireOneOf('preferredDirection', options.preferredDirection, ['left', 'right']);
   const nullDirection: MotionDirection = preferredDirection === 'right' ? 'left' : 'right';
   const { probe: _probe, preferredDirection: _preferred, ...rest } = options;
-  const run = (direction: MotionDirection): Float64Array[] => (probe === 'grating'
-    ? gratingProbe({ ...(rest as Omit<GratingProbeOptions, 'direction'>), direction })
-    : edgeProbe({ ...(rest as Omit<EdgeProbeOptions, 'direction'>), direction }));
-  return {
-    preferred: { label: 'preferred', direction: preferredDirection, channels: run(preferredDirection) },
-    null: { label: 'null', direction: nullDirection, channels: run(nullDirection) },
+  const run = (label: ProbeRun['label'], direction: MotionDirection): ProbeRun => {
+    if (probe === 'grating') {
+      const grating = { ...(rest as Omit<GratingProbeOptions, 'direction'>), direction };
+      return { label, direction, channels: gratingProbe(grating), polarityAt: gratingPolarity(grating) };
+    }
+    const edges = { ...(rest as Omit<EdgeProbeOptions, 'direction'>), direction };
+    return { label, direction, channels: edgeProbe(edges), polarityAt: edgePolarity(edges) };
   };
+  return { preferred: run('preferred', preferredDirection), null: run('null', nullDirection) };
 }

@@ -1,5 +1,5 @@
 import * as assert from 'assert';
-import { connectomeComparison, LaggedMoments, mirrorT4Weights, Random, solvePastFutureCca, T4Layer, tripletChannels } from '../../core';
+import { connectomeComparison, LaggedMoments, mirrorT4Weights, Random, solvePastFutureCca, T4_DRIVE_SAMPLE_SIZE, T4Layer, tripletChannels } from '../../core';
 
 /** A seeded 5-pixel stimulus: a smoothed random pattern moving one pixel per `step` samples. */
 function movingPattern(direction: 'right' | 'left', length: number, seed: number): { l3: Float64Array[]; l1: Float64Array[] } {
@@ -15,6 +15,36 @@ function movingPattern(direction: 'right' | 'left', length: number, seed: number
     l1.push(Float64Array.from({ length }, (_, t) => Math.max(t > 0 ? signal[t] - signal[t - 1] : 0, 0)));
   }
   return { l3, l1 };
+}
+
+/**
+ * A 3-pixel stimulus whose L1 follows L3 closely (L1 = max(L3 + 0.2·noise, 0)): the second direction's
+ * centre-L1 weight is small and positive while its drive falls with the centre L1 input (seed 1).
+ */
+function correlatedInputs(seed: number): { l3: Float64Array[]; l1: Float64Array[] } {
+  const random = new Random(seed), n = 3000;
+  const field = new Float64Array(n + 20);
+  for (let i = 1; i < field.length; i++) field[i] = 0.9 * field[i - 1] + random.gaussian();
+  const l3: Float64Array[] = [], l1: Float64Array[] = [];
+  for (let p = 0; p < 3; p++) {
+    const signal = Float64Array.from({ length: n }, (_, t) => field[t + 10 - 3 * p]);
+    l3.push(signal);
+    l1.push(Float64Array.from(signal, (v) => Math.max(0, v + 0.2 * random.gaussian())));
+  }
+  return { l3, l1 };
+}
+
+/** Uncentered correlation of the drive w·x with the centre L1 input, straight from the data. */
+function driveCorrelationWithCentreL1(weights: ArrayLike<number>, l3: Float64Array[], l1: Float64Array[]): number {
+  let cross = 0, drive2 = 0, x2 = 0;
+  for (let centre = 1; centre < l3.length - 1; centre++) {
+    const x = tripletChannels(l3, l1, centre);
+    for (let t = 0; t < x[0].length - 5; t++) { // the pairs' past samples (delay 5)
+      const d = x.reduce((acc, channel, c) => acc + weights[c] * channel[t], 0);
+      cross += d * x[3][t]; drive2 += d * d; x2 += x[3][t] * x[3][t];
+    }
+  }
+  return cross / Math.sqrt(drive2 * x2);
 }
 
 describe('core/t4', function () {
@@ -100,5 +130,95 @@ describe('core/t4', function () {
     assert.deepStrictEqual(Array.from(b.solve().weights), Array.from(a.solve().weights));
     assert.throws(() => b.load({ format: 'other' }), /resu-t4 version 1/);
     assert.throws(() => new T4Layer({ delay: 2 }).load(a.toJSON()), /gap/);
+  });
+
+  it('signs each direction so its drive rises with the centre L1 (ON) input; the old centre-weight rule can pick the other sign', function () {
+    const { l3, l1 } = correlatedInputs(1);
+    const layer = new T4Layer();
+    layer.learn(l3, l1);
+    const fit = layer.solve();
+    const correlation = driveCorrelationWithCentreL1(fit.weights, l3, l1);
+    assert.ok(correlation > 0.1, `corr(drive, L1 centre) ${correlation}`);
+    assert.ok(Math.abs(fit.signMargin - correlation) < 1e-9, `signMargin ${fit.signMargin} vs ${correlation}`);
+    fit.fit.pastFilters.forEach((filter, k) => assert.ok(driveCorrelationWithCentreL1(filter, l3, l1) >= 0, `direction ${k + 1}`));
+    assert.deepStrictEqual(Array.from(fit.fit.pastFilters[1]), Array.from(fit.weights), 'the filters message carries the signed direction');
+    const old = new T4Layer({ signRule: 'centre-weight' });
+    old.learn(l3, l1);
+    const oldFit = old.solve();
+    assert.ok(oldFit.weights[3] > 0 && driveCorrelationWithCentreL1(oldFit.weights, l3, l1) < 0, 'on these data the centre weight points the other way');
+    oldFit.weights.forEach((w, i) => assert.ok(Math.abs(w + fit.weights[i]) < 1e-12, 'same direction, opposite sign'));
+    assert.deepStrictEqual(fit.fit.warnings, []);
+  });
+
+  it('thresholdQuantile sets θ at each solve to that quantile of the training drive (exact below the sample size)', function () {
+    const { l3, l1 } = movingPattern('right', 300, 5); // 3 triplets × 300 = 900 vectors < 2048: all kept
+    const layer = new T4Layer({ thresholdQuantile: 0.9 });
+    layer.learn(l3, l1);
+    const fit = layer.solve();
+    const drives: number[] = [];
+    for (let centre = 1; centre < 4; centre++) {
+      const x = tripletChannels(l3, l1, centre);
+      for (let t = 0; t < 300; t++) drives.push(x.reduce((acc, channel, c) => acc + fit.weights[c] * channel[t], 0));
+    }
+    drives.sort((a, b) => a - b);
+    const position = 0.9 * (drives.length - 1), below = Math.floor(position);
+    const expected = drives[below] + (position - below) * (drives[below + 1] - drives[below]);
+    assert.ok(expected > 0);
+    assert.ok(Math.abs(fit.threshold - expected) < 1e-12 && layer.threshold === fit.threshold, `θ ${fit.threshold} vs ${expected}`);
+    // the responses use it: the training vectors driving the unit above θ, at most 10 % (triplets
+    // of this pattern repeat each other's inputs, so drives tie)
+    const active = layer.apply(l3, l1).reduce((acc, response) => acc + response.filter((r) => r > 0).length, 0);
+    assert.strictEqual(active, drives.filter((d) => d > fit.threshold).length);
+    assert.ok(active <= 90 && active >= 80, `${active} of 900 responses above θ`);
+    // state round-trips (θ and the sample); reset forgets both
+    const restored = new T4Layer({ thresholdQuantile: 0.9 });
+    restored.load(JSON.parse(JSON.stringify(layer.toJSON())));
+    assert.strictEqual(restored.threshold, fit.threshold);
+    assert.strictEqual(restored.solve().threshold, fit.threshold);
+    layer.reset();
+    assert.strictEqual(layer.toJSON().driveSample!.vectors.length, 0);
+    assert.strictEqual(new T4Layer({ threshold: 0.3 }).toJSON().driveSample, undefined, 'a fixed θ keeps no sample');
+    assert.throws(() => new T4Layer({ thresholdQuantile: 1 }), /thresholdQuantile/);
+  });
+
+  it('the drive sample stays at 2048 vectors, uniformly drawn: its quantile is within sampling error of the full data\'s', function () {
+    const { l3, l1 } = movingPattern('left', 20_000, 6); // 60 000 vectors
+    const layer = new T4Layer({ thresholdQuantile: 0.8, seed: 7 });
+    for (let start = 0; start < 20_000; start += 5000) layer.learn(l3.map((c) => c.subarray(start, start + 5000)), l1.map((c) => c.subarray(start, start + 5000)), 's', { end: start + 5000 === 20_000 });
+    const fit = layer.solve();
+    assert.strictEqual(layer.toJSON().driveSample!.vectors.length, 6 * T4_DRIVE_SAMPLE_SIZE);
+    let below = 0, total = 0;
+    for (let centre = 1; centre < 4; centre++) {
+      const x = tripletChannels(l3, l1, centre);
+      for (let t = 0; t < 20_000; t++) { total++; if (x.reduce((acc, channel, c) => acc + fit.weights[c] * channel[t], 0) <= fit.threshold) below++; }
+    }
+    // the empirical CDF at a sample quantile of n draws: sd √(q(1 − q)/n); 4 sd
+    const tolerance = 4 * Math.sqrt((0.8 * 0.2) / T4_DRIVE_SAMPLE_SIZE);
+    assert.ok(Math.abs(below / total - 0.8) < tolerance, `F(θ) = ${below / total}`);
+  });
+
+  it("'probe-sd' scaling divides each input by its own sd, adds seeded noise and uses the weights for unit-sd inputs", function () {
+    const { l3, l1 } = movingPattern('right', 2000, 8);
+    const layer = new T4Layer();
+    layer.learn(l3, l1);
+    const fit = layer.solve();
+    const probe = movingPattern('right', 400, 9);
+    const sd = (x: Float64Array): number => { const m = x.reduce((a, v) => a + v, 0) / x.length; return Math.sqrt(x.reduce((a, v) => a + (v - m) ** 2, 0) / x.length); };
+    const [response] = layer.apply(probe.l3, probe.l1, { mode: 'probe-sd', noiseSd: 0 });
+    const x = tripletChannels(probe.l3, probe.l1, 1);
+    for (const t of [0, 17, 399]) {
+      const drive = x.reduce((acc, channel, c) => acc + fit.normalizedWeights[c] * channel[t] / sd(channel), 0);
+      assert.ok(Math.abs(response[t] - Math.max(drive, 0)) < 1e-12, `t ${t}`);
+    }
+    // invariant to any positive scaling of the probe channels (that is its point)
+    const scaled = layer.apply(probe.l3.map((c) => c.map((v) => 7 * v)), probe.l1.map((c) => c.map((v) => 0.1 * v)), { mode: 'probe-sd', noiseSd: 0 })[0];
+    scaled.forEach((v, t) => assert.ok(Math.abs(v - response[t]) < 1e-9));
+    const noisy = layer.apply(probe.l3, probe.l1, { mode: 'probe-sd', seed: 3 })[0];
+    assert.deepStrictEqual(layer.apply(probe.l3, probe.l1, { mode: 'probe-sd', seed: 3 })[0], noisy, 'seeded');
+    assert.ok(noisy.some((v, t) => v !== response[t]), 'noise sd 0.02 by default');
+    const adopted = new T4Layer();
+    adopted.setWeights(fit.weights);
+    assert.throws(() => adopted.apply(probe.l3, probe.l1, { mode: 'probe-sd' }), /training channel sds/);
+    assert.throws(() => layer.apply(probe.l3, probe.l1, { mode: 'sideways' as never }), /scaling\.mode/);
   });
 });
