@@ -46,6 +46,9 @@ export async function renderSvg(spec: Spec): Promise<string> {
 const SCHEMA = 'https://vega.github.io/schema/vega-lite/v6.json';
 const WIDTH = 300, HEIGHT = 200;
 
+/** A number for a title: "n/a" when it could not be computed. */
+function fx(x: number | null, digits = 2): string { return x !== null && Number.isFinite(x) ? x.toFixed(digits) : 'n/a'; }
+
 function q(field: string, title: string, extra: Spec = {}): Spec { return { field, type: 'quantitative', title, ...extra }; }
 function n(field: string, title: string, extra: Spec = {}): Spec { return { field, type: 'nominal', title, ...extra }; }
 
@@ -123,7 +126,33 @@ export function naturalFigure(r: ReproductionResults): Spec {
     ]);
 }
 
-/** Fig. 5: T4 responses in preferred and null directions, weights, and the connectome comparison. */
+/** Fig. 4, SNR: layer-1 filters learned at increasing input noise, their zero crossings and L1's step response. */
+export function snrFigure(r: ReproductionResults): Spec {
+  const label = (noise: number) => `noise sd ${noise}`;
+  const filters = (key: 'L3' | 'L1'): Row[] => r.snr.levels.flatMap((l) => l.filters[key].map((w, lag) => ({ lag, weight: w, noise: label(l.noise) })));
+  const lags: Row[] = r.snr.levels.flatMap((l) => ([
+    [l.zeroCrossingLag.L1, 'ψ2 zero crossing (L1/L2)'], [l.zeroCrossingLag.L3, 'ψ1 zero crossing (L3)'], [l.centreOfMassLag.L3, '|ψ1| centre of mass (L3, not judged)'],
+  ] as [number | null, string][]).filter(([lag]) => lag !== null && Number.isFinite(lag)).map(([lag, measure]) => ({ noise: l.noise, lag: lag as number, measure })));
+  const step: Row[] = r.snr.levels.flatMap((l) => {
+    const psi = l.filters.L1;
+    // L1's response to a unit increment: max(Σ_{n ≤ k} ψ2_n, 0)
+    let sum = 0;
+    return psi.map((w, k) => { sum += w; return { t: k, value: Math.max(sum, 0), noise: label(l.noise) }; });
+  });
+  return figure(`Layer 1 adapts to SNR on the ${sceneLabel(r)} (paper Fig. 4)`,
+    `input noise sd ${r.snr.levels.map((l) => l.noise).join(', ')} on z-scored rows (signal sd 1); zero crossing ψ2 ${r.snr.levels.map((l) => fx(l.zeroCrossingLag.L1, 1)).join(' → ')}, ψ1 ${r.snr.levels.map((l) => fx(l.zeroCrossingLag.L3, 1)).join(' → ')} samples`, [
+      { hconcat: [
+        lineChart(filters('L3'), 'ψ1 (L3)', q('lag', 'lag (samples before now)'), q('weight', 'filter weight (per unit contrast)'), n('noise', 'noise')),
+        lineChart(filters('L1'), 'ψ2 (L1/L2)', q('lag', 'lag (samples before now)'), q('weight', 'filter weight (per unit contrast)'), n('noise', 'noise')),
+      ], resolve: { scale: { color: 'independent' } } },
+      { hconcat: [
+        lineChart(lags, 'Filter time scales vs noise', q('noise', 'input noise sd (signal sd 1)', { scale: { type: 'log' } }), q('lag', 'lag (samples)'), n('measure', 'measure')),
+        lineChart(step, 'L1 to a unit increment (= L2 to a decrement)', q('t', 'time after the step (samples)'), q('value', 'L1 response (a.u.)'), n('noise', 'noise')),
+      ], resolve: { scale: { color: 'independent' } } },
+    ], 'vconcat');
+}
+
+/** Fig. 5: responses, DSI per stimulus and normalization, threshold sweep, weights and the connectome. */
 export function motionFigure(r: ReproductionResults): Spec {
   const mo = r.motion;
   const step = mo.probe.traceStep;
@@ -131,22 +160,44 @@ export function motionFigure(r: ReproductionResults): Spec {
   const push = (unit: 'T4a' | 'T4b') => (['preferred', 'null'] as const).forEach((dir) => mo.probe[unit][dir].forEach((v, i) => traces.push({ t: i * step, value: v, unit, direction: dir })));
   push('T4a'); push('T4b');
   const stimulus: Row[] = mo.probe.stimulus.map((v, i) => ({ t: i * step, value: v }));
-  const weights: Row[] = (['T4a', 'T4b'] as const).flatMap((unit) => mo.weights[unit].map((w, c) => ({ channel: mo.channels[c], weight: w, unit })));
+  const weights: Row[] = (['T4a', 'T4b', 'psi1'] as const).flatMap((unit) => mo.weights[unit].map((w, c) => ({ channel: mo.channels[c], weight: w, unit: unit === 'psi1' ? 'ψ1 (T4a data)' : unit })));
   const connectome: Row[] = (['L1', 'L3'] as const).flatMap((path) => (['left', 'centre', 'right'] as const).flatMap((pos, i) => [
     { input: `${path} ${pos}`, weight: mo.connectome.model[path][i], source: 'model T4a' },
     { input: `${path} ${pos}`, weight: mo.connectome.measured[path][i], source: 'connectome T4a' },
   ]));
   const order = ['L1 left', 'L1 centre', 'L1 right', 'L3 left', 'L3 centre', 'L3 right'];
+  const normalizationLabel = (n: string) => (n === 'probe-sd' ? "probe sd + noise 0.02 (authors')" : 'training sds (ours)');
+  const dsiRows: Row[] = mo.probes.flatMap((p) => (['probe-sd', 'training'] as const).flatMap((norm) => (['on', 'off', 'all'] as const)
+    .filter((cls) => Number.isFinite(p.scores[norm].T4a[cls].dsi))
+    .map((cls) => ({ stimulus: p.id, dsi: p.scores[norm].T4a[cls].dsi, stimuli: cls === 'all' ? 'all stimuli' : `${cls.toUpperCase()} stimuli`, normalization: normalizationLabel(norm) }))));
+  const sweep: Row[] = (['probe-sd', 'training'] as const).flatMap((norm) => (['T4a', 'T4b'] as const).flatMap((unit) => mo.thresholdSweep[norm][unit]
+    .filter((p) => Number.isFinite(p.dsi)).map((p) => ({ kept: p.fractionKept, dsi: p.dsi, curve: `${unit}, ${normalizationLabel(norm)}` }))));
+  const dataPoints: Row[] = mo.dataThresholds.flatMap((d) => (['probe-sd', 'training'] as const).flatMap((norm) => (['T4a', 'T4b'] as const)
+    .filter((unit) => Number.isFinite(d.scores[norm][unit].dsi) && Number.isFinite(d.scores[norm][unit].fractionKept))
+    .map((unit) => ({ kept: d.scores[norm][unit].fractionKept, dsi: d.scores[norm][unit].dsi, quantile: `θ = q${d.quantile} of the training drive` }))));
+  const stimuli = mo.probes.map((p) => p.id);
+  const p = mo.dsi['probe-sd'], t = mo.dsi.training;
   return figure(`Two-layer motion circuit on the ${sceneLabel(r)} (paper Fig. 5)`,
-    `DSI (ON edges) T4a ${mo.dsi.T4a.toFixed(2)}, T4b ${mo.dsi.T4b.toFixed(2)}; ON+OFF peaks ${mo.dsiAllEdges.T4a.toFixed(2)}, ${mo.dsiAllEdges.T4b.toFixed(2)}; `
-    + `delay ${mo.delay}, training ${mo.trainingSamplesPerSpacing} and probe ${mo.probe.samplesPerSpacing} samples per pixel spacing; cosine to connectome ${mo.connectome.cosineSimilarity.toFixed(2)}`, [
+    `authors' edges, T4a/T4b DSI: ON ${fx(p.T4a.on.dsi)}/${fx(p.T4b.on.dsi)}, OFF ${fx(p.T4a.off.dsi)}/${fx(p.T4b.off.dsi)}, all ${fx(p.T4a.all.dsi)}/${fx(p.T4b.all.dsi)} (probe sd + noise 0.02); `
+    + `training sds: ON ${fx(t.T4a.on.dsi)}/${fx(t.T4b.on.dsi)}, all ${fx(t.T4a.all.dsi)}/${fx(t.T4b.all.dsi)}; `
+    + `cosine to connectome ${fx(mo.connectome.cosineSimilarity)} (L1 ${fx(mo.connectome.pathwayCosine.L1)}, L3 ${fx(mo.connectome.pathwayCosine.L3)}; authors' weights ≈ ${mo.connectome.reference.cosineSimilarity})`, [
       { resolve: { scale: { color: 'independent', strokeDash: 'independent' } }, hconcat: [
-        lineChart(stimulus, 'Edge probe (centre pixel; ON, OFF, ON, …)', q('t', 'time (samples)'), q('value', 'luminance (a.u., offset 1)')),
-        { title: 'T4 responses, preferred vs null direction', width: WIDTH, height: HEIGHT, data: { values: traces }, mark: { type: 'line', strokeWidth: 1.2 },
+        lineChart(stimulus, "Authors' edge probe (centre pixel; ON, OFF, ON, …)", q('t', 'time (samples)'), q('value', 'luminance (a.u., offset 1)')),
+        { title: 'T4 responses, preferred vs null (probe sd + noise 0.02)', width: WIDTH, height: HEIGHT, data: { values: traces }, mark: { type: 'line', strokeWidth: 1.2 },
           encoding: { x: q('t', 'time (samples)'), y: q('value', 'rectified T4 response (a.u.)'), color: n('direction', 'direction'), strokeDash: n('unit', 'unit') } },
       ] },
+      { resolve: { scale: { color: 'independent', shape: 'independent' } }, hconcat: [
+        { title: 'T4a direction selectivity per stimulus', data: { values: dsiRows }, facet: { column: n('normalization', 'probe normalization') },
+          spec: { width: 220, height: HEIGHT, mark: { type: 'point', filled: true, size: 40 },
+            encoding: { y: n('stimulus', 'probe stimulus', { sort: stimuli }), x: q('dsi', 'DSI (dimensionless)', { scale: { domain: [-1, 1] } }), color: n('stimuli', 'scored on'), shape: n('stimuli', 'scored on') } } },
+        { title: 'Threshold sweep, all stimuli (authors\' edges)', width: WIDTH, height: HEIGHT,
+          layer: [
+            { data: { values: sweep }, mark: { type: 'line', strokeWidth: 1.5 }, encoding: { x: q('kept', 'fraction of the preferred response kept', { scale: { reverse: true } }), y: q('dsi', 'DSI over all stimuli'), color: n('curve', 'unit, normalization') } },
+            { data: { values: dataPoints }, mark: { type: 'point', filled: true, size: 50, color: 'black' }, encoding: { x: q('kept', 'fraction of the preferred response kept'), y: q('dsi', 'DSI over all stimuli'), shape: n('quantile', 'θ from data') } },
+          ] },
+      ] },
       { resolve: { scale: { color: 'independent' } }, hconcat: [
-        { title: 'Learned T4 weights (sd-normalized inputs)', width: WIDTH, height: HEIGHT, data: { values: weights }, mark: 'bar',
+        { title: 'Learned layer-2 weights (sd-normalized inputs)', width: WIDTH, height: HEIGHT, data: { values: weights }, mark: 'bar',
           encoding: { x: n('channel', 'input channel', { sort: mo.channels }), xOffset: n('unit', 'unit'), y: q('weight', 'synaptic weight (per input sd)'), color: n('unit', 'unit') } },
         { title: 'Model vs connectome (each triplet ÷ Σ|w|)', width: WIDTH, height: HEIGHT, data: { values: connectome }, mark: 'bar',
           encoding: { x: n('input', 'input (pathway, pixel)', { sort: order }), xOffset: n('source', 'source'), y: q('weight', 'normalized weight (dimensionless)'), color: n('source', 'source') } },
@@ -154,7 +205,7 @@ export function motionFigure(r: ReproductionResults): Spec {
     ], 'vconcat');
 }
 
-/** Live SNR adaptation: correlation of ψ2 with the low- and high-noise steady states over time. */
+/** Live SNR adaptation: correlation of ψ2 with the steady states, the fitted approaches, the adaptation times. */
 export function adaptationFigure(r: ReproductionResults): Spec {
   const a = r.adaptation;
   const rows: Row[] = [];
@@ -163,17 +214,32 @@ export function adaptationFigure(r: ReproductionResults): Spec {
     rows.push({ t, value: a.trace.correlationLow[i], reference: `ψ2* at noise sd ${a.phases[0]}` });
     rows.push({ t, value: a.trace.correlationHigh[i], reference: `ψ2* at noise sd ${a.phases[1]}` });
   });
-  const switches: Row[] = a.switchSamples.map((s, i) => ({ t: s / a.lagVectorLength, label: `noise sd ${a.phases[i]} → ${a.phases[i + 1]}` }));
-  const times = a.lagVectorLengths.map((x, i) => `${x === null ? 'not reached' : x} (sd ${a.phases[i]} → ${a.phases[i + 1]})`).join(', ');
+  const fits: Row[] = a.switches.filter((s) => s.repeat === 0 && Number.isFinite(s.timeConstant)).flatMap((s, k) => {
+    const start = s.sample / a.lagVectorLength, end = k + 1 < a.switchSamples.length ? a.switchSamples[k + 1] / a.lagVectorLength : a.trace.sample[a.trace.sample.length - 1] / a.lagVectorLength;
+    return Array.from({ length: 60 }, (_, i) => {
+      const dt = ((end - start) * i) / 59;
+      return { t: start + dt, value: s.asymptote - (s.asymptote - s.initial) * Math.exp(-dt / s.timeConstant), fit: `fit ${s.direction} #${k + 1}` };
+    });
+  });
+  const switches: Row[] = a.switchSamples.map((s) => ({ t: s / a.lagVectorLength }));
+  // a switch that did not complete 90 % of its approach within its phase shows its phase length as a lower bound
+  const times: Row[] = a.switches.filter((s) => s.phaseLength > 0).map((s) => ({
+    direction: s.direction, time: Number.isFinite(s.adaptationTime) ? s.adaptationTime : s.phaseLength,
+    status: Number.isFinite(s.adaptationTime) ? 'fitted T·ln 10' : 'not completed: ≥ phase length', repeat: `repeat ${s.repeat + 1}`,
+  }));
+  const summary = (['low→high', 'high→low'] as const).map((d) => `${d} ${fx(a.summary[d].median, 1)} (${a.summary[d].completed} of ${a.summary[d].switches} completed)`).join(', ');
   return figure('Live SNR adaptation with a forgetting learner (GP stream)',
-    `τ = ${a.timeConstantSamples} samples, m + h = ${a.lagVectorLength}; lag-vector lengths to |corr| ≥ 0.9 with the new steady state ψ2*: ${times}`, [{
+    `τ = ${a.timeConstantSamples} samples, m + h = ${a.lagVectorLength}; ${a.repeats} repeats; median fitted 90 % adaptation time (lag-vector lengths): ${summary}`, [{
       width: 2 * WIDTH, height: HEIGHT,
       layer: [
         { data: { values: rows }, mark: { type: 'line', strokeWidth: 1.2 },
           encoding: { x: q('t', 'time (lag-vector lengths m + h)'), y: q('value', '|corr(ψ2(t), steady-state ψ2)|', { scale: { domain: [0, 1] } }), color: n('reference', 'compared with') } },
-        { data: { values: switches }, mark: { type: 'rule', strokeDash: [4, 3], color: 'black' }, encoding: { x: q('t', 'time (lag-vector lengths m + h)') } },
-        { data: { values: [{ y: 0.9 }] }, mark: { type: 'rule', color: 'grey' }, encoding: { y: q('y', '|corr(ψ2(t), steady-state ψ2)|') } },
+        { data: { values: fits }, mark: { type: 'line', strokeWidth: 1, strokeDash: [3, 2], color: 'black' }, encoding: { x: q('t', 'time (lag-vector lengths m + h)'), y: q('value', '|corr(ψ2(t), steady-state ψ2)|'), detail: n('fit', 'fit') } },
+        { data: { values: switches }, mark: { type: 'rule', strokeDash: [4, 3], color: 'grey' }, encoding: { x: q('t', 'time (lag-vector lengths m + h)') } },
       ],
+    }, {
+      title: 'Adaptation time per switch', width: 160, height: HEIGHT, data: { values: times }, mark: { type: 'point', filled: true, size: 50 },
+      encoding: { x: n('direction', 'switch'), y: q('time', 'lag-vector lengths', { scale: { type: 'log' } }), color: n('repeat', 'repeat'), shape: n('status', 'measure') },
     }]);
 }
 
@@ -182,6 +248,7 @@ export const FIGURES: readonly { readonly file: string; readonly build: (r: Repr
   { file: 'ou.svg', build: ouFigure },
   { file: 'gp.svg', build: gpFigure },
   { file: 'natural.svg', build: naturalFigure },
+  { file: 'snr.svg', build: snrFigure },
   { file: 'motion.svg', build: motionFigure },
   { file: 'adaptation.svg', build: adaptationFigure },
 ];

@@ -1,7 +1,8 @@
 /**
- * `resu reproduce [--out DIR] [--seed S] [--image FILE ... --fov DEG] [--quick]` (issue 5): runs the
- * paper's five experiments (core/experiments), writes DIR/results.json and one SVG figure per
- * experiment, prints a summary table on stdout and progress on stderr. Same seed, same results.json.
+ * `resu reproduce [--out DIR] [--seed S] [--image FILE ... --fov DEG] [--quick]` (issues 5, 15): runs
+ * the paper's experiments (core/experiments), writes DIR/results.json and one SVG figure per
+ * experiment, prints the claims table (every figure claim, its expectation and PASS/FAIL) on stdout
+ * and progress on stderr. Same seed, same results.json.
  */
 import * as fs from 'fs';
 import * as path from 'path';
@@ -14,16 +15,20 @@ export const REPRODUCE_USAGE = 'usage: resu reproduce [--out DIR] [--seed S] [--
 
 const HELP = `${REPRODUCE_USAGE}
 
-Reproduces the paper's experiments with its parameters and writes into DIR (default ./resu-output):
-  results.json     every number (keys: ou, gp, natural, motion, adaptation)
-  ou.svg gp.svg natural.svg motion.svg adaptation.svg   one figure per experiment
+Reproduces the paper's experiments with its parameters, checks every figure claim against a
+declared expectation, and writes into DIR (default ./resu-output):
+  results.json     every number (keys: ou, gp, natural, snr, motion, adaptation), the claims with
+                   their verdicts, the violated ones, and every value that could not be computed
+  ou.svg gp.svg natural.svg snr.svg motion.svg adaptation.svg   one figure per experiment
 
   --out DIR     output directory (created if needed)
   --seed S      master seed (default 1); the same seed gives the same results.json
   --image FILE  a PNG or JPEG scene for the natural-scene and motion experiments (repeatable;
                 all images are pooled). Without it a built-in dead-leaves panorama is used.
   --fov DEG     horizontal field of view of the images, degrees (default 360: a panorama that wraps)
-  --quick       smaller run (fewer samples, draws and rows): under a minute`;
+  --quick       smaller run (fewer samples, draws, rows and switches): about a minute
+
+Exit status 0 even when claims fail: the verdicts are results, listed on stdout and in results.json.`;
 
 /** Reads, decodes and converts the images to contrast (the authors' pipeline). */
 function loadScenes(files: readonly string[], fovDeg: number): ExperimentScene[] {
@@ -57,26 +62,33 @@ function progressPrinter(stderr: NodeJS.WritableStream): (event: ProgressEvent) 
   };
 }
 
-const f = (x: number, digits = 3): string => x.toFixed(digits);
+const VERDICT = { true: 'PASS', false: 'FAIL', null: 'N/A' } as const;
+/** Problems printed on stdout; the rest are in results.json. */
+const MAX_PROBLEMS_SHOWN = 10;
 
-/** The summary table: one line per experiment, result next to the paper's expectation. */
+/**
+ * The summary: one block per claim (verdict, figure, id, measured; then the expectation), the
+ * violated claims and the values that could not be computed.
+ */
 export function summaryTable(r: ReproductionResults): string {
-  const ou = r.ou, nat = r.natural, mo = r.motion, ad = r.adaptation;
-  const scene = nat.builtIn ? `built-in dead leaves${nat.source.length > 1 ? ` ×${nat.source.length}` : ''}` : nat.source.join(', ');
-  const firstLobe = nat.filters.L1.findIndex((w) => w < 0);
-  const rows: [string, string, string][] = [
-    ['experiment', 'result', 'expected (paper)'],
-    ['OU (Fig. 2B)', `ρ1-3 ${ou.rho.slice(0, 3).map((x) => f(x)).join(' ')} (population ${ou.populationRho.slice(0, 3).map((x) => f(x)).join(' ')}; SE ${ou.standardErrors.slice(0, 3).map((x) => f(x)).join(' ')})`, '3 non-zero ρ = population'],
-    ['GP (Fig. 3)', `ψ2 sign changes ${r.gp.map((g) => `${g.signChanges} @ sd ${g.noise}`).join(', ')}`, 'fewer lobes as noise grows'],
-    ['natural (Fig. 4)', `${scene}: ρ1 ${f(nat.rho[0])}, ρ2 ${f(nat.rho[1])}; ψ1 sum ${f(nat.filters.L3.reduce((a, x) => a + x, 0), 2)}; ψ2 + for ${firstLobe} taps, then −`, 'ψ1 low-pass, ψ2 derivative'],
-    ['motion (Fig. 5)', `DSI T4a ${f(mo.dsi.T4a, 2)}, T4b ${f(mo.dsi.T4b, 2)} (ON edges; ON+OFF ${f(mo.dsiAllEdges.T4a, 2)}, ${f(mo.dsiAllEdges.T4b, 2)}); mirror dev ${f(mo.mirrorDeviation, 3)}; connectome cos ${f(mo.connectome.cosineSimilarity, 2)}`, 'DSI > 0, T4b = mirror(T4a)'],
-    ['adaptation', `|corr| ≥ 0.9 after ${ad.lagVectorLengths.map((x, i) => `${x === null ? 'never' : x} (${ad.phases[i]}→${ad.phases[i + 1]})`).join(', ')} lag-vector lengths`, '≈ 10 lag-vector lengths'],
+  const scene = r.natural.builtIn ? `built-in dead leaves${r.natural.source.length > 1 ? ` ×${r.natural.source.length}` : ''}` : r.natural.source.join(', ');
+  const counts = { pass: r.claims.filter((c) => c.pass === true).length, fail: r.claims.filter((c) => c.pass === false).length, na: r.claims.filter((c) => c.pass === null).length };
+  const width = { figure: Math.max(6, ...r.claims.map((c) => c.figure.length)), id: Math.max(5, ...r.claims.map((c) => c.id.length)) };
+  const indent = ' '.repeat(9 + width.figure + 2 + width.id + 2);
+  const lines = [
+    `${r.claims.length} claims: ${counts.pass} pass, ${counts.fail} fail, ${counts.na} not evaluated (seed ${r.seed}, ${r.quick ? 'quick' : 'full'} run, scenes: ${scene})`,
+    `${'verdict'.padEnd(9)}${'figure'.padEnd(width.figure + 2)}${'claim'.padEnd(width.id + 2)}result / expected`,
   ];
-  // per-scene motion results right below the pooled one
-  rows.splice(5, 0, ...r.motionPerScene.map((scene): [string, string, string] => [
-    '  one scene', `${scene.source}: DSI T4a ${f(scene.dsi.T4a, 2)}, T4b ${f(scene.dsi.T4b, 2)}; mirror dev ${f(scene.mirrorDeviation, 3)}`, 'DSI per scene (§4.6)']));
-  const widths = [0, 1].map((c) => Math.max(...rows.map((row) => row[c].length)));
-  return rows.map((row) => `${row[0].padEnd(widths[0])}  ${row[1].padEnd(widths[1])}  ${row[2]}`).join('\n');
+  for (const c of r.claims) {
+    lines.push(`${VERDICT[String(c.pass) as keyof typeof VERDICT].padEnd(9)}${c.figure.padEnd(width.figure + 2)}${c.id.padEnd(width.id + 2)}${c.measured}`);
+    lines.push(`${indent}expected: ${c.expectation}`);
+  }
+  const failed = r.claims.filter((c) => c.pass !== true).map((c) => c.id);
+  lines.push(`violations: ${failed.length === 0 ? 'none' : failed.join(', ')}`);
+  lines.push(`problems: ${r.problems.length === 0 ? 'none' : `${r.problems.length}`}`);
+  for (const problem of r.problems.slice(0, MAX_PROBLEMS_SHOWN)) lines.push(`  ${problem}`);
+  if (r.problems.length > MAX_PROBLEMS_SHOWN) lines.push(`  … ${r.problems.length - MAX_PROBLEMS_SHOWN} more in results.json`);
+  return lines.join('\n');
 }
 
 export async function reproduceCommand(argv: readonly string[], io: { stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream }): Promise<number> {

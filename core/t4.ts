@@ -117,10 +117,20 @@ export function connectomeComparison(weights: ArrayLike<number>, mirror = false)
   };
   const model = { L1: normalize([w[1], w[3], w[5]]), L3: normalize([w[0], w[2], w[4]]) };
   const measured = { L1: normalize([...CONNECTOME_WEIGHTS.L1]), L3: normalize([...CONNECTOME_WEIGHTS.L3]) };
-  const a = [...model.L1, ...model.L3], b = [...measured.L1, ...measured.L3];
+  return {
+    model, measured,
+    /** Over both pathways (the six normalized weights). */
+    cosineSimilarity: cosine([...model.L1, ...model.L3], [...measured.L1, ...measured.L3]),
+    /** Per pathway (three normalized weights each). */
+    pathwayCosine: { L1: cosine(model.L1, measured.L1), L3: cosine(model.L3, measured.L3) },
+  };
+}
+
+/** Cosine of the angle between two vectors; 0 when one is zero. */
+function cosine(a: readonly number[], b: readonly number[]): number {
   const dot = a.reduce((acc, x, i) => acc + x * b[i], 0);
   const norm = Math.sqrt(a.reduce((acc, x) => acc + x * x, 0) * b.reduce((acc, x) => acc + x * x, 0));
-  return { model, measured, cosineSimilarity: norm > 0 ? dot / norm : 0 };
+  return norm > 0 ? dot / norm : 0;
 }
 
 /**
@@ -232,6 +242,11 @@ export class T4Layer {
     drives.sort();
     const position = quantile * (n - 1), below = Math.floor(position);
     return below + 1 < n ? drives[below] + (position - below) * (drives[below + 1] - drives[below]) : drives[below];
+  }
+
+  /** Sets θ ≥ 0 (until the next solve replaces it, when thresholdQuantile > 0). */
+  setThreshold(threshold: number): void {
+    this.theta = requireFinite('threshold', threshold, { min: 0 });
   }
 
   /** Sets the weights (six numbers in {@link T4_CHANNELS} order), e.g. from another T4's fit. */

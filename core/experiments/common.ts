@@ -1,6 +1,11 @@
 /**
  * Shared pieces of the paper reproduction (issue 5): progress reporting, seed derivation, the
- * scene type, and conversions to plain JSON-safe arrays. Pure computation: no fs, no console.
+ * scene type, conversions to plain arrays, and the search for values that could not be computed.
+ * Pure computation: no fs, no console.
+ *
+ * Failures stay visible (issue 15): a value that could not be computed is NaN in memory, null in
+ * results.json (JSON.stringify writes NaN and ±∞ as null) and listed in `problems` by
+ * {@link findNonFinite}; it is never replaced by 0.
  */
 import { Random } from '../random';
 import { ContrastImage } from '../stimuli/contrast';
@@ -35,9 +40,42 @@ export function deriveSeeds(seed: number, count: number): number[] {
   return Array.from({ length: count }, () => random.integer(2 ** 31));
 }
 
-/** Plain array of finite numbers (JSON-safe: a Float64Array would serialize as an object). */
+/**
+ * Plain array (JSON-safe: a Float64Array would serialize as an object). Non-finite values stay as
+ * they are (null in JSON, listed by {@link findNonFinite}).
+ */
 export function plain(values: ArrayLike<number>): number[] {
-  return Array.from(values, (x) => (Number.isFinite(x) ? x : 0));
+  return Array.from(values);
+}
+
+/**
+ * Paths of every non-finite number (NaN, ±∞) and every null in a results object, e.g.
+ * "motion.dsi.T4a.on.dsi is NaN": the values that could not be computed.
+ */
+export function findNonFinite(value: unknown, path = ''): string[] {
+  if (value === null) return [`${path} is null`];
+  if (typeof value === 'number') return Number.isFinite(value) ? [] : [`${path} is ${String(value)}`];
+  if (Array.isArray(value)) return value.flatMap((item, i) => findNonFinite(item, `${path}[${i}]`));
+  if (typeof value === 'object') return Object.entries(value as Record<string, unknown>).flatMap(([key, item]) => findNonFinite(item, path ? `${path}.${key}` : key));
+  return [];
+}
+
+/** Median of finite values (NaN when there are none). */
+export function median(values: readonly number[]): number {
+  const finite = values.filter(Number.isFinite).sort((a, b) => a - b);
+  if (finite.length === 0) return NaN;
+  const mid = finite.length >> 1;
+  return finite.length % 2 === 1 ? finite[mid] : (finite[mid - 1] + finite[mid]) / 2;
+}
+
+/** Mean, sample sd (n − 1), min and max of finite values (NaN where undefined). */
+export function spread(values: readonly number[]): { mean: number; sd: number; min: number; max: number; n: number } {
+  const finite = values.filter(Number.isFinite);
+  const n = finite.length;
+  if (n === 0) return { mean: NaN, sd: NaN, min: NaN, max: NaN, n };
+  const mean = finite.reduce((a, x) => a + x, 0) / n;
+  const sd = n > 1 ? Math.sqrt(finite.reduce((a, x) => a + (x - mean) ** 2, 0) / (n - 1)) : NaN;
+  return { mean, sd, min: Math.min(...finite), max: Math.max(...finite), n };
 }
 
 /** Fraction of a filter's peak |tap| below which a tap counts as zero when counting lobes. */
@@ -81,7 +119,30 @@ export function decimate(values: ArrayLike<number>, step: number): number[] {
   return out;
 }
 
-/** Rounds to `digits` significant digits (keeps results.json small; the seed reproduces full precision). */
+/** Rounds to `digits` significant digits (keeps results.json small; the seed reproduces full precision). Non-finite stays. */
 export function round(x: number, digits = 6): number {
-  return Number.isFinite(x) ? Number(x.toPrecision(digits)) : 0;
+  return Number.isFinite(x) ? Number(x.toPrecision(digits)) : x;
+}
+
+/**
+ * Lag (samples, fractional) of the first sign change of a newest-first filter after its first
+ * non-zero tap, by linear interpolation between the two taps around it; null when it never changes
+ * sign (then the caller lists why). For a smoothed derivative this is the length of its newest lobe.
+ */
+export function zeroCrossingLag(filter: ArrayLike<number>): number | null {
+  let start = 0;
+  while (start < filter.length && filter[start] === 0) start++;
+  if (start >= filter.length) return null;
+  const first = Math.sign(filter[start]);
+  for (let k = start + 1; k < filter.length; k++) {
+    if (Math.sign(filter[k]) === -first) return k - 1 + filter[k - 1] / (filter[k - 1] - filter[k]);
+  }
+  return null;
+}
+
+/** Centre of mass Σ k·|ψ_k| / Σ |ψ_k| of a newest-first filter, samples: its integration time. */
+export function centreOfMassLag(filter: ArrayLike<number>): number {
+  let moment = 0, mass = 0;
+  for (let k = 0; k < filter.length; k++) { moment += k * Math.abs(filter[k]); mass += Math.abs(filter[k]); }
+  return mass > 0 ? moment / mass : NaN;
 }

@@ -8,6 +8,7 @@
 import { PastFutureLearner } from '../learner';
 import { gaussianProcessDraws } from '../stimuli/gaussianProcess';
 import { WhiteNoise } from '../stimuli/noise';
+import { ClaimDefinition, fmt, verdict } from './claims';
 import { ProgressCallback, countSignChanges, plain, progressReporter } from './common';
 
 /** The authors' observation-noise sds. */
@@ -75,3 +76,30 @@ export function runGpExperiment(options: GpExperimentOptions): GpResult[] {
   report('done', 1);
   return results;
 }
+
+/** Fig. 3C as checks (results in noise order 0.01, 0.1, 0.4). */
+export const GP_CLAIMS: readonly ClaimDefinition<GpResult[]>[] = [
+  {
+    id: 'gp.lobes-vs-noise',
+    figure: 'Fig. 3C',
+    claim: 'ψ2 has many lobes at low noise and becomes a broad two-lobed (single-crossing) derivative at high noise',
+    expectation: 'sign changes of ψ2 (first 60 taps) non-increasing with noise, fewer at the highest than at the lowest noise, ≤ 2 at the highest',
+    evaluate: (r) => {
+      const counts = r.map((g) => g.signChanges);
+      return {
+        measured: `sign changes ${r.map((g) => `${g.signChanges} @ sd ${g.noise}`).join(', ')}`,
+        pass: verdict(counts, () => counts.every((c, i) => i === 0 || c <= counts[i - 1]) && counts[counts.length - 1] < counts[0] && counts[counts.length - 1] <= 2),
+      };
+    },
+  },
+  {
+    id: 'gp.rho-vs-noise',
+    figure: 'Fig. 3C',
+    claim: 'observation noise lowers the predictable information (ρ2)',
+    expectation: 'ρ2 non-increasing with noise',
+    evaluate: (r) => {
+      const rho2 = r.map((g) => g.rho[1]);
+      return { measured: `ρ2 ${r.map((g) => `${fmt(g.rho[1], 3)} @ sd ${g.noise}`).join(', ')}`, pass: verdict(rho2, () => rho2.every((x, i) => i === 0 || x <= rho2[i - 1])) };
+    },
+  },
+];

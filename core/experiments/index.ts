@@ -1,23 +1,31 @@
 /**
- * The paper reproduction behind `resu reproduce` (issue 5): five experiments run through the same
- * core code the nodes use (PastFutureLearner, ResuUnit, T4Layer, Scanner, stimuli), returning one
- * plain JSON-safe object whose keys are a contract for tools reading results.json. Pure
- * computation: no fs, no console; progress through an optional callback. Same seed, same result.
+ * The paper reproduction behind `resu reproduce` (issues 5 and 15): six experiments run through the
+ * same core code the nodes use (PastFutureLearner, ResuUnit, T4Layer, Scanner, stimuli, probe
+ * scoring), every figure claim of the paper checked with a declared expectation, returning one plain
+ * JSON-safe object whose keys are a contract for tools reading results.json. Pure computation: no
+ * fs, no console; progress through an optional callback. Same seed, same result.
+ *
+ * Adding an experiment: a module exporting `run…Experiment` and its `…_CLAIMS`, a key in
+ * {@link ReproductionResults}, a line in {@link runReproduction} and one {@link CLAIM_REGISTRY} entry.
  */
 import { requireInt } from '../validate';
-import { runAdaptationExperiment, AdaptationResult } from './adaptation';
+import { ADAPTATION_CLAIMS, runAdaptationExperiment, AdaptationResult } from './adaptation';
 import { builtInScene } from './builtin';
-import { ExperimentScene, ProgressCallback, deriveSeeds } from './common';
-import { GpResult, GpSettings, resolveGpSettings, runGpExperiment } from './gp';
-import { runMotionExperiment, MotionResult } from './motion';
-import { learnLayerOne, naturalResult, NaturalResult } from './natural';
-import { runOuExperiment, OuResult } from './ou';
+import { ClaimGroup, ClaimResult, evaluateClaims, violations } from './claims';
+import { ExperimentScene, ProgressCallback, deriveSeeds, findNonFinite } from './common';
+import { GP_CLAIMS, GpResult, GpSettings, resolveGpSettings, runGpExperiment } from './gp';
+import { MOTION_CLAIMS, MotionReproduction, perSceneSummary, runMotionExperiment, withPerScene } from './motion';
+import { learnLayerOne, NATURAL_CLAIMS, naturalResult, NaturalResult } from './natural';
+import { OU_CLAIMS, runOuExperiment, OuResult } from './ou';
+import { runSnrExperiment, SNR_CLAIMS, SnrResult } from './snr';
 
 export * from './common';
+export * from './claims';
 export * from './builtin';
 export * from './ou';
 export * from './gp';
 export * from './natural';
+export * from './snr';
 export * from './motion';
 export * from './adaptation';
 
@@ -25,22 +33,25 @@ export * from './adaptation';
 export interface ReproductionConfig {
   readonly ouSamples: number;
   readonly gpDraws: number;
-  /** Scan every rowStride-th image row (natural scenes and motion). */
+  /** Scan every rowStride-th image row (natural scenes, SNR and motion). */
   readonly rowStride: number;
-  readonly adaptationDraws: readonly [number, number, number];
+  /** GP draws per adaptation phase, alternating low, high, low, … noise (the first phase warms up). */
+  readonly adaptationDraws: readonly number[];
+  /** Independent repeats of the adaptation run. */
+  readonly adaptationRepeats: number;
   readonly adaptationCheckEvery: number;
   /** Built-in dead-leaves panoramas (independent seeds) pooled when no scene is given. */
   readonly builtInScenes: number;
 }
 
-/** `--quick`: under a minute on 2 cores (fewer OU samples, GP draws and scene rows). */
+/** `--quick`: about a minute on 2 cores (fewer OU samples, GP draws, scene rows and adaptation switches). */
 export const QUICK_CONFIG: ReproductionConfig = Object.freeze({
-  ouSamples: 50_000, gpDraws: 40, rowStride: 4, adaptationDraws: [4, 4, 16] as const, adaptationCheckEvery: 100, builtInScenes: 1,
+  ouSamples: 50_000, gpDraws: 40, rowStride: 4, adaptationDraws: Object.freeze([4, 4, 12, 4, 12]), adaptationRepeats: 2, adaptationCheckEvery: 100, builtInScenes: 1,
 });
 
 /** The default run: the authors' sizes (200 GP draws, every scene row), four built-in panoramas. */
 export const FULL_CONFIG: ReproductionConfig = Object.freeze({
-  ouSamples: 1_000_000, gpDraws: 200, rowStride: 1, adaptationDraws: [5, 5, 25] as const, adaptationCheckEvery: 50, builtInScenes: 4,
+  ouSamples: 1_000_000, gpDraws: 200, rowStride: 1, adaptationDraws: Object.freeze([5, 5, 25, 5, 25]), adaptationRepeats: 3, adaptationCheckEvery: 50, builtInScenes: 4,
 });
 
 export interface ReproductionOptions {
@@ -50,15 +61,15 @@ export interface ReproductionOptions {
   readonly quick?: boolean;
   /** Override parts of the configuration. */
   readonly config?: Partial<ReproductionConfig>;
-  /** Scenes for the natural and motion experiments; default the built-in dead-leaves panorama. */
+  /** Scenes for the natural, SNR and motion experiments; default the built-in dead-leaves panoramas. */
   readonly scenes?: readonly ExperimentScene[];
   readonly onProgress?: ProgressCallback;
 }
 
-/** results.json. */
+/** results.json. Numbers that could not be computed are NaN here, null in the file, and listed in `problems`. */
 export interface ReproductionResults {
   readonly format: 'resu-reproduce';
-  readonly version: 1;
+  readonly version: 2;
   readonly seed: number;
   readonly quick: boolean;
   readonly config: ReproductionConfig;
@@ -66,29 +77,50 @@ export interface ReproductionResults {
   readonly gp: GpResult[];
   readonly gpSettings: GpSettings;
   readonly natural: NaturalResult;
-  readonly motion: MotionResult;
-  /**
-   * With several scenes, the motion experiment on each scene alone (pooled layer-1 filters): direction
-   * selectivity depends on the scene statistics (docs/method.md §4.6), so it is reported per scene too.
-   */
-  readonly motionPerScene: PerSceneMotion[];
+  readonly snr: SnrResult;
+  /** Pooled scenes; with several scenes also each scene alone (`perScene`): direction selectivity depends on the scene statistics. */
+  readonly motion: MotionReproduction;
   readonly adaptation: AdaptationResult;
-}
-
-/** One scene's T4 result. */
-export interface PerSceneMotion {
-  readonly source: string;
-  readonly dsi: MotionResult['dsi'];
-  readonly dsiAllEdges: MotionResult['dsiAllEdges'];
-  readonly weights: MotionResult['weights'];
-  readonly mirrorDeviation: number;
+  /** Every claim with its expectation, measurement and verdict ({@link CLAIM_REGISTRY}). */
+  readonly claims: ClaimResult[];
+  /** One line per claim that did not pass (violated or not evaluable). */
+  readonly violations: string[];
+  /** Every value that could not be computed (its path and why), never written as 0. */
+  readonly problems: string[];
 }
 
 /** Names of the experiments, in run order (for progress and summaries). */
-export const EXPERIMENTS = ['ou', 'gp', 'natural', 'motion', 'adaptation'] as const;
+export const EXPERIMENTS = ['ou', 'gp', 'natural', 'snr', 'motion', 'adaptation'] as const;
+
+/** Each experiment's claims and the results key they read, in report order. */
+export const CLAIM_REGISTRY: readonly ClaimGroup<ReproductionResults>[] = [
+  { experiment: 'ou', claims: OU_CLAIMS },
+  { experiment: 'gp', claims: GP_CLAIMS },
+  { experiment: 'natural', claims: NATURAL_CLAIMS },
+  { experiment: 'snr', claims: SNR_CLAIMS },
+  { experiment: 'motion', claims: MOTION_CLAIMS },
+  { experiment: 'adaptation', claims: ADAPTATION_CLAIMS },
+];
+
+/** Why a value is legitimately absent, appended to its problem line. */
+const EXPLANATIONS: readonly [RegExp, string][] = [
+  [/zeroCrossingLag\.L3 is null$/, 'ψ1 keeps its sign (no negative lobe)'],
+  [/firstCrossing is null$/, '|corr| never reached 0.9 in this phase'],
+  [/adaptationTime is NaN$/, 'no exponential approach completed 90 % of its change within the phase (see timeConstant, phaseLength)'],
+  [/timeConstant is NaN$/, 'the correlation did not approach the new steady state (fit at the end of its grid or falling)'],
+  [/dataThresholds\[\d+\]\.scores\..*\.dsi is NaN$/, 'θ lies above both peaks: the unit is silent, its DSI undefined'],
+];
+
+/** Problems of a results object: every non-finite or null value, with the reason where known. */
+export function listProblems(results: Omit<ReproductionResults, 'claims' | 'violations' | 'problems'>): string[] {
+  return findNonFinite(results).map((problem) => {
+    const known = EXPLANATIONS.find(([pattern]) => pattern.test(problem));
+    return known ? `${problem}: ${known[1]}` : problem;
+  });
+}
 
 /**
- * Runs all five experiments.
+ * Runs all six experiments and checks the claims.
  * @throws ConfigError for a bad seed or configuration; errors of the scenes' scanners (e.g. an image too narrow for 3 pixels 5° apart).
  */
 export function runReproduction(options: ReproductionOptions = {}): ReproductionResults {
@@ -96,7 +128,8 @@ export function runReproduction(options: ReproductionOptions = {}): Reproduction
   const quick = options.quick === true;
   const config: ReproductionConfig = { ...(quick ? QUICK_CONFIG : FULL_CONFIG), ...(options.config ?? {}) };
   requireInt('config.rowStride', config.rowStride, { min: 1 });
-  const [ouSeed, gpSeed, sceneSeed, layerSeed, motionSeed, adaptationSeed] = deriveSeeds(seed, 6);
+  requireInt('config.adaptationRepeats', config.adaptationRepeats, { min: 1, max: 100 });
+  const [ouSeed, gpSeed, sceneSeed, layerSeed, motionSeed, adaptationSeed, snrSeed] = deriveSeeds(seed, 7);
   const onProgress = options.onProgress;
   requireInt('config.builtInScenes', config.builtInScenes, { min: 1, max: 64 });
   const scenes = options.scenes && options.scenes.length > 0
@@ -108,15 +141,17 @@ export function runReproduction(options: ReproductionOptions = {}): Reproduction
   const gp = runGpExperiment(gpOptions);
   const layer = learnLayerOne(scenes, { rowStride: config.rowStride, seed: layerSeed, onProgress });
   const natural = naturalResult(scenes, layer);
-  const motion = runMotionExperiment(scenes, layer, { rowStride: config.rowStride, seed: motionSeed, onProgress });
-  const motionPerScene: PerSceneMotion[] = scenes.length < 2 ? [] : scenes.map((scene) => {
-    const alone = runMotionExperiment([scene], layer, { rowStride: config.rowStride, seed: motionSeed });
-    return { source: scene.name, dsi: alone.dsi, dsiAllEdges: alone.dsiAllEdges, weights: alone.weights, mirrorDeviation: alone.mirrorDeviation };
-  });
+  const snr = runSnrExperiment(scenes, { rowStride: config.rowStride, seed: snrSeed, onProgress });
+  const pooled = runMotionExperiment(scenes, layer, { rowStride: config.rowStride, seed: motionSeed, onProgress });
+  const perScene = scenes.length < 2 ? [] : scenes.map((scene) => perSceneSummary(scene.name, runMotionExperiment([scene], layer, { rowStride: config.rowStride, seed: motionSeed })));
+  const motion = withPerScene(pooled, perScene);
   const lowIndex = gp.findIndex((r) => r.noise === 0.01), highIndex = gp.findIndex((r) => r.noise === 0.4);
   const adaptation = runAdaptationExperiment({
     steadyState: { low: gp[lowIndex].filters[1], high: gp[highIndex].filters[1] },
-    drawsPerPhase: config.adaptationDraws, checkEvery: config.adaptationCheckEvery, seed: adaptationSeed, onProgress,
+    drawsPerPhase: config.adaptationDraws, repeats: config.adaptationRepeats, checkEvery: config.adaptationCheckEvery, seed: adaptationSeed, onProgress,
   });
-  return { format: 'resu-reproduce', version: 1, seed, quick, config, ou, gp, gpSettings: resolveGpSettings(gpOptions), natural, motion, motionPerScene, adaptation };
+  const measured = { format: 'resu-reproduce' as const, version: 2 as const, seed, quick, config, ou, gp, gpSettings: resolveGpSettings(gpOptions), natural, snr, motion, adaptation };
+  const problems = listProblems(measured);
+  const claims = evaluateClaims(CLAIM_REGISTRY, { ...measured, claims: [], violations: [], problems });
+  return { ...measured, claims, violations: violations(claims), problems };
 }

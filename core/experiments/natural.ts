@@ -11,6 +11,7 @@ import { PastFutureLearner } from '../learner';
 import { WhiteNoise } from '../stimuli/noise';
 import { Scanner } from '../stimuli/scanner';
 import { ResuUnit } from '../units';
+import { ClaimDefinition, fmt, verdict } from './claims';
 import { ExperimentScene, ProgressCallback, countSignChanges, plain, progressReporter } from './common';
 
 /** Pixel spacing, degrees (the fly's inter-ommatidial angle). */
@@ -150,3 +151,67 @@ export function naturalResult(scenes: readonly ExperimentScene[], layer: LayerOn
     speedDegPerStep: SCAN_SPEED_DEG_PER_S * DT_S,
   };
 }
+
+/** Maximal runs of same-signed taps (zeros join the current run): sign and energy of each. */
+export function lobes(filter: readonly number[]): { sign: number; energy: number }[] {
+  const out: { sign: number; energy: number }[] = [];
+  for (const w of filter) {
+    const s = Math.sign(w);
+    if (out.length === 0 || (s !== 0 && s !== out[out.length - 1].sign)) out.push({ sign: s, energy: 0 });
+    out[out.length - 1].energy += w * w;
+  }
+  return out;
+}
+
+const total = (values: readonly number[]): number => values.reduce((a, x) => a + x, 0);
+const totalAbs = (values: readonly number[]): number => values.reduce((a, x) => a + Math.abs(x), 0);
+/** Largest value of `values` in the `width` samples from `start`. */
+const windowMax = (values: readonly number[], start: number, width = 50): number => Math.max(...values.slice(start, start + width));
+const STAIRCASE_STEP = 150;
+
+/** Fig. 4 (layer 1 on the training scenes) as checks. */
+export const NATURAL_CLAIMS: readonly ClaimDefinition<NaturalResult>[] = [
+  {
+    id: 'natural.l3-low-pass',
+    figure: 'Fig. 4',
+    claim: 'the first filter (L3) is essentially low-pass',
+    expectation: 'DC gain Σψ1 ≥ 0.3 Σ|ψ1| and the newest tap the largest',
+    evaluate: (r) => {
+      const { L3 } = r.filters;
+      return {
+        measured: `Σψ1 ${fmt(total(L3))} of Σ|ψ1| ${fmt(totalAbs(L3))}; largest tap at lag ${L3.indexOf(Math.max(...L3))}`,
+        pass: verdict(L3, () => total(L3) >= 0.3 * totalAbs(L3) && L3.indexOf(Math.max(...L3)) === 0),
+      };
+    },
+  },
+  {
+    id: 'natural.l1-derivative',
+    figure: 'Fig. 4',
+    claim: 'the second filter (L1/L2) is a smoothed temporal derivative',
+    expectation: 'a + lobe then a − lobe carrying ≥ 80 % of the energy, later lobes smaller, |Σψ2| ≤ 0.1 Σ|ψ2| (no DC gain)',
+    evaluate: (r) => {
+      const { L1 } = r.filters, parts = lobes(L1), energy = total(parts.map((p) => p.energy));
+      const firstTwo = parts.length >= 2 ? (parts[0].energy + parts[1].energy) / energy : NaN;
+      return {
+        measured: `lobes ${parts.slice(0, 4).map((p) => (p.sign > 0 ? '+' : '−')).join('')}…, first two ${fmt(100 * firstTwo, 0)} % of the energy; |Σψ2| / Σ|ψ2| ${fmt(Math.abs(total(L1)) / totalAbs(L1), 3)}`,
+        pass: verdict([firstTwo], () => parts[0].sign === 1 && parts[1].sign === -1 && firstTwo >= 0.8
+          && parts.slice(2).every((p) => p.energy < parts[1].energy) && Math.abs(total(L1)) <= 0.1 * totalAbs(L1)),
+      };
+    },
+  },
+  {
+    id: 'natural.on-off',
+    figure: 'Fig. 4',
+    claim: 'L1 (ON-rectified) responds to contrast increments, L2 (OFF-rectified) to decrements; L3 follows the level',
+    expectation: 'staircase up-step: peak L1 > 1.5 × L2; down-step: L2 > 1.5 × L1 (the derivative\'s negative lobe gives the other unit a rebound of about half); L3 higher on the highest step than the first, negative on the lowest',
+    evaluate: (r) => {
+      const { L1, L2, L3 } = r.staircase, up = STAIRCASE_STEP, down = 7 * STAIRCASE_STEP;
+      const values = [windowMax(L1, up), windowMax(L2, up), windowMax(L2, down), windowMax(L1, down)];
+      return {
+        measured: `up-step L1 ${fmt(values[0])} vs L2 ${fmt(values[1])}; down-step L2 ${fmt(values[2])} vs L1 ${fmt(values[3])}`,
+        pass: verdict(values, () => values[0] > 1.5 * values[1] && values[2] > 1.5 * values[3]
+          && L3[3 * STAIRCASE_STEP + 140] > L3[STAIRCASE_STEP + 140] && L3[9 * STAIRCASE_STEP + 140] < 0),
+      };
+    },
+  },
+];

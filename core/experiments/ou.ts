@@ -11,6 +11,7 @@
 import { solveFromAutocovariance } from '../cca';
 import { PastFutureLearner } from '../learner';
 import { LinearStateSpace, PAPER_OU_PRESET, stateSpaceAutocovariance } from '../stimuli/stateSpace';
+import { ClaimDefinition, fmt, verdict } from './claims';
 import { ProgressCallback, plain, progressReporter } from './common';
 
 export interface OuExperimentOptions {
@@ -85,3 +86,31 @@ export function runOuExperiment(options: OuExperimentOptions): OuResult {
     futureLags: h,
   };
 }
+
+/** Fig. 2B as checks. */
+export const OU_CLAIMS: readonly ClaimDefinition<OuResult>[] = [
+  {
+    id: 'ou.population-rho',
+    figure: 'Fig. 2B',
+    claim: 'past–future CCA of the 3-state OU process recovers its canonical correlations',
+    expectation: '|ρ_i − ρ_i(population)| ≤ 4 SE_i + ρ_4 for i = 1…3 (batch-means SE; ρ_4, whose population value is 0, is the small-sample bias)',
+    evaluate: (r) => {
+      const gaps = [0, 1, 2].map((i) => Math.abs(r.rho[i] - r.populationRho[i]));
+      const tolerances = [0, 1, 2].map((i) => 4 * r.standardErrors[i] + r.noiseFloor);
+      return {
+        measured: `ρ1-3 ${r.rho.slice(0, 3).map((x) => fmt(x, 3)).join(' ')} vs population ${r.populationRho.slice(0, 3).map((x) => fmt(x, 3)).join(' ')} (tolerance ${tolerances.map((x) => fmt(x, 3)).join(' ')})`,
+        pass: verdict([...gaps, ...tolerances], () => gaps.every((g, i) => g <= tolerances[i])),
+      };
+    },
+  },
+  {
+    id: 'ou.state-dimension',
+    figure: 'Fig. 2B',
+    claim: 'exactly three canonical correlations are non-zero (state dimension 3)',
+    expectation: 'population ρ_4… = 0 (< 1e-6) and the sample ρ_3 above the chance level ρ_4',
+    evaluate: (r) => ({
+      measured: `ρ3 ${fmt(r.rho[2], 3)}, ρ4 ${fmt(r.noiseFloor, 3)}; population ρ4 ${fmt(r.populationRho[3], 6)}`,
+      pass: verdict([r.rho[2], r.noiseFloor, r.populationRho[3]], () => r.populationRho.slice(3).every((x) => Math.abs(x) < 1e-6) && r.rho[2] > r.noiseFloor),
+    }),
+  },
+];

@@ -14,10 +14,10 @@ import { createDeadLeavesImage, runReproduction } from '../../core';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');
 const BIN = path.join(ROOT, 'bin', 'resu.js');
-const FIGURES = ['ou.svg', 'gp.svg', 'natural.svg', 'motion.svg', 'adaptation.svg'];
+const FIGURES = ['ou.svg', 'gp.svg', 'natural.svg', 'snr.svg', 'motion.svg', 'adaptation.svg'];
 
 function run(args: string[]): SpawnSyncReturns<string> {
-  return spawnSync(process.execPath, [BIN, 'reproduce', ...args], { encoding: 'utf8', timeout: 90_000 });
+  return spawnSync(process.execPath, [BIN, 'reproduce', ...args], { encoding: 'utf8', timeout: 300_000 });
 }
 
 /** Tag balance of an XML document (no parser dependency): every element closed, in order, one root. */
@@ -45,7 +45,7 @@ function texts(svg: string): string[] {
 }
 
 describe('cli resu reproduce', function () {
-  this.timeout(120_000);
+  this.timeout(600_000);
   let dir: string;
   let result: SpawnSyncReturns<string>;
 
@@ -58,14 +58,24 @@ describe('cli resu reproduce', function () {
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
-  it('exits 0, prints the summary table on stdout and progress on stderr', function () {
+  it('exits 0 and prints every claim with its verdict and expectation, the violations and the problems on stdout; progress on stderr', function () {
     assert.equal(result.status, 0, `exit ${result.status}, stderr: ${result.stderr}`);
-    const lines = result.stdout.trim().split('\n');
-    assert.equal(lines.length, 6, result.stdout);
-    assert.match(lines[0], /^experiment\s+result\s+expected/);
-    for (const [i, label] of ['OU', 'GP', 'natural', 'motion', 'adaptation'].entries()) assert.ok(lines[i + 1].startsWith(label), lines[i + 1]);
-    assert.match(lines[4], /DSI T4a 0\.\d\d, T4b 0\.\d\d/);
-    for (const name of ['ou', 'gp', 'natural', 'motion', 'adaptation']) assert.match(result.stderr, new RegExp(`\\[${name}\\] done in \\d`));
+    const results = JSON.parse(fs.readFileSync(path.join(dir, 'default', 'results.json'), 'utf8'));
+    const lines = result.stdout.trimEnd().split('\n');
+    const claims = results.claims as { id: string; figure: string; pass: boolean | null; measured: string; expectation: string }[];
+    const counts = [true, false, null].map((v) => claims.filter((c) => c.pass === v).length);
+    assert.equal(lines[0], `${claims.length} claims: ${counts[0]} pass, ${counts[1]} fail, ${counts[2]} not evaluated (seed 1, quick run, scenes: built-in dead leaves)`);
+    assert.match(lines[1], /^verdict\s+figure\s+claim\s+result \/ expected$/);
+    claims.forEach((claim, i) => {
+      const [line, expected] = [lines[2 + 2 * i], lines[3 + 2 * i]];
+      assert.ok(line.startsWith(claim.pass === true ? 'PASS' : claim.pass === false ? 'FAIL' : 'N/A'), line);
+      assert.ok(line.includes(claim.figure) && line.includes(claim.id) && line.endsWith(claim.measured), line);
+      assert.equal(expected.trim(), `expected: ${claim.expectation}`);
+    });
+    const failing = claims.filter((c) => c.pass !== true).map((c) => c.id);
+    assert.equal(lines[2 + 2 * claims.length], `violations: ${failing.length ? failing.join(', ') : 'none'}`);
+    assert.equal(lines[3 + 2 * claims.length], `problems: ${results.problems.length || 'none'}`);
+    for (const name of ['ou', 'gp', 'natural', 'snr', 'motion', 'adaptation']) assert.match(result.stderr, new RegExp(`\\[${name}\\] done in \\d`));
     assert.match(result.stderr, /wrote results\.json/);
   });
 
@@ -79,15 +89,16 @@ describe('cli resu reproduce', function () {
       'ou.svg': ['component index i', 'canonical correlation ρ_i (dimensionless)', 'lag (samples before now)', 'filter weight (per unit input)'],
       'gp.svg': ['lag (samples before now)', 'filter weight (per unit input)', 'component index i'],
       'natural.svg': ['lag (samples before now)', 'filter weight (per unit contrast)', 'time (samples)'],
-      'motion.svg': ['time (samples)', 'rectified T4 response (a.u.)', 'synaptic weight (per input sd)', 'normalized weight (dimensionless)'],
-      'adaptation.svg': ['time (lag-vector lengths m + h)', '|corr(ψ2(t), steady-state ψ2)|'],
+      'snr.svg': ['lag (samples before now)', 'input noise sd (signal sd 1)', 'lag (samples)', 'time after the step (samples)'],
+      'motion.svg': ['time (samples)', 'rectified T4 response (a.u.)', 'DSI (dimensionless)', 'fraction of the preferred response kept', 'DSI over all stimuli', 'synaptic weight (per input sd)', 'normalized weight (dimensionless)'],
+      'adaptation.svg': ['time (lag-vector lengths m + h)', '|corr(ψ2(t), steady-state ψ2)|', 'lag-vector lengths'],
     };
     for (const file of FIGURES) {
       const svg = fs.readFileSync(path.join(dir, 'default', file), 'utf8');
       assertWellFormedSvg(svg, file);
       const all = texts(svg);
       for (const title of axisTitles[file]) assert.ok(all.includes(title), `${file}: axis title ${JSON.stringify(title)}`);
-      if (file === 'natural.svg' || file === 'motion.svg') assert.ok(all.some((t) => t.includes('built-in dead-leaves scene')), `${file}: title names the built-in scene`);
+      if (file === 'natural.svg' || file === 'snr.svg' || file === 'motion.svg') assert.ok(all.some((t) => t.includes('built-in dead-leaves scene')), `${file}: title names the built-in scene`);
     }
   });
 
@@ -106,7 +117,7 @@ describe('cli resu reproduce', function () {
     assert.deepEqual(results.natural.source, ['my scene.png']);
     assert.equal(results.natural.builtIn, false);
     assert.equal(results.seed, 3);
-    assert.equal(typeof results.motion.dsi.T4a, 'number');
+    assert.equal(typeof results.motion.dsi['probe-sd'].T4a.on.preferredPeak, 'number');
     const motion = texts(fs.readFileSync(path.join(out, 'motion.svg'), 'utf8'));
     assert.ok(motion.some((t) => t.includes('my scene.png')) && !motion.some((t) => t.includes('built-in')));
   });
