@@ -1,66 +1,95 @@
 /**
- * resu-grating: the probe. Emits an edge sequence or a grating through the pixel array in the
- * preferred and then the null direction (chunks marked train: false, so learners do not learn from
- * them), collects the T4 responses wired back to it and reports peak responses and the DSI.
+ * resu-grating: the probe. Emits an edge sequence or a set of gratings (periods × speeds) through the
+ * pixel array, each in the preferred and then the null direction (chunks marked train: false, so
+ * learners do not learn from them), scores the T4 responses wired back to it with core's
+ * ProbeScorer and reports the DSI for ON, OFF and all stimuli.
  */
 import type { Node, NodeAPI, NodeDef } from 'node-red';
-import { directionSelectivityIndex, probePair, ProbeRun } from '../core';
+import { directionSelectivityIndex, probePair, ProbeRun, ProbeScore, ProbeScorer, scoreDirections } from '../core';
 import { registerStateSource } from './shared/admin';
-import { chartMessages } from './shared/chart';
-import { parseProbeConfig, ProbeNodeOptions } from './shared/config';
+import { chartMessages, decimate } from './shared/chart';
+import { parseProbeConfig, PROBE_SCALING_NOISE_SD, ProbeNodeOptions } from './shared/config';
 import { isReset, readChunkMessage, writeChunkMessage } from './shared/messages';
 import { reportConfigError, setupStatefulNode } from './shared/node';
 import { createSourceRunner, readCommand } from './shared/source';
 
 const LABELS = ['preferred', 'null'] as const;
 type Label = typeof LABELS[number];
+/** Response samples kept per run of the first stimulus, for the charts and the sidebar (bounded). */
+const MAX_TRACE = 100_000;
+/** Points of each trace in the sidebar state. */
+const SIDEBAR_POINTS = 300;
+
+/** One stimulus: its description and the options of its pair of runs (generated when it is sent). */
+interface Stimulus { id: string; waveform: string; periodDeg?: number; speedDegPerS?: number; pair: () => { preferred: ProbeRun; null: ProbeRun } }
 
 export = function (RED: NodeAPI) {
   function ResuGratingNode(this: Node, raw: NodeDef & Record<string, unknown>) {
     RED.nodes.createNode(this, raw);
     const node = this;
     let options: ProbeNodeOptions;
-    let runs: ProbeRun[];
+    let stimuli: Stimulus[];
     try {
       options = parseProbeConfig(raw);
-      runs = createRuns(options);
+      stimuli = createStimuli(options);
+      stimuli[0].pair(); // the first stimulus validates the shared settings now, not at the first start
     } catch (err) { reportConfigError(node, err); return; }
+    const probeSd = options.normalization === 'probe-sd';
+    /** Runs in emission order: stimulus s preferred, s null, s + 1 preferred, … */
     let runIndex = 0, position = 0, sequence = 0;
+    let current: { index: number; runs: { preferred: ProbeRun; null: ProbeRun } } | null = null;
     /**
-     * Series names are probe/<label>; after a run was cut off mid-series (stop/start or reset), the
-     * next runs are probe/<label>/run-<k>: downstream units still hold the cut series open (they
-     * would reject its samples again as repeats), and late responses to the cut run are ignored.
+     * Series names are probe/<label> for one stimulus, probe/s<k>/<label> for several; after a run was
+     * cut off mid-series (stop/start or reset) the next runs get /run-<r>: downstream units still hold
+     * the cut series open (they would reject its samples as repeats), and late responses are ignored.
      */
     let restarts = 0;
-    const seriesOf = (label: Label): string => (restarts === 0 ? `probe/${label}` : `probe/${label}/run-${restarts}`);
-    const peaks: Record<Label, number> = { preferred: 0, null: 0 };
-    /** Edge probes: peaks during ON-edge segments (the authors' DSI is on ON edges). */
-    const onPeaks: Record<Label, number> = { preferred: 0, null: 0 };
-    const finished = new Set<Label>();
+    const seriesOf = (stimulus: number, label: Label): string => `probe/${stimuli.length > 1 ? `s${stimulus}/` : ''}${label}${restarts === 0 ? '' : `/run-${restarts}`}`;
+    let scorers: (ProbeScorer | null)[] = [];
+    const finished = new Set<string>();
     const traces: Record<Label, number[]> = { preferred: [], null: [] };
-    /** Next sample index per run, for responses without msg.chunk.startSample. */
-    const nextSample: Record<Label, number> = { preferred: 0, null: 0 };
-    const MAX_TRACE = 100_000; // samples kept per run for the chart (bounded)
+    /** Next sample index per series, for responses without msg.chunk.startSample. */
+    const nextSample = new Map<string, number>();
     let lastResult: Record<string, unknown> | null = null;
+    /** The current runs' responses have all been scored (their DSI is on the status). */
+    let scored = false;
+
+    const runsOf = (index: number): { preferred: ProbeRun; null: ProbeRun } => {
+      if (!current || current.index !== index) current = { index, runs: stimuli[index].pair() };
+      return current.runs;
+    };
+    /** The scorer of a stimulus needs its runs' ON/OFF windows: built from the runs when first used. */
+    const scorerOf = (index: number): ProbeScorer => {
+      if (!scorers[index]) {
+        const runs = runsOf(index);
+        scorers[index] = new ProbeScorer({ preferred: runs.preferred.polarityAt, null: runs.null.polarityAt }, { settleSamples: options.settleSamples });
+      }
+      return scorers[index]!;
+    };
 
     const runner = createSourceRunner({
       intervalMs: options.intervalMs,
       produce() {
-        if (runIndex >= runs.length) return false;
-        const run = runs[runIndex];
+        if (runIndex >= 2 * stimuli.length) return false;
+        const stimulus = Math.floor(runIndex / 2), label = LABELS[runIndex % 2];
+        const run = runsOf(stimulus)[label];
+        scorerOf(stimulus);
         const length = run.channels[0].length;
-        const n = Math.min(options.chunkLength, length - position);
+        // 'probe-sd': the whole run in one chunk, so T4 scales by the run's sd
+        const n = probeSd ? length : Math.min(options.chunkLength, length - position);
         const data = run.channels.map((channel) => channel.subarray(position, position + n));
         const end = position + n >= length;
-        node.send([writeChunkMessage({}, data, {
-          series: seriesOf(run.label), channels: data.map((_, i) => `px${i}`), samplePeriodS: options.dtS,
+        const msg = writeChunkMessage({}, data, {
+          series: seriesOf(stimulus, label), channels: data.map((_, i) => `px${i}`), samplePeriodS: options.dtS,
           startSample: position, sequence: sequence++, endOfSeries: end, signal: 'contrast', train: false,
-        }), null]);
+        });
+        if (probeSd) Object.assign(msg, { probeScaling: { mode: 'probe-sd', noiseSd: PROBE_SCALING_NOISE_SD, seed: options.seed + runIndex } });
+        node.send([msg, null]);
         position += n;
         if (end) { runIndex++; position = 0; sequence = 0; }
-        return runIndex < runs.length;
+        return runIndex < 2 * stimuli.length;
       },
-      onStop() { status.idle('probe sent; waiting for T4 responses'); },
+      onStop() { if (!scored) status.idle('probe sent; waiting for T4 responses'); },
       onError(err) { node.error(err, { payload: null, error: err.message }); status.failed(err); },
     });
 
@@ -72,60 +101,88 @@ export = function (RED: NodeAPI) {
           if (command === 'stop') { runner.stop(); return; }
           runner.stop();
           if (position > 0) restarts++; // a series was cut off: fresh names from now on
-          runIndex = 0; position = 0; sequence = 0; finished.clear();
-          for (const label of LABELS) { peaks[label] = 0; onPeaks[label] = 0; traces[label] = []; nextSample[label] = 0; }
+          runIndex = 0; position = 0; sequence = 0; scorers = []; finished.clear(); nextSample.clear(); scored = false;
+          for (const label of LABELS) traces[label] = [];
           if (command === 'start') { status.ok('probing…'); runner.start(); } else status.clear();
           return;
         }
         const chunk = readChunkMessage(msg);
-        const label = LABELS.find((l) => chunk.meta.series === seriesOf(l));
-        if (!label) return; // responses to other stimuli: not ours
-        const start = chunk.meta.startSample ?? nextSample[label];
-        nextSample[label] = chunk.meta.endOfSeries ? 0 : start + chunk.length;
-        for (const channel of chunk.data) {
-          for (let i = 0; i < channel.length; i++) {
-            peaks[label] = Math.max(peaks[label], channel[i]);
-            if (Math.floor((start + i) / options.segmentLength) % 2 === 0) onPeaks[label] = Math.max(onPeaks[label], channel[i]);
-          }
+        const match = findSeries(chunk.meta.series);
+        if (!match) return; // responses to other stimuli: not ours
+        const { stimulus, label } = match;
+        const key = chunk.meta.series;
+        const start = chunk.meta.startSample ?? nextSample.get(key) ?? 0;
+        nextSample.set(key, chunk.meta.endOfSeries ? 0 : start + chunk.length);
+        scorerOf(stimulus).add(label, start, chunk.data);
+        if (stimulus === 0) {
+          const trace = traces[label];
+          for (let i = 0; i < chunk.length && trace.length < MAX_TRACE; i++) trace.push(Math.max(...chunk.data.map((c) => c[i])));
         }
-        const trace = traces[label];
-        for (let i = 0; i < chunk.length && trace.length < MAX_TRACE; i++) trace.push(Math.max(...chunk.data.map((c) => c[i])));
-        if (chunk.meta.endOfSeries) finished.add(label);
-        if (finished.size === LABELS.length) {
+        if (chunk.meta.endOfSeries) finished.add(key);
+        if (finished.size === 2 * stimuli.length) {
           finished.clear();
-          const dsi = directionSelectivityIndex(peaks.preferred, peaks.null);
-          const result = lastResult = {
-            probe: options.probe, preferredDirection: options.preferredDirection,
-            preferredPeak: peaks.preferred, nullPeak: peaks.null, dsi,
-            ...(options.probe === 'edge' ? {
-              onEdges: { preferredPeak: onPeaks.preferred, nullPeak: onPeaks.null, dsi: directionSelectivityIndex(onPeaks.preferred, onPeaks.null) },
-            } : {}),
-          };
+          scored = true;
+          // an undefined DSI (no response at all) is NaN in core; the message carries null, as JSON would
+          const result = lastResult = JSON.parse(JSON.stringify(resultOf(stimuli.map((_, k) => scorerOf(k).score())))) as Record<string, unknown>;
           send([null, [{ topic: 'DSI', payload: result }, ...chartMessages([
             { topic: 'T4 preferred', ys: traces.preferred }, { topic: 'T4 null', ys: traces.null },
           ])]]);
-          status.ok(`DSI ${dsi.toFixed(2)} (pref ${peaks.preferred.toPrecision(3)}, null ${peaks.null.toPrecision(3)})`);
+          const what = options.probe === 'edge' ? 'edges' : 'stimuli';
+          const on = result.on as { dsi: number | null }, all = result.all as { dsi: number | null };
+          status.ok(`DSI ON ${what} ${dsiText(on.dsi)} · all ${what} ${dsiText(all.dsi)}`);
         }
       },
-      onClose() { runner.stop(); },
+      onClose() { runner.stop(); current = null; scorers = []; },
     });
-    registerStateSource(RED, node, { state: () => ({ probe: options.probe, preferredDirection: options.preferredDirection, running: runIndex < runs.length && (position > 0 || runIndex > 0), result: lastResult }) });
+
+    function findSeries(series: string): { stimulus: number; label: Label } | null {
+      for (let k = 0; k < stimuli.length; k++) for (const label of LABELS) if (series === seriesOf(k, label)) return { stimulus: k, label };
+      return null;
+    }
+
+    /** The DSI message: per stimulus, and over all of them (peaks pooled by taking the largest). */
+    function resultOf(scores: ProbeScore[]): Record<string, unknown> {
+      const pooled = (cls: keyof ProbeScore, which: 'preferredPeak' | 'nullPeak') => Math.max(...scores.map((s) => s[cls][which]));
+      const peaks = (which: 'preferredPeak' | 'nullPeak') => ({ on: pooled('on', which), off: pooled('off', which), all: pooled('all', which) });
+      const overall = scoreDirections(peaks('preferredPeak'), peaks('nullPeak'));
+      return {
+        probe: options.probe, preferredDirection: options.preferredDirection, normalization: options.normalization,
+        ...overall,
+        preferredPeak: overall.all.preferredPeak, nullPeak: overall.all.nullPeak, dsi: directionSelectivityIndex(overall.all.preferredPeak, overall.all.nullPeak),
+        stimuli: stimuli.map((s, k) => ({ id: s.id, waveform: s.waveform, ...(s.periodDeg === undefined ? {} : { periodDeg: s.periodDeg, speedDegPerS: s.speedDegPerS }), ...scores[k] })),
+      };
+    }
+
+    registerStateSource(RED, node, {
+      state: () => ({
+        probe: options.probe, preferredDirection: options.preferredDirection, normalization: options.normalization,
+        running: runIndex < 2 * stimuli.length && (position > 0 || runIndex > 0), result: lastResult,
+        traces: { stimulus: stimuli[0].id, preferred: decimate(traces.preferred, undefined, SIDEBAR_POINTS), null: decimate(traces.null, undefined, SIDEBAR_POINTS) },
+      }),
+    });
     status.idle('ready: send "start"');
   }
 
-  function createRuns(options: ProbeNodeOptions): ProbeRun[] {
-    const pair = options.probe === 'edge'
-      ? probePair({
-        probe: 'edge', preferredDirection: options.preferredDirection, pixels: options.pixels,
-        samplesPerSpacing: options.samplesPerSpacing, segmentLength: options.segmentLength, riseSamples: options.riseSamples,
-        segments: options.segments, noiseSd: options.noiseSd, seed: options.seed,
-      })
-      : probePair({
-        probe: 'grating', preferredDirection: options.preferredDirection, pixels: options.pixels, spacingDeg: options.spacingDeg,
-        periodDeg: options.periodDeg, speedDegPerS: options.speedDegPerS, dtS: options.dtS, durationS: options.durationS,
-        noiseSd: options.noiseSd, seed: options.seed,
-      });
-    return [pair.preferred, pair.null];
+  /** "0.71", or "n/a" without any response (the DSI is undefined, not 0). */
+  function dsiText(dsi: number | null): string {
+    return dsi !== null && Number.isFinite(dsi) ? dsi.toFixed(2) : 'n/a';
+  }
+
+  function createStimuli(options: ProbeNodeOptions): Stimulus[] {
+    const { preferredDirection, pixels, noiseSd, seed } = options;
+    if (options.probe === 'edge') {
+      return [{
+        id: 'edges', waveform: 'smoothed square',
+        pair: () => probePair({ probe: 'edge', preferredDirection, pixels, samplesPerSpacing: options.samplesPerSpacing, segmentLength: options.segmentLength, riseSamples: options.riseSamples, segments: options.segments, noiseSd, seed }),
+      }];
+    }
+    return options.periodsDeg.flatMap((periodDeg, p) => options.speedsDegPerS.map((speedDegPerS, v): Stimulus => ({
+      id: `${options.waveform} ${periodDeg}° ${speedDegPerS}°/s`, waveform: options.waveform, periodDeg, speedDegPerS,
+      pair: () => probePair({
+        probe: 'grating', preferredDirection, pixels, spacingDeg: options.spacingDeg, periodDeg, speedDegPerS, waveform: options.waveform,
+        dtS: options.dtS, durationS: options.durationS, noiseSd, seed: seed + p * options.speedsDegPerS.length + v,
+      }),
+    })));
   }
 
   RED.nodes.registerType('resu-grating', ResuGratingNode);

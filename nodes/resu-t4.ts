@@ -3,7 +3,7 @@
  * uncentered past–future CCA with a delay, and outputs the rectified T4 responses.
  */
 import type { Node, NodeAPI, NodeDef } from 'node-red';
-import { connectomeComparison, fitToJSON, isStatisticsMessage, MAX_OPEN_SERIES, NotEnoughDataError, T4_CHANNELS, T4Fit, T4Layer } from '../core';
+import { connectomeComparison, fitToJSON, isStatisticsMessage, MAX_OPEN_SERIES, NotEnoughDataError, T4_CHANNELS, T4Fit, T4InputScaling, T4Layer } from '../core';
 import { fitSummary, registerStateSource } from './shared/admin';
 import { ChunkAligner } from './shared/align';
 import { parseT4Config, T4NodeOptions } from './shared/config';
@@ -24,7 +24,7 @@ export = function (RED: NodeAPI) {
     let layer: T4Layer;
     try {
       options = parseT4Config(raw);
-      layer = new T4Layer({ delay: options.delay, component: options.component, threshold: options.threshold, ridge: options.ridge });
+      layer = new T4Layer({ delay: options.delay, component: options.component, threshold: options.threshold, thresholdQuantile: options.thresholdQuantile, ridge: options.ridge });
     } catch (err) { reportConfigError(node, err); return; }
     const aligner = new ChunkAligner(['L1', 'L3'] as const);
     const tracker = new SeriesTracker();
@@ -62,6 +62,7 @@ export = function (RED: NodeAPI) {
         }
         if (isFiltersMessage(msg)) { adoptFilters(msg); await persistence.save(); return; }
         const isData = Array.isArray(msg.payload) || ArrayBuffer.isView(msg.payload);
+        const scaling = readProbeScaling(msg.probeScaling);
         // validate the whole message before any switch takes effect (a rejected message changes nothing)
         const chunk = isData || (SWITCHES.every((name) => msg[name] === undefined) && msg.publish === undefined) ? readChunkMessage(msg) : null;
         const signal = chunk?.meta.signal;
@@ -104,7 +105,7 @@ export = function (RED: NodeAPI) {
               if (after === 0) openTriplets.delete(series); else openTriplets.set(series, after);
             }
             if (state.applying && layer.currentWeights) {
-              const responses = layer.apply(l3.data, l1.data);
+              const responses = layer.apply(l3.data, l1.data, scaling);
               const names = responses.map((_, i) => `T4/px${i + 1}`);
               send([{ ...writeChunkMessage({ ...msg, _msgid: msg._msgid }, responses, { ...l1.meta, channels: names, signal: 'T4' }), dropped: aligner.dropped }, null, null]);
             }
@@ -166,7 +167,7 @@ export = function (RED: NodeAPI) {
       return {
         ...fitToJSON(result.fit),
         t4: {
-          channels: [...T4_CHANNELS], component: options.component, delay: options.delay, threshold: options.threshold,
+          channels: [...T4_CHANNELS], component: options.component, delay: options.delay, threshold: result.threshold, thresholdQuantile: options.thresholdQuantile,
           weights: Array.from(result.weights), normalizedWeights: Array.from(result.normalizedWeights),
           connectome: connectomeComparison(result.normalizedWeights),
         },
@@ -175,11 +176,26 @@ export = function (RED: NodeAPI) {
 
     function showStatus(): void {
       const rho = state.lastFit ? ` · ρ2 ${state.lastFit.correlations[options.component - 1].toFixed(3)}` : '';
+      const theta = options.thresholdQuantile > 0 && state.lastFit ? ` · θ ${layer.threshold.toPrecision(3)} (q${options.thresholdQuantile})` : '';
       const dropped = aligner.dropped > 0 ? ` · ${compact(aligner.dropped)} dropped` : '';
       const mode = `${state.learning ? 'learning' : 'frozen'}${state.applying && layer.currentWeights ? '+applying' : ''}`;
-      const text = `${mode} · ${compact(layer.pairs)} pairs${rho}${dropped}`;
+      const text = `${mode} · ${compact(layer.pairs)} pairs${rho}${theta}${dropped}`;
       if (state.learning || layer.currentWeights) status.ok(text); else status.idle(text);
     }
+  }
+
+  /**
+   * msg.probeScaling, set by the probe node on its chunks (and carried through the unit nodes): how
+   * the six inputs are scaled before the weights ({@link T4InputScaling}); absent: as trained.
+   */
+  function readProbeScaling(raw: unknown): T4InputScaling {
+    if (raw === undefined) return { mode: 'training' };
+    if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) throw InputError.field('msg.probeScaling', raw, 'an object {mode, noiseSd, seed}');
+    const { mode, noiseSd, seed } = raw as Record<string, unknown>;
+    if (mode !== 'training' && mode !== 'probe-sd') throw InputError.field('msg.probeScaling.mode', mode, '"training" or "probe-sd"');
+    if (noiseSd !== undefined && !(typeof noiseSd === 'number' && Number.isFinite(noiseSd) && noiseSd >= 0 && noiseSd <= 1e6)) throw InputError.field('msg.probeScaling.noiseSd', noiseSd, 'a number in [0, 1e6]');
+    if (seed !== undefined && !(typeof seed === 'number' && Number.isSafeInteger(seed) && seed >= 0)) throw InputError.field('msg.probeScaling.seed', seed, 'an integer ≥ 0');
+    return { mode, noiseSd: noiseSd as number | undefined, seed: seed as number | undefined };
   }
 
   quarantineCorruptState(RED.settings as never, RED.log);

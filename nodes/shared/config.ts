@@ -4,6 +4,7 @@
  */
 import { ConfigError } from '../../core/errors';
 import { requireFinite, requireInt, requireOneOf, RangeOptions } from '../../core/validate';
+import { sampleCount } from '../../core/stimuli/scanner';
 import { MAX_CHUNK_VALUES } from './messages';
 
 /**
@@ -165,6 +166,8 @@ export interface T4NodeOptions extends LearningNodeOptions {
   delay: number;
   component: number;
   threshold: number;
+  /** 0: θ fixed; in (0, 1): θ = this quantile of the training drive at every solve. */
+  thresholdQuantile: number;
   applying: boolean;
 }
 
@@ -173,6 +176,7 @@ export function parseT4Config(raw: RawConfig): T4NodeOptions {
     delay: intField(raw, 'delay', 5, { min: 1, max: 1000 }),
     component: intField(raw, 'component', 2, { min: 1, max: 6 }),
     threshold: numberField(raw, 'threshold', 0, { min: 0, max: 1e9 }),
+    thresholdQuantile: numberField(raw, 'thresholdQuantile', 0, { min: 0, max: 0.999 }),
     applying: boolField(raw, 'applying', true),
     ...parseLearningFields(raw),
   };
@@ -284,18 +288,44 @@ export interface ProbeNodeOptions {
   riseSamples: number;
   segments: number;
   noiseSd: number;
-  periodDeg: number;
-  speedDegPerS: number;
+  /** Grating waveform. */
+  waveform: 'sine' | 'square';
+  /** Grating spatial periods, degrees: one stimulus per period × speed. */
+  periodsDeg: number[];
+  /** Grating speeds, °/s. */
+  speedsDegPerS: number[];
   spacingDeg: number;
   dtS: number;
   durationS: number;
+  /**
+   * 'probe-sd' (the authors'): each run is sent as one chunk marked with msg.probeScaling, so T4 divides
+   * each input by its own sd over the run and adds noise of sd {@link PROBE_SCALING_NOISE_SD};
+   * 'training': chunks of chunkLength, weights as learned.
+   */
+  normalization: 'probe-sd' | 'training';
+  /** Samples at the start of each run that are not scored (filters filling). */
+  settleSamples: number;
   chunkLength: number;
   seed: number;
   intervalMs: number;
 }
 
+/** Noise added to the scaled T4 inputs in 'probe-sd' (the authors' 0.02). */
+export const PROBE_SCALING_NOISE_SD = 0.02;
+/** At most this many grating stimuli (periods × speeds) per probe node. */
+export const MAX_PROBE_STIMULI = 64;
+
+/** A list of numbers: a number, an array, or a string "20, 40, 80" (the editor's text field). */
+export function numberListField(raw: RawConfig, name: string, fallback: number[], range: RangeOptions, maxItems: number): number[] {
+  const value = raw[name];
+  if (!present(value)) return fallback;
+  const items = typeof value === 'number' ? [value] : Array.isArray(value) ? value : typeof value === 'string' ? value.split(/[\s,;]+/).filter((x) => x !== '') : null;
+  if (items === null || items.length === 0 || items.length > maxItems) throw new ConfigError(name, value, `1 to ${maxItems} numbers separated by commas`);
+  return items.map((item, i) => requireFinite(`${name}[${i}]`, asNumber(item), range));
+}
+
 export function parseProbeConfig(raw: RawConfig): ProbeNodeOptions {
-  return {
+  const options: ProbeNodeOptions = {
     probe: choiceField(raw, 'probe', 'edge', ['edge', 'grating'] as const),
     preferredDirection: choiceField(raw, 'preferredDirection', 'right', ['left', 'right'] as const),
     pixels: intField(raw, 'pixels', 3, { min: 3, max: 1024 }),
@@ -304,13 +334,28 @@ export function parseProbeConfig(raw: RawConfig): ProbeNodeOptions {
     riseSamples: numberField(raw, 'riseSamples', 20, { min: 0, exclusiveMin: true, max: 1e6 }),
     segments: intField(raw, 'segments', 4, { min: 1, max: 10000 }),
     noiseSd: numberField(raw, 'noiseSd', 0.005, { min: 0, max: 1e6 }),
-    periodDeg: numberField(raw, 'periodDeg', 30, { min: 0, exclusiveMin: true, max: 1e6 }),
-    speedDegPerS: numberField(raw, 'speedDegPerS', 50, { min: 0, exclusiveMin: true, max: 1e6 }),
+    waveform: choiceField(raw, 'waveform', 'sine', ['sine', 'square'] as const),
+    periodsDeg: numberListField(raw, 'periodDeg', [20, 40, 80], { min: 0, exclusiveMin: true, max: 1e6 }, 16),
+    speedsDegPerS: numberListField(raw, 'speedDegPerS', [38.5, 100], { min: 0, exclusiveMin: true, max: 1e6 }, 16),
     spacingDeg: numberField(raw, 'spacingDeg', 5, { min: 0, exclusiveMin: true, max: 180 }),
     dtS: numberField(raw, 'dtS', 0.01, { min: 1e-6, max: 60 }),
     durationS: numberField(raw, 'durationS', 4, { min: 0, exclusiveMin: true, max: 1e5 }),
+    normalization: choiceField(raw, 'normalization', 'probe-sd', ['probe-sd', 'training'] as const),
+    settleSamples: intField(raw, 'settleSamples', 50, { min: 0, max: 1e6 }),
     chunkLength: intField(raw, 'chunkLength', 500, { min: 1, max: 100000 }),
     seed: intField(raw, 'seed', 1, { min: 0, max: Number.MAX_SAFE_INTEGER }),
     intervalMs: intField(raw, 'intervalMs', 0, { min: 0, max: 60000 }),
   };
+  if (options.probe === 'grating' && options.periodsDeg.length * options.speedsDegPerS.length > MAX_PROBE_STIMULI) {
+    throw new ConfigError('periodDeg × speedDegPerS', options.periodsDeg.length * options.speedsDegPerS.length, `at most ${MAX_PROBE_STIMULI} stimuli`);
+  }
+  if (options.normalization === 'probe-sd') {
+    // T4 scales each run by its own sd, so a run travels as one chunk
+    const samples = options.probe === 'edge' ? options.segments * options.segmentLength : sampleCount(options.durationS, options.dtS);
+    if (samples * options.pixels > MAX_CHUNK_VALUES) {
+      throw new ConfigError(options.probe === 'edge' ? 'segments' : 'durationS', options.probe === 'edge' ? options.segments : options.durationS,
+        `a run of at most ${MAX_CHUNK_VALUES} values (samples × pixels) with normalization "probe-sd", which sends each run as one chunk`);
+    }
+  }
+  return options;
 }

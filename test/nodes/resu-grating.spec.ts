@@ -4,8 +4,11 @@ import { AnyMsg, catchAll, collect, concatChunks, helper, load, maxAbsDiff, node
 
 const modules = nodeModules('resu-grating');
 
-/** A small edge probe: 4 segments of 40 samples = 160 samples per run, 4 chunks of ≤ 50. */
-const EDGE = { probe: 'edge', pixels: 3, samplesPerSpacing: 5, segmentLength: 40, riseSamples: 5, segments: 4, noiseSd: 0.005, seed: 3, chunkLength: 50 };
+/**
+ * A small edge probe: 4 segments of 40 samples = 160 samples per run, 4 chunks of ≤ 50 ('training'
+ * normalization chunks the runs; 'probe-sd' sends each run whole), every sample scored.
+ */
+const EDGE = { probe: 'edge', pixels: 3, samplesPerSpacing: 5, segmentLength: 40, riseSamples: 5, segments: 4, noiseSd: 0.005, seed: 3, chunkLength: 50, normalization: 'training', settleSamples: 0 };
 
 function probeFlow(config: Record<string, unknown> = {}): Record<string, unknown>[] {
   return [
@@ -73,7 +76,7 @@ describe('resu-grating node', function () {
   });
 
   it('grating probe mode emits the core grating pair', async function () {
-    const config = { probe: 'grating', pixels: 4, spacingDeg: 5, periodDeg: 30, speedDegPerS: 50, dtS: 0.01, durationS: 1, noiseSd: 0.01, seed: 2, chunkLength: 30 };
+    const config = { probe: 'grating', pixels: 4, spacingDeg: 5, periodDeg: '30', speedDegPerS: '50', dtS: 0.01, durationS: 1, noiseSd: 0.01, seed: 2, chunkLength: 30 };
     await load(modules, probeFlow(config));
     const out = collect('probe-out', 8); // 100 samples: 30, 30, 30, 10 per run
     helper.getNode('probe-node').receive({ command: 'start' });
@@ -84,21 +87,25 @@ describe('resu-grating node', function () {
     assert.deepStrictEqual(msgs.map((m) => m.chunk.series), [...new Array(4).fill('probe/preferred'), ...new Array(4).fill('probe/null')]);
   });
 
-  it('T4 responses fed back yield the DSI message with peaks, DSI and ON-edge DSI, then chart messages', async function () {
+  it('T4 responses fed back yield the DSI message for ON, OFF and all edges (windows of each triplet\'s centre pixel), then chart messages', async function () {
     await load(modules, probeFlow());
     const node = helper.getNode('probe-node');
     const out = collect('result-out', 3);
-    // preferred: 3 in an ON segment (samples 0–39), 5 in an OFF one (40–79); null: 1 (ON, 80–119), 0.5 (OFF, 120–159)
+    // centre pixel 1 lags 5 samples ('right' preferred run) and 5 samples (null run, mirrored: (3 − 1 − 1)·5):
+    // its ON windows are [5, 45) and [85, 125), OFF windows [45, 85) and [125, 165)
+    // preferred: 3 at sample 10 (ON), 5 at 50 (OFF); null: 1 at 90 (ON), 0.5 at 130 (OFF)
     const preferred = response(2, 160, [[0, 10, 3], [1, 50, 5]]);
     const nul = response(2, 160, [[0, 90, 1], [1, 130, 0.5]]);
-    node.receive({ command: 'start' });
+    const labelled = statusMatching('probe-node', /^DSI ON edges 0\.50 · all edges 0\.67$/);
     node.receive({ payload: [[100, 100]], chunk: { series: 'row-0', startSample: 0 } }); // not a probe response: ignored
     for (const msg of interleave(responseChunks('preferred', preferred, 30), responseChunks('null', nul, 45))) node.receive(msg);
     const [dsi, chartPreferred, chartNull] = await out;
+    await labelled;
     assert.strictEqual(dsi.topic, 'DSI');
+    const on = { preferredPeak: 3, nullPeak: 1, dsi: 0.5 }, off = { preferredPeak: 5, nullPeak: 0.5, dsi: 4.5 / 5.5 }, all = { preferredPeak: 5, nullPeak: 1, dsi: 4 / 6 };
     assert.deepStrictEqual(dsi.payload, {
-      probe: 'edge', preferredDirection: 'right', preferredPeak: 5, nullPeak: 1, dsi: (5 - 1) / (5 + 1),
-      onEdges: { preferredPeak: 3, nullPeak: 1, dsi: (3 - 1) / (3 + 1) },
+      probe: 'edge', preferredDirection: 'right', normalization: 'training', on, off, all, preferredPeak: 5, nullPeak: 1, dsi: 4 / 6,
+      stimuli: [{ id: 'edges', waveform: 'smoothed square', on, off, all }],
     });
     assert.strictEqual(chartPreferred.topic, 'T4 preferred');
     assert.strictEqual(chartNull.topic, 'T4 null');
@@ -106,6 +113,19 @@ describe('resu-grating node', function () {
     const maxOver = (data: number[][]): number[] => data[0].map((_, i) => Math.max(...data.map((c) => c[i])));
     assert.deepStrictEqual(chartPreferred.payload, maxOver(preferred).map((y, x) => ({ x, y })));
     assert.deepStrictEqual(chartNull.payload, maxOver(nul).map((y, x) => ({ x, y })));
+  });
+
+  it('the sidebar state carries the labelled result and the preferred and null traces of the first stimulus', async function () {
+    await load(modules, probeFlow());
+    const node = helper.getNode('probe-node');
+    const out = collect('result-out', 1);
+    for (const msg of [...responseChunks('preferred', response(1, 160, [[0, 10, 3]]), 80), ...responseChunks('null', response(1, 160, [[0, 90, 1]]), 80)]) node.receive(msg);
+    await out;
+    const state = (await helper.request().get('/resu/nodes/probe-node/state').expect(200)).body;
+    assert.deepStrictEqual([state.probe, state.normalization, state.result.on.dsi, state.result.all.dsi], ['edge', 'training', 0.5, 0.5]);
+    assert.strictEqual(state.traces.stimulus, 'edges');
+    assert.deepStrictEqual(state.traces.preferred.find((p: { x: number; y: number }) => p.y === 3), { x: 10, y: 3 });
+    assert.ok(state.traces.null.length > 0 && state.traces.null.length <= 300);
   });
 
   it('responses without startSample are placed by arrival (same ON-edge peaks)', async function () {
@@ -116,17 +136,50 @@ describe('resu-grating node', function () {
     const nul = response(1, 160, [[0, 90, 1], [0, 130, 4]]);
     for (const msg of [...responseChunks('preferred', preferred, 30, { positions: false }), ...responseChunks('null', nul, 30, { positions: false })]) node.receive(msg);
     const [dsi] = await out;
-    assert.deepStrictEqual(dsi.payload.onEdges, { preferredPeak: 3, nullPeak: 1, dsi: 0.5 });
+    assert.deepStrictEqual(dsi.payload.on, { preferredPeak: 3, nullPeak: 1, dsi: 0.5 });
     assert.strictEqual(dsi.payload.nullPeak, 4);
   });
 
-  it('grating probes report peaks and DSI without onEdges', async function () {
-    await load(modules, probeFlow({ probe: 'grating', preferredDirection: 'left', durationS: 1 }));
+  it('gratings: one stimulus per period × speed, series probe/s<k>/<label>, scored per stimulus and pooled', async function () {
+    const config = { probe: 'grating', preferredDirection: 'left', waveform: 'square', periodDeg: '20, 40', speedDegPerS: '50', dtS: 0.01, durationS: 1, chunkLength: 100, normalization: 'training', settleSamples: 0, noiseSd: 0 };
+    await load(modules, probeFlow(config));
     const node = helper.getNode('probe-node');
+    const sent = collect('probe-out', 4);
+    node.receive({ command: 'start' });
+    const msgs = await sent;
+    assert.deepStrictEqual(msgs.map((m) => m.chunk.series), ['probe/s0/preferred', 'probe/s0/null', 'probe/s1/preferred', 'probe/s1/null']);
+    const pair = probePair({ probe: 'grating', preferredDirection: 'left', periodDeg: 40, speedDegPerS: 50, waveform: 'square', dtS: 0.01, durationS: 1, noiseSd: 0, seed: 2 });
+    assert.ok(maxAbsDiff(msgs[2].payload, pair.preferred.channels) === 0, 'stimulus 1 is the 40° square grating');
     const out = collect('result-out', 1);
-    for (const msg of [...responseChunks('null', response(1, 100, [[0, 5, 0.25]]), 100), ...responseChunks('preferred', response(1, 100, [[0, 70, 0.75]]), 100)]) node.receive(msg);
+    // a response at sample 10 lies in the ON or OFF half cycle of the centre pixel (windows from core)
+    const on0 = pair.preferred.polarityAt(1, 10);
+    const respond = (series: string, spikes: [number, number, number][]) => responseChunks('x', response(1, 100, spikes), 100).map((m) => ({ ...m, topic: series, chunk: { ...m.chunk, series } }));
+    for (const m of [...respond('probe/s0/preferred', [[0, 5, 0.4]]), ...respond('probe/s0/null', [[0, 5, 0.1]]),
+      ...respond('probe/s1/preferred', [[0, 10, 0.75]]), ...respond('probe/s1/null', [[0, 10, 0.25]])]) node.receive(m);
     const [dsi] = await out;
-    assert.deepStrictEqual(dsi.payload, { probe: 'grating', preferredDirection: 'left', preferredPeak: 0.75, nullPeak: 0.25, dsi: 0.5 });
+    assert.deepStrictEqual(dsi.payload.stimuli.map((x: AnyMsg) => [x.id, x.periodDeg, x.speedDegPerS]), [['square 20° 50°/s', 20, 50], ['square 40° 50°/s', 40, 50]]);
+    assert.ok(Math.abs(dsi.payload.stimuli[0].all.dsi - 0.3 / 0.5) < 1e-12 && dsi.payload.stimuli[1].all.dsi === 0.5);
+    assert.deepStrictEqual(dsi.payload.all, { preferredPeak: 0.75, nullPeak: 0.25, dsi: 0.5 }, 'pooled: the largest peak of each direction');
+    assert.strictEqual(dsi.payload.stimuli[1][on0].preferredPeak, 0.75);
+    assert.strictEqual(dsi.payload.stimuli[1][on0 === 'on' ? 'off' : 'on'].preferredPeak, 0);
+  });
+
+  it('"probe-sd" normalization (the default) sends each run whole, marked with msg.probeScaling; no response gives a null DSI', async function () {
+    await load(modules, probeFlow({ normalization: undefined, chunkLength: 50 }));
+    const node = helper.getNode('probe-node');
+    const sent = collect('probe-out', 2);
+    node.receive({ command: 'start' });
+    const msgs = await sent;
+    assert.deepStrictEqual(msgs.map((m) => [m.chunk.series, m.payload[0].length, m.chunk.endOfSeries]), [['probe/preferred', 160, true], ['probe/null', 160, true]]);
+    assert.deepStrictEqual(msgs.map((m) => m.probeScaling), [{ mode: 'probe-sd', noiseSd: 0.02, seed: 3 }, { mode: 'probe-sd', noiseSd: 0.02, seed: 4 }]);
+    const out = collect('result-out', 1);
+    const labelled = statusMatching('probe-node', /DSI ON edges n\/a · all edges n\/a/);
+    for (const msg of [...responseChunks('preferred', response(1, 160, []), 160), ...responseChunks('null', response(1, 160, []), 160)]) node.receive(msg);
+    const [dsi] = await out;
+    assert.strictEqual(dsi.payload.normalization, 'probe-sd');
+    assert.strictEqual(dsi.payload.dsi, null, 'undefined, not 0');
+    assert.strictEqual(dsi.payload.on.dsi, null);
+    await labelled;
   });
 
   it('rejects bad input with exactly one error each, and the peaks are unaffected', async function () {
@@ -223,6 +276,8 @@ describe('resu-grating node', function () {
     ['pixels 2', { pixels: 2 }, /not configured: pixels must be an integer ≥ 3/],
     ['unknown probe', { probe: 'square' }, /not configured: probe/],
     ['segmentLength 1', { segmentLength: 1 }, /not configured: segmentLength/],
+    ['a bad period list', { probe: 'grating', periodDeg: '20, x' }, /not configured: periodDeg\[1\]/],
+    ['a probe-sd run over one chunk', { normalization: 'probe-sd', segments: 2000, segmentLength: 1000 }, /not configured: segments .*one chunk/],
   ] as [string, Record<string, unknown>, RegExp][]) {
     it(`reports a configuration error (${what}) without crashing`, async function () {
       const statuses = recordStatuses();

@@ -50,18 +50,23 @@ function sendRow(nodeId: string, row: Row, series: string, { size = row.l1[0].le
 /**
  * Oracle, independent of T4Layer: the six-channel triplets [L3, L1] of (left, centre, right) of
  * every pixel triplet, each (series, triplet) its own LaggedMoments series, uncentered, m = h = 1,
- * gap = delay − 1; the second canonical direction with the centre-L1 tap (index 3) pinned positive.
+ * gap = delay − 1; the second canonical direction, signed so that its drive w·x, summed over the
+ * pairs' past samples, correlates positively with the centre L1 input (index 3).
  */
 function directWeights(series: Row[], delay: number): { weights: number[]; pairs: number } {
   const moments = new LaggedMoments({ channels: 6, pastLags: 1, futureLags: 1, gap: delay - 1, center: false });
+  const triplets: number[][][] = [];
   series.forEach((row, k) => {
     for (let c = 1; c < row.l1.length - 1; c++) {
-      const triplet = [row.l3[c - 1], row.l1[c - 1], row.l3[c], row.l1[c], row.l3[c + 1], row.l1[c + 1]].map((x) => Float64Array.from(x));
-      moments.update(triplet, `${k}/${c}`);
+      const triplet = [row.l3[c - 1], row.l1[c - 1], row.l3[c], row.l1[c], row.l3[c + 1], row.l1[c + 1]];
+      moments.update(triplet.map((x) => Float64Array.from(x)), `${k}/${c}`);
+      triplets.push(triplet.map((x) => x.slice(0, x.length - delay))); // the pairs' past samples
     }
   });
-  const fit = solvePastFutureCca(moments, { pinnedTap: 3 });
-  return { weights: Array.from(fit.pastFilters[1]), pairs: moments.pairs };
+  const w = Array.from(solvePastFutureCca(moments).pastFilters[1]);
+  let onDrive = 0;
+  for (const x of triplets) for (let t = 0; t < x[0].length; t++) onDrive += x.reduce((acc, channel, i) => acc + w[i] * channel[t], 0) * x[3][t];
+  return { weights: onDrive < 0 ? w.map((v) => -v) : w, pairs: moments.pairs };
 }
 
 /** Weights agree to round-off (different summation order): 1e-9 relative to the largest weight. */
@@ -105,7 +110,7 @@ describe('resu-t4 node', function () {
     assert.strictEqual(helper.getNode('t4-node').type, 'resu-t4');
   });
 
-  it('learns from aligned L1/L3 chunks: weights equal a direct uncentered CCA of the triplets (direction 2, centre L1 > 0)', async function () {
+  it('learns from aligned L1/L3 chunks: weights equal a direct uncentered CCA of the triplets (direction 2, drive rising with the centre L1)', async function () {
     await load(modules, t4Flow());
     const row = movingRow(3000, 5, 1);
     sendRow('t4-node', row, 'row-0', { size: 500 });
@@ -123,7 +128,7 @@ describe('resu-t4 node', function () {
     const core = layer.solve();
     assertSameWeights(msg.payload.t4.weights, Array.from(core.weights), 'weights vs core T4Layer');
     assertSameWeights(msg.payload.t4.normalizedWeights, Array.from(core.normalizedWeights), 'normalized weights vs core T4Layer');
-    assert.ok(msg.payload.t4.weights[3] > 0, 'centre L1 weight pinned positive');
+    assert.ok(msg.payload.t4.threshold === 0 && msg.payload.t4.thresholdQuantile === 0, 'fixed θ = 0 by default');
     assert.deepStrictEqual(msg.payload.t4.channels, ['L3_left', 'L1_left', 'L3_centre', 'L1_centre', 'L3_right', 'L1_right']);
     assert.strictEqual(msg.payload.t4.component, 2);
     assert.strictEqual(msg.payload.t4.delay, 3);
@@ -346,6 +351,54 @@ describe('resu-t4 node', function () {
     assert.match(caught[1].error.message, /sentinel/);
     const msg = await solveWeights();
     assert.strictEqual(msg.payload.pairs, 1366 * 3 * (10 - 3) + 3 * 10);
+  });
+
+  it('θ from data: with thresholdQuantile q each solve sets θ to that quantile of the training drive (core T4Layer), applies and reports it', async function () {
+    await load(modules, t4Flow({ thresholdQuantile: '0.9' }));
+    const train = movingRow(500, 4, 11); // 2 triplets × 500 = 1000 training vectors: all sampled
+    const statusText = statusMatching('t4-node', /θ \d\.\d+ \(q0\.9\)/);
+    sendRow('t4-node', train, 'row-0');
+    const { payload } = await solveWeights();
+    const core = new T4Layer({ delay: 3, thresholdQuantile: 0.9 });
+    core.learn(train.l3.map((c) => Float64Array.from(c)), train.l1.map((c) => Float64Array.from(c)), 'row-0');
+    const expected = core.solve();
+    assert.ok(expected.threshold > 0);
+    assert.strictEqual(payload.t4.thresholdQuantile, 0.9);
+    assert.ok(Math.abs(payload.t4.threshold - expected.threshold) < 1e-12, `θ ${payload.t4.threshold} vs ${expected.threshold}`);
+    await statusText;
+    const probe = movingRow(300, 4, 12);
+    const out = collect('resp-out', 1);
+    sendRow('t4-node', probe, 'probe/preferred', { extra: { train: false } });
+    const [msg] = await out;
+    assert.ok(maxAbsDiff(msg.payload, responses(probe, payload.t4.weights, payload.t4.threshold)) < 1e-12);
+  });
+
+  it('msg.probeScaling "probe-sd" (from the probe node) applies the authors\' scaling: core T4Layer.apply with the same scaling', async function () {
+    await load(modules, t4Flow());
+    const train = movingRow(1500, 5, 13);
+    sendRow('t4-node', train, 'row-0');
+    await solveWeights();
+    const core = new T4Layer({ delay: 3 });
+    core.learn(train.l3.map((c) => Float64Array.from(c)), train.l1.map((c) => Float64Array.from(c)), 'row-0');
+    core.solve();
+    const probe = movingRow(400, 5, 14);
+    const scaling = { mode: 'probe-sd' as const, noiseSd: 0.02, seed: 9 };
+    const out = collect('resp-out', 1);
+    const node = helper.getNode('t4-node');
+    node.receive({ ...chunkMsg('L1', probe.l1, 'probe/preferred', 0, { train: false, endOfSeries: true }), probeScaling: scaling });
+    node.receive({ ...chunkMsg('L3', probe.l3, 'probe/preferred', 0, { train: false, endOfSeries: true }), probeScaling: scaling });
+    const [msg] = await out;
+    const expected = core.apply(probe.l3.map((c) => Float64Array.from(c)), probe.l1.map((c) => Float64Array.from(c)), scaling);
+    assert.ok(maxAbsDiff(msg.payload, expected.map((c) => Array.from(c))) < 1e-12);
+    const raw = core.apply(probe.l3.map((c) => Float64Array.from(c)), probe.l1.map((c) => Float64Array.from(c)));
+    assert.ok(maxAbsDiff(msg.payload, raw.map((c) => Array.from(c))) > 1e-3, 'differs from the weights as learned');
+    // a bad scaling is rejected before anything changes
+    const errors = collect('errors', 2);
+    node.receive({ ...chunkMsg('L1', probe.l1, 'probe/null', 0, { train: false }), probeScaling: { mode: 'sideways' } });
+    node.receive({ ...chunkMsg('L1', probe.l1, 'probe/null', 0, { train: false }), probeScaling: { mode: 'probe-sd', noiseSd: -1 } });
+    const caught = await errors;
+    assert.match(caught[0].error.message, /msg\.probeScaling\.mode must be "training" or "probe-sd"/);
+    assert.match(caught[1].error.message, /msg\.probeScaling\.noiseSd/);
   });
 
   it('a full input queue (nodeMessageBufferMaxLength) rejects the newcomers with an error each', async function () {
