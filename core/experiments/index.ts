@@ -46,12 +46,12 @@ export interface ReproductionConfig {
 
 /** `--quick`: about a minute on 2 cores (fewer OU samples, GP draws, scene rows and adaptation switches). */
 export const QUICK_CONFIG: ReproductionConfig = Object.freeze({
-  ouSamples: 50_000, gpDraws: 40, rowStride: 4, adaptationDraws: Object.freeze([4, 4, 12, 4, 12]), adaptationRepeats: 2, adaptationCheckEvery: 100, builtInScenes: 1,
+  ouSamples: 50_000, gpDraws: 40, rowStride: 4, adaptationDraws: Object.freeze([4, 4, 12, 4, 12]), adaptationRepeats: 2, adaptationCheckEvery: 200, builtInScenes: 1,
 });
 
 /** The default run: the authors' sizes (200 GP draws, every scene row), four built-in panoramas. */
 export const FULL_CONFIG: ReproductionConfig = Object.freeze({
-  ouSamples: 1_000_000, gpDraws: 200, rowStride: 1, adaptationDraws: Object.freeze([5, 5, 25, 5, 25]), adaptationRepeats: 3, adaptationCheckEvery: 50, builtInScenes: 4,
+  ouSamples: 1_000_000, gpDraws: 200, rowStride: 1, adaptationDraws: Object.freeze([5, 5, 25, 5, 25]), adaptationRepeats: 3, adaptationCheckEvery: 100, builtInScenes: 4,
 });
 
 export interface ReproductionOptions {

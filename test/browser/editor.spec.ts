@@ -138,4 +138,27 @@ describe('editor in a real browser (chromium + playwright-core)', function () {
     await page.locator('.resu-sidebar').screenshot({ path: path.join(OUTPUT, 'sidebar-t4.png') });
     assert.deepStrictEqual(browserErrors, [], 'no uncaught errors in the page');
   });
+
+  it('shows a probe\'s DSI for ON edges and for all edges, labelled, and plots the preferred and null responses (issue 14)', async function () {
+    const ids = await page.evaluate(() => {
+      const RED = (window as any).RED; // eslint-disable-line @typescript-eslint/no-explicit-any
+      const inject = RED.nodes.filterNodes({ type: 'inject' }).find((n: { name: string }) => n.name === 'probe');
+      return { inject: inject.id as string, grating: RED.nodes.filterNodes({ type: 'resu-grating' })[0].id as string };
+    });
+    // the probe inject, as its button does it
+    const status = await page.evaluate(async (id) => (await fetch(`inject/${id}`, { method: 'POST', headers: { 'Node-RED-API-Version': 'v2' } })).status, ids.inject);
+    assert.strictEqual(status, 200);
+    await page.selectOption('.resu-sidebar-node', ids.grating);
+    await page.waitForFunction(() => /ON edges: DSI (-?\d\.\d\d|n\/a)/.test(document.querySelector('.resu-sidebar-big')?.textContent ?? ''), undefined, { timeout: 120_000 });
+    const big = await page.locator('.resu-sidebar-big').textContent() ?? '';
+    assert.match(big, /ON edges: DSI .*all edges: DSI /, 'both DSIs, labelled');
+    await page.waitForSelector('.resu-sidebar-plot-a svg .mark-line path', { timeout: 30_000 });
+    const lines = await page.$$eval('.resu-sidebar-plot-a svg .mark-line path', (els) => els.length);
+    assert.strictEqual(lines, 2, 'preferred and null response');
+    const plotText = await page.locator('.resu-sidebar-plot-a').textContent() ?? '';
+    assert.match(plotText, /preferred/);
+    assert.match(plotText, /null/);
+    await page.locator('.resu-sidebar').screenshot({ path: path.join(OUTPUT, 'sidebar-probe.png') });
+    assert.deepStrictEqual(browserErrors, [], 'no uncaught errors in the page');
+  });
 });
