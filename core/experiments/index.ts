@@ -46,7 +46,7 @@ export interface ReproductionConfig {
 
 /** `--quick`: about a minute on 2 cores (fewer OU samples, GP draws, scene rows and adaptation switches). */
 export const QUICK_CONFIG: ReproductionConfig = Object.freeze({
-  ouSamples: 50_000, gpDraws: 40, rowStride: 4, adaptationDraws: Object.freeze([4, 4, 12, 4, 12]), adaptationRepeats: 2, adaptationCheckEvery: 200, builtInScenes: 1,
+  ouSamples: 50_000, gpDraws: 40, rowStride: 4, adaptationDraws: Object.freeze([4, 4, 8, 4, 8]), adaptationRepeats: 2, adaptationCheckEvery: 200, builtInScenes: 1,
 });
 
 /** The default run: the authors' sizes (200 GP draws, every scene row), four built-in panoramas. */
