@@ -20,8 +20,9 @@ const CASES: [string, string, Record<string, unknown>, RegExp][] = [
   ['resu-scanner', 'pixels 10^6', { pixels: 1e6 }, /pixels must be an integer .*≤ 1024/],
   ['resu-noise', 'white noise, 1024 channels × chunkLength 100000', { mode: 'white', channels: 1024, chunkLength: 100000 }, /chunkLength must be at most 3906 samples for 1024 channels/],
   ['resu-noise', 'gpPoints 10^5', { mode: 'gp', gpPoints: 1e5 }, /gpPoints must be an integer .*≤ 4096/],
-  ['resu-grating', 'edge: 10000 segments × 10^6 samples × 1024 pixels', { probe: 'edge', segments: 10000, segmentLength: 1e6, pixels: 1024 }, /at most 10000000/],
-  ['resu-grating', 'grating: 10^5 s at 1 µs', { probe: 'grating', durationS: 1e5, dtS: 1e-6 }, /at most 10000000/],
+  ['resu-grating', 'edge: 10000 segments × 10^6 samples × 1024 pixels', { probe: 'edge', segments: 10000, segmentLength: 1e6, pixels: 1024, normalization: 'training' }, /at most 10000000/],
+  ['resu-grating', 'grating: 10^5 s at 1 µs', { probe: 'grating', durationS: 1e5, dtS: 1e-6, normalization: 'training' }, /at most 10000000/],
+  ['resu-grating', 'a "probe sd" run of 9 × 10^6 values (sent as one chunk)', { probe: 'edge', segments: 3000, segmentLength: 1000 }, /run of at most 4000000 values .* one chunk/],
 ];
 
 describe('parameter bounds: no configuration allocates gigabytes', function () {
