@@ -243,6 +243,76 @@ export function adaptationFigure(r: ReproductionResults): Spec {
     }]);
 }
 
+const SUBTYPES = ['T4a', 'T4b', 'T4c', 'T4d'] as const;
+const POLAR_SIZE = 220;
+
+/**
+ * One polar tuning plot drawn in Cartesian coordinates (Vega-Lite has no polar line): each curve
+ * r(θ), divided by its largest value, becomes the closed polygon (r cos θ, r sin θ), with θ
+ * counter-clockwise from +x (0° front-to-back, 90° up), over circles at 0.5 and 1 and spokes every 45°.
+ */
+function polarPanel(title: string, directionsDeg: readonly number[], curves: { name: string; responses: readonly number[] }[]): Spec {
+  const rows: Row[] = [];
+  curves.forEach(({ name, responses }) => {
+    const peak = Math.max(...responses.map(Math.abs)) || 1;
+    [...directionsDeg, directionsDeg[0]].forEach((deg, i) => {
+      const r = responses[i % directionsDeg.length] / peak, a = (deg * Math.PI) / 180;
+      rows.push({ x: r * Math.cos(a), y: r * Math.sin(a), order: i, curve: name });
+    });
+  });
+  const grid: Row[] = [0.5, 1].flatMap((radius) => Array.from({ length: 73 }, (_, i) => ({ x: radius * Math.cos((i * Math.PI) / 36), y: radius * Math.sin((i * Math.PI) / 36), order: i, ring: `r${radius}` })));
+  const spokes: Row[] = Array.from({ length: 8 }, (_, i) => ({ x: 0, y: 0, x2: 1.1 * Math.cos((i * Math.PI) / 4), y2: 1.1 * Math.sin((i * Math.PI) / 4) }));
+  const labels: Row[] = [0, 90, 180, 270].map((deg) => ({ x: 1.25 * Math.cos((deg * Math.PI) / 180), y: 1.25 * Math.sin((deg * Math.PI) / 180), text: `${deg}°` }));
+  const axis = (field: string, title: string) => q(field, title, { scale: { domain: [-1.35, 1.35] }, axis: null });
+  return {
+    title, width: POLAR_SIZE, height: POLAR_SIZE,
+    layer: [
+      { data: { values: grid }, mark: { type: 'line', color: '#ddd', strokeWidth: 1 }, encoding: { x: axis('x', ''), y: axis('y', ''), order: q('order', ''), detail: n('ring', '') } },
+      { data: { values: spokes }, mark: { type: 'rule', color: '#ddd' }, encoding: { x: axis('x', ''), y: axis('y', ''), x2: { field: 'x2' }, y2: { field: 'y2' } } },
+      { data: { values: labels }, mark: { type: 'text', fontSize: 10, color: '#666' }, encoding: { x: axis('x', ''), y: axis('y', ''), text: { field: 'text' } } },
+      { data: { values: rows }, mark: { type: 'line', point: { size: 14 }, strokeWidth: 1.6 },
+        encoding: { x: axis('x', ''), y: axis('y', ''), order: q('order', ''), color: n('curve', 'stimulus', { sort: curves.map((c) => c.name) }) } },
+    ],
+  };
+}
+
+/** Beyond the paper: T4a–d tuning curves on the 2-D lattice as polar plots. */
+export function motion2dFigure(r: ReproductionResults): Spec {
+  const m = r.motion2d;
+  const summary = SUBTYPES.map((u) => `${u} ${m[u].vectorDsi.toFixed(2)} @ ${(m[u].preferredDirectionDeg ?? 0).toFixed(0)}°`).join(', ');
+  const spec = figure('T4a–d on a 2-D lattice: direction tuning (beyond the paper)',
+    `${m.scene}; ${m.lattice.rows}×${m.lattice.columns} ${m.lattice.kind} lattice, ${m.lattice.spacingDeg}° spacing; each curve ÷ its maximum; vector DSI (ON edges) ${summary}; `
+    + `Maisak et al. 2013: ${SUBTYPES.map((u) => m.reference.vectorDsi[u].toFixed(2)).join(', ')}`,
+    SUBTYPES.map((u) => polarPanel(`${u} (trained ${m[u].motion}, ${m[u].trainingDirectionDeg}°)`, m[u].directionsDeg, [
+      { name: 'ON edges (peak)', responses: m[u].responses },
+      { name: 'OFF edges (peak)', responses: m[u].offEdgeResponses },
+      { name: `gratings ${m.probe.gratingPeriodDeg}° (mean)`, responses: m[u].grating.responses },
+    ])));
+  // a 2 × 2 grid with one legend: the same three stimuli in every panel
+  const { hconcat, ...rest } = spec;
+  return { ...rest, concat: hconcat, columns: 2, resolve: { scale: { color: 'shared' } } };
+}
+
+/** ±x with two decimals, '0.00' for |x| < 0.005 (no '-0.00'), 'n/a' when undefined. */
+export function signed(x: number): string {
+  if (!Number.isFinite(x)) return 'n/a';
+  return Math.abs(x) < 0.005 ? '0.00' : `${x > 0 ? '+' : ''}${x.toFixed(2)}`;
+}
+
+/** Beyond the paper: both units' weights under each scheme of learning from both directions. */
+export function bidirectionalFigure(r: ReproductionResults): Spec {
+  const b = r.bidirectional;
+  const schemes = [['mirrored', 'mirrored moments (authors)'], ['gated', 'gated per pair'], ['gatedEpisode', 'gated per episode']] as const;
+  const rows: Row[] = schemes.flatMap(([key, label]) => b[key].units.flatMap((u, i) => u.weights.map((w, c) => ({ channel: b.channels[c], weight: w, unit: `unit ${i + 1} (DSI ${signed(u.dsi)})`, scheme: label }))));
+  return figure('Two T4 units learning from motion in both directions (beyond the paper)',
+    `${b.scene}, ${b.rows} rows swept both ways, ${b.pairs} pairs; DSI = (R_right − R_left)/(R_right + R_left) on ON edges; `
+    + schemes.map(([key, label]) => `${label}: ${b[key].oppositeSelective ? 'opposite' : 'not opposite'}`).join(', '),
+    schemes.map(([, label]) => ({
+      title: label, width: WIDTH, height: HEIGHT, data: { values: rows.filter((row) => row.scheme === label) }, mark: 'bar',
+      encoding: { x: n('channel', 'input channel', { sort: b.channels }), xOffset: n('unit', 'unit'), y: q('weight', 'synaptic weight (per input sd)'), color: n('unit', 'unit') },
+    })));
+}
+
 /** File name → figure builder, in experiment order. */
 export const FIGURES: readonly { readonly file: string; readonly build: (r: ReproductionResults) => Spec }[] = [
   { file: 'ou.svg', build: ouFigure },
@@ -251,4 +321,6 @@ export const FIGURES: readonly { readonly file: string; readonly build: (r: Repr
   { file: 'snr.svg', build: snrFigure },
   { file: 'motion.svg', build: motionFigure },
   { file: 'adaptation.svg', build: adaptationFigure },
+  { file: 'motion2d.svg', build: motion2dFigure },
+  { file: 'bidirectional.svg', build: bidirectionalFigure },
 ];

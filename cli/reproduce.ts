@@ -17,9 +17,11 @@ const HELP = `${REPRODUCE_USAGE}
 
 Reproduces the paper's experiments with its parameters, checks every figure claim against a
 declared expectation, and writes into DIR (default ./resu-output):
-  results.json     every number (keys: ou, gp, natural, snr, motion, adaptation), the claims with
-                   their verdicts, the violated ones, and every value that could not be computed
-  ou.svg gp.svg natural.svg snr.svg motion.svg adaptation.svg   one figure per experiment
+  results.json     every number (keys: ou, gp, natural, snr, motion, adaptation; beyond the paper:
+                   motion2d, bidirectional), the claims with their verdicts, the violated ones,
+                   and every value that could not be computed
+  ou.svg gp.svg natural.svg snr.svg motion.svg adaptation.svg motion2d.svg bidirectional.svg
+                   one figure per experiment
 
   --out DIR     output directory (created if needed)
   --seed S      master seed (default 1); the same seed gives the same results.json

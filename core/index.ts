@@ -18,3 +18,4 @@ export * from './t4';
 export * from './stimuli';
 export * from './experiments';
 export * from './federation';
+export * from './t4Plasticity';

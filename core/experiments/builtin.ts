@@ -15,3 +15,18 @@ export function builtInScene(seed: number, width = 1024, height = 64): Experimen
     contrast: toContrastImage(image, { fovDeg: 360 }),
   };
 }
+
+/**
+ * A built-in dead-leaves torus (docs/motion-2d.md): size × size pixels covering 360° in both
+ * directions, periodic in x and y, so a lattice can scan it in any direction. Object radii span the
+ * same angles as the panorama's (0.7° … 90°); contrast through the same pipeline, blurred in 2-D.
+ */
+export function builtInTorusScene(seed: number, size = 512): ExperimentScene {
+  const pixelsPer1024 = size / 1024; // the panorama's radii, 2 … 256 pixels of 1024, in this image's pixels
+  const image = createDeadLeavesImage({ width: size, height: size, seed, wrapVertically: true, minRadius: Math.max(0.5, 2 * pixelsPer1024), maxRadius: 256 * pixelsPer1024 });
+  return {
+    name: `built-in dead-leaves torus (${size}×${size}, 360° × 360°, seed ${seed})`,
+    builtIn: true,
+    contrast: toContrastImage(image, { fovDeg: 360, wrapVertically: true }),
+  };
+}

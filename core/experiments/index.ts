@@ -1,6 +1,6 @@
 /**
- * The paper reproduction behind `resu reproduce` (issues 5 and 15): six experiments run through the
- * same core code the nodes use (PastFutureLearner, ResuUnit, T4Layer, Scanner, stimuli, probe
+ * The paper reproduction behind `resu reproduce` (issues 5 and 15): six experiments, and two beyond
+ * the paper (issue 20: motion2d, bidirectional), run through the same core code the nodes use (PastFutureLearner, ResuUnit, T4Layer, Scanner, stimuli, probe
  * scoring), every figure claim of the paper checked with a declared expectation, returning one plain
  * JSON-safe object whose keys are a contract for tools reading results.json. Pure computation: no
  * fs, no console; progress through an optional callback. Same seed, same result.
@@ -9,12 +9,15 @@
  * {@link ReproductionResults}, a line in {@link runReproduction} and one {@link CLAIM_REGISTRY} entry.
  */
 import { requireInt } from '../validate';
+import { ConfigError } from '../errors';
 import { ADAPTATION_CLAIMS, runAdaptationExperiment, AdaptationResult } from './adaptation';
+import { BIDIRECTIONAL_CLAIMS, BidirectionalResult, runBidirectionalExperiment } from './bidirectional';
 import { builtInScene } from './builtin';
 import { ClaimGroup, ClaimResult, evaluateClaims, violations } from './claims';
 import { ExperimentScene, ProgressCallback, deriveSeeds, findNonFinite } from './common';
 import { GP_CLAIMS, GpResult, GpSettings, resolveGpSettings, runGpExperiment } from './gp';
 import { MOTION_CLAIMS, MotionReproduction, perSceneSummary, runMotionExperiment, withPerScene } from './motion';
+import { Motion2dResult, MOTION2D_CLAIMS, runMotion2dExperiment } from './motion2d';
 import { learnLayerOne, NATURAL_CLAIMS, naturalResult, NaturalResult } from './natural';
 import { OU_CLAIMS, runOuExperiment, OuResult } from './ou';
 import { runSnrExperiment, SNR_CLAIMS, SnrResult } from './snr';
@@ -28,6 +31,8 @@ export * from './natural';
 export * from './snr';
 export * from './motion';
 export * from './adaptation';
+export * from './motion2d';
+export * from './bidirectional';
 
 /** Sizes of one reproduction run. */
 export interface ReproductionConfig {
@@ -42,16 +47,22 @@ export interface ReproductionConfig {
   readonly adaptationCheckEvery: number;
   /** Built-in dead-leaves panoramas (independent seeds) pooled when no scene is given. */
   readonly builtInScenes: number;
+  /** 2-D motion (motion2d.ts): side of the dead-leaves torus (pixels, 360°), paths per direction, probe directions (even). */
+  readonly motion2dSceneSize: number;
+  readonly motion2dPaths: number;
+  readonly motion2dDirections: number;
 }
 
 /** `--quick`: about a minute on 2 cores (fewer OU samples, GP draws, scene rows and adaptation switches). */
 export const QUICK_CONFIG: ReproductionConfig = Object.freeze({
   ouSamples: 50_000, gpDraws: 40, rowStride: 4, adaptationDraws: Object.freeze([4, 4, 8, 4, 8]), adaptationRepeats: 2, adaptationCheckEvery: 200, builtInScenes: 1,
+  motion2dSceneSize: 256, motion2dPaths: 8, motion2dDirections: 8,
 });
 
 /** The default run: the authors' sizes (200 GP draws, every scene row), four built-in panoramas. */
 export const FULL_CONFIG: ReproductionConfig = Object.freeze({
   ouSamples: 1_000_000, gpDraws: 200, rowStride: 1, adaptationDraws: Object.freeze([5, 5, 25, 5, 25]), adaptationRepeats: 3, adaptationCheckEvery: 100, builtInScenes: 4,
+  motion2dSceneSize: 512, motion2dPaths: 24, motion2dDirections: 12,
 });
 
 export interface ReproductionOptions {
@@ -81,6 +92,10 @@ export interface ReproductionResults {
   /** Pooled scenes; with several scenes also each scene alone (`perScene`): direction selectivity depends on the scene statistics. */
   readonly motion: MotionReproduction;
   readonly adaptation: AdaptationResult;
+  /** Beyond the paper: T4a–d on a 2-D lattice, tuning curves over directions (docs/motion-2d.md). */
+  readonly motion2d: Motion2dResult;
+  /** Beyond the paper: two T4 units learning from motion in both directions (docs/motion-2d.md). */
+  readonly bidirectional: BidirectionalResult;
   /** Every claim with its expectation, measurement and verdict ({@link CLAIM_REGISTRY}). */
   readonly claims: ClaimResult[];
   /** One line per claim that did not pass (violated or not evaluable). */
@@ -90,7 +105,7 @@ export interface ReproductionResults {
 }
 
 /** Names of the experiments, in run order (for progress and summaries). */
-export const EXPERIMENTS = ['ou', 'gp', 'natural', 'snr', 'motion', 'adaptation'] as const;
+export const EXPERIMENTS = ['ou', 'gp', 'natural', 'snr', 'motion', 'adaptation', 'motion2d', 'bidirectional'] as const;
 
 /** Each experiment's claims and the results key they read, in report order. */
 export const CLAIM_REGISTRY: readonly ClaimGroup<ReproductionResults>[] = [
@@ -100,6 +115,8 @@ export const CLAIM_REGISTRY: readonly ClaimGroup<ReproductionResults>[] = [
   { experiment: 'snr', claims: SNR_CLAIMS },
   { experiment: 'motion', claims: MOTION_CLAIMS },
   { experiment: 'adaptation', claims: ADAPTATION_CLAIMS },
+  { experiment: 'motion2d', claims: MOTION2D_CLAIMS },
+  { experiment: 'bidirectional', claims: BIDIRECTIONAL_CLAIMS },
 ];
 
 /** Why a value is legitimately absent, appended to its problem line. */
@@ -120,7 +137,7 @@ export function listProblems(results: Omit<ReproductionResults, 'claims' | 'viol
 }
 
 /**
- * Runs all six experiments and checks the claims.
+ * Runs all six experiments, then the two beyond the paper, and checks the claims.
  * @throws ConfigError for a bad seed or configuration; errors of the scenes' scanners (e.g. an image too narrow for 3 pixels 5° apart).
  */
 export function runReproduction(options: ReproductionOptions = {}): ReproductionResults {
@@ -129,9 +146,13 @@ export function runReproduction(options: ReproductionOptions = {}): Reproduction
   const config: ReproductionConfig = { ...(quick ? QUICK_CONFIG : FULL_CONFIG), ...(options.config ?? {}) };
   requireInt('config.rowStride', config.rowStride, { min: 1 });
   requireInt('config.adaptationRepeats', config.adaptationRepeats, { min: 1, max: 100 });
-  const [ouSeed, gpSeed, sceneSeed, layerSeed, motionSeed, adaptationSeed, snrSeed] = deriveSeeds(seed, 7);
+  const [ouSeed, gpSeed, sceneSeed, layerSeed, motionSeed, adaptationSeed, snrSeed, motion2dSeed, bidirectionalSeed] = deriveSeeds(seed, 9);
   const onProgress = options.onProgress;
   requireInt('config.builtInScenes', config.builtInScenes, { min: 1, max: 64 });
+  requireInt('config.motion2dSceneSize', config.motion2dSceneSize, { min: 64, max: 4096 });
+  requireInt('config.motion2dPaths', config.motion2dPaths, { min: 1, max: 1000 });
+  requireInt('config.motion2dDirections', config.motion2dDirections, { min: 4, max: 360 });
+  if (config.motion2dDirections % 2 !== 0) throw new ConfigError('config.motion2dDirections', config.motion2dDirections, 'an even number (every direction needs its opposite)');
   const scenes = options.scenes && options.scenes.length > 0
     ? options.scenes
     : Array.from({ length: config.builtInScenes }, (_, i) => builtInScene((sceneSeed % 1_000_000) + i));
@@ -150,7 +171,11 @@ export function runReproduction(options: ReproductionOptions = {}): Reproduction
     steadyState: { low: gp[lowIndex].filters[1], high: gp[highIndex].filters[1] },
     drawsPerPhase: config.adaptationDraws, repeats: config.adaptationRepeats, checkEvery: config.adaptationCheckEvery, seed: adaptationSeed, onProgress,
   });
-  const measured = { format: 'resu-reproduce' as const, version: 2 as const, seed, quick, config, ou, gp, gpSettings: resolveGpSettings(gpOptions), natural, snr, motion, adaptation };
+  const motion2d = runMotion2dExperiment(layer, {
+    sceneSize: config.motion2dSceneSize, paths: config.motion2dPaths, directions: config.motion2dDirections, seed: motion2dSeed, onProgress,
+  });
+  const bidirectional = runBidirectionalExperiment(scenes, layer, { rowStride: config.rowStride, seed: bidirectionalSeed, onProgress });
+  const measured = { format: 'resu-reproduce' as const, version: 2 as const, seed, quick, config, ou, gp, gpSettings: resolveGpSettings(gpOptions), natural, snr, motion, adaptation, motion2d, bidirectional };
   const problems = listProblems(measured);
   const claims = evaluateClaims(CLAIM_REGISTRY, { ...measured, claims: [], violations: [], problems });
   return { ...measured, claims, violations: violations(claims), problems };

@@ -177,9 +177,10 @@ export interface MotionReproduction extends MotionResult {
   readonly connectomeSpread?: { readonly cosineSimilarity: ReturnType<typeof spread>; readonly L1: ReturnType<typeof spread>; readonly L3: ReturnType<typeof spread> };
 }
 
-interface LayerOneUnits { l3: ResuUnit; psi2: ResuUnit }
+/** Layer-1 units of a pixel array: L3 = ψ1·p and the unrectified ψ2·p (rectified later, after scaling). */
+export interface LayerOneUnits { l3: ResuUnit; psi2: ResuUnit }
 
-function layerOneUnits(layer: LayerOne, pixels: number): LayerOneUnits {
+export function layerOneUnits(layer: LayerOne, pixels: number): LayerOneUnits {
   return {
     l3: new ResuUnit({ taps: layer.l3Filter, polarity: 'linear', channels: pixels }),
     psi2: new ResuUnit({ taps: layer.l1Filter, polarity: 'linear', channels: pixels }),
@@ -187,7 +188,7 @@ function layerOneUnits(layer: LayerOne, pixels: number): LayerOneUnits {
 }
 
 /** Unrectified layer-1 outputs of one training sweep: per row, per pixel, L3 and ψ2·p. */
-function sweep(scenes: readonly ExperimentScene[], layer: LayerOne, direction: MotionDirection, options: MotionExperimentOptions, noiseSeed: number): { l3: Float64Array[]; psi2: Float64Array[]; key: string }[] {
+export function sweep(scenes: readonly ExperimentScene[], layer: LayerOne, direction: MotionDirection, options: MotionExperimentOptions, noiseSeed: number): { l3: Float64Array[]; psi2: Float64Array[]; key: string }[] {
   const pixels = options.pixels ?? 3;
   const warmUp = layer.l3Filter.length - 1;
   const noise = new WhiteNoise({ sd: options.inputNoiseSd ?? 0.05, seed: noiseSeed });
@@ -210,7 +211,7 @@ function sweep(scenes: readonly ExperimentScene[], layer: LayerOne, direction: M
 }
 
 /** Population sd (÷N, about the pooled mean) over all arrays. */
-function pooledSd(arrays: readonly Float64Array[]): number {
+export function pooledSd(arrays: readonly Float64Array[]): number {
   let n = 0, sum = 0, squares = 0;
   for (const a of arrays) for (let i = 0; i < a.length; i++) { n++; sum += a[i]; }
   const mean = sum / n;
@@ -219,7 +220,7 @@ function pooledSd(arrays: readonly Float64Array[]): number {
 }
 
 /** Scales L3 and ψ2 outputs by their training sds, adds channel noise, rectifies ψ2 → L1. */
-function normalize(l3: readonly Float64Array[], psi2: readonly Float64Array[], sds: { L3: number; L1: number }, noise: WhiteNoise | null): { l3: Float64Array[]; l1: Float64Array[] } {
+export function normalize(l3: readonly Float64Array[], psi2: readonly Float64Array[], sds: { L3: number; L1: number }, noise: WhiteNoise | null): { l3: Float64Array[]; l1: Float64Array[] } {
   const scale = (arrays: readonly Float64Array[], sd: number): Float64Array[] => arrays.map((a) => Float64Array.from(a, (x) => x / sd));
   let l3n = scale(l3, sds.L3), l1n = scale(psi2, sds.L1);
   if (noise) {

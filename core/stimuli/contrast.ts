@@ -5,10 +5,11 @@
  *
  * Angles come from the image's horizontal field of view: degPerPixel = fovDeg / width, and pixels
  * are taken as square (the same angle vertically). A 360° image is a panorama and wraps around
- * horizontally; otherwise, and always vertically, the image is mirrored at its edges.
+ * horizontally; otherwise the image is mirrored at its edges. Vertically it is mirrored too, unless
+ * `wrapVertically` declares a torus (e.g. a dead-leaves scene made with `wrapVertically`).
  */
 import { ConfigError, DegenerateDataError } from '../errors';
-import { requireFinite } from '../validate';
+import { requireBoolean, requireFinite } from '../validate';
 import { EdgeMode, filterLines, gaussianTaps } from './fft';
 import { LuminanceImage, requireLuminanceImage } from './image';
 
@@ -25,6 +26,8 @@ export interface ContrastImage {
   readonly degPerPixel: number;
   /** True for a 360° panorama: x continues periodically. */
   readonly wraps: boolean;
+  /** True for a torus: y continues periodically as well (height × degPerPixel is the vertical period). Default false. */
+  readonly wrapsVertically?: boolean;
 }
 
 /** Options of {@link toContrastImage}. Defaults: {@link DEFAULT_CONTRAST_OPTIONS}. */
@@ -40,6 +43,8 @@ export interface ContrastOptions {
    * large but finite contrast instead of a division by zero. Default 1e-3.
    */
   readonly minMeanFraction?: number;
+  /** The image is periodic vertically (a torus): blur across the top/bottom seam instead of mirroring. Default false. */
+  readonly wrapVertically?: boolean;
 }
 
 export const DEFAULT_CONTRAST_OPTIONS = {
@@ -47,13 +52,14 @@ export const DEFAULT_CONTRAST_OPTIONS = {
   fwhmDeg: 5.7,
   localMeanSdDeg: 20,
   minMeanFraction: 1e-3,
+  wrapVertically: false,
 } as const;
 
 /**
  * Blurs a luminance image, divides by its local mean and returns the Weber contrast.
  *
  * @param image luminance ≥ 0 (not modified).
- * @param options fovDeg (360), fwhmDeg (5.7), localMeanSdDeg (20), minMeanFraction (1e-3).
+ * @param options fovDeg (360), fwhmDeg (5.7), localMeanSdDeg (20), minMeanFraction (1e-3), wrapVertically (false).
  * @returns a new {@link ContrastImage} of the same size.
  * @throws ConfigError for bad options or image; DegenerateDataError for an all-black image.
  */
@@ -64,29 +70,31 @@ export function toContrastImage(image: LuminanceImage, options: ContrastOptions 
   const fwhmDeg = requireFinite('fwhmDeg', options.fwhmDeg ?? d.fwhmDeg, { min: 0, max: 360 });
   const localMeanSdDeg = requireFinite('localMeanSdDeg', options.localMeanSdDeg ?? d.localMeanSdDeg, { min: 0, exclusiveMin: true, max: 360 });
   const minMeanFraction = requireFinite('minMeanFraction', options.minMeanFraction ?? d.minMeanFraction, { min: 0, exclusiveMin: true, max: 1 });
+  const wrapVertically = requireBoolean('wrapVertically', options.wrapVertically ?? d.wrapVertically);
   const degPerPixel = fovDeg / width;
   const wraps = fovDeg === 360;
+  const vertical: EdgeMode = wrapVertically ? 'wrap' : 'reflect';
   let total = 0;
   for (let i = 0; i < data.length; i++) total += data[i];
   const meanLuminance = total / data.length;
   if (!(meanLuminance > 0)) throw new DegenerateDataError('image is black everywhere (mean luminance 0): Weber contrast is undefined');
 
-  const blurred = gaussianBlur2d(data, width, height, (fwhmDeg * SD_PER_FWHM) / degPerPixel, wraps ? 'wrap' : 'reflect');
-  const localMean = gaussianBlur2d(blurred, width, height, localMeanSdDeg / degPerPixel, wraps ? 'wrap' : 'reflect');
+  const blurred = gaussianBlur2d(data, width, height, (fwhmDeg * SD_PER_FWHM) / degPerPixel, wraps ? 'wrap' : 'reflect', vertical);
+  const localMean = gaussianBlur2d(blurred, width, height, localMeanSdDeg / degPerPixel, wraps ? 'wrap' : 'reflect', vertical);
   const floor = minMeanFraction * meanLuminance;
   for (let i = 0; i < blurred.length; i++) {
     const mu = Math.max(localMean[i], floor);
     blurred[i] = (blurred[i] - mu) / mu;
   }
-  return { width, height, data: blurred, degPerPixel, wraps };
+  return wrapVertically ? { width, height, data: blurred, degPerPixel, wraps, wrapsVertically: true } : { width, height, data: blurred, degPerPixel, wraps };
 }
 
 /**
  * Separable 2-D Gaussian filter (normalised taps truncated at 4 sd) of a row-major image; rows
- * continue by `horizontalEdges`, columns are mirrored. Returns a new array.
+ * continue by `horizontalEdges`, columns by `verticalEdges` (mirrored by default). Returns a new array.
  * @param sdPixels standard deviation in pixels (0: copy).
  */
-export function gaussianBlur2d(data: Float64Array, width: number, height: number, sdPixels: number, horizontalEdges: EdgeMode): Float64Array {
+export function gaussianBlur2d(data: Float64Array, width: number, height: number, sdPixels: number, horizontalEdges: EdgeMode, verticalEdges: EdgeMode = 'reflect'): Float64Array {
   if (!(sdPixels >= 0)) throw new ConfigError('sdPixels', sdPixels, 'a number ≥ 0');
   const taps = gaussianTaps(sdPixels);
   const out = new Float64Array(width * height);
@@ -94,7 +102,7 @@ export function gaussianBlur2d(data: Float64Array, width: number, height: number
     (y, x) => data[y * width + x], (y, x, v) => { out[y * width + x] = v; });
   if (height === 1) return out;
   // In place: filterLines reads a whole line (with its edge continuation) before writing it.
-  filterLines(width, height, taps, 'reflect',
+  filterLines(width, height, taps, verticalEdges,
     (x, y) => out[y * width + x], (x, y, v) => { out[y * width + x] = v; });
   return out;
 }

@@ -9,11 +9,12 @@
  * pixels not yet covered, and generation stops once every pixel is covered (later objects would be
  * invisible); this gives exactly the stationary dead-leaves image without simulating the infinite
  * pile. Horizontally the image wraps around (x is periodic: a 360° panorama, no seam); vertically
- * objects are drawn with centres on an extended band so that every row has the same statistics.
+ * objects are drawn with centres on an extended band so that every row has the same statistics, or,
+ * with `wrapVertically`, y is periodic too (a torus: a scene for motion in any direction, core/stimuli/scanner2d.ts).
  */
 import { Random } from '../random';
 import { ConfigError } from '../errors';
-import { requireFinite, requireInt, requireOneOf } from '../validate';
+import { requireBoolean, requireFinite, requireInt, requireOneOf } from '../validate';
 import { LuminanceImage, DEFAULT_MAX_PIXELS, MAX_IMAGE_PIXELS } from './image';
 
 /** Options of {@link createDeadLeavesImage}; every length is in image pixels. */
@@ -43,6 +44,11 @@ export interface DeadLeavesOptions {
   readonly maxObjects?: number;
   /** Cap on width × height. Default 50 000 000. */
   readonly maxPixels?: number;
+  /**
+   * Make y periodic as well (objects leaving the bottom come back at the top): a seamless torus for
+   * 2-D scanning in any direction. Needs maxRadius ≤ height / 2. Default false.
+   */
+  readonly wrapVertically?: boolean;
 }
 
 /** A generated scene: the luminance image plus how it was made. */
@@ -66,6 +72,7 @@ export const DEFAULT_DEAD_LEAVES_OPTIONS = {
   maxIntensity: 1,
   maxObjects: 10_000_000,
   maxPixels: DEFAULT_MAX_PIXELS,
+  wrapVertically: false,
 } as const;
 
 /**
@@ -83,7 +90,9 @@ export function createDeadLeavesImage(options: DeadLeavesOptions = {}): DeadLeav
   if (width * height > maxPixels) throw new ConfigError('width × height', width * height, `at most ${maxPixels} pixels (maxPixels)`);
   const seed = requireInt('seed', options.seed ?? d.seed, { min: 0, max: Number.MAX_SAFE_INTEGER });
   const minRadius = requireFinite('minRadius', options.minRadius ?? d.minRadius, { min: 0.5 });
-  const maxRadius = requireFinite('maxRadius', options.maxRadius ?? Math.min(d.maxRadius, width / 2), { min: minRadius, max: width / 2 });
+  const wrapVertically = requireBoolean('wrapVertically', options.wrapVertically ?? d.wrapVertically);
+  const radiusLimit = wrapVertically ? Math.min(width, height) / 2 : width / 2;
+  const maxRadius = requireFinite('maxRadius', options.maxRadius ?? Math.min(d.maxRadius, radiusLimit), { min: minRadius, max: radiusLimit });
   const exponent = requireFinite('exponent', options.exponent ?? d.exponent, { min: 0, max: 10 });
   const shape = requireOneOf('shape', options.shape ?? d.shape, ['disc', 'square']);
   const minIntensity = requireFinite('minIntensity', options.minIntensity ?? d.minIntensity, { min: 0, exclusiveMin: true, max: 1e12 });
@@ -97,19 +106,23 @@ export function createDeadLeavesImage(options: DeadLeavesOptions = {}): DeadLeav
   let objects = 0;
   // Centres fall uniformly on x ∈ [0, width) (periodic) and y ∈ [−maxRadius, height + maxRadius);
   // objects missing the image are discarded, which leaves exactly the objects of a stationary
-  // Poisson pile that touch it (a radius-dependent band would bias sizes).
-  const bandLow = -maxRadius, bandHigh = height + maxRadius;
+  // Poisson pile that touch it (a radius-dependent band would bias sizes). On a torus y ∈ [0, height)
+  // and rows wrap like columns (an object spans at most the whole height, so it wraps at most once).
+  const bandLow = wrapVertically ? 0 : -maxRadius, bandHigh = wrapVertically ? height : height + maxRadius;
   while (uncovered > 0 && objects < maxObjects) {
     const radius = random.powerLaw(exponent, minRadius, maxRadius);
     const cx = random.uniform() * width;
     const cy = bandLow + random.uniform() * (bandHigh - bandLow);
     const intensity = random.uniformIn(minIntensity, maxIntensity);
-    const yLow = Math.max(0, Math.ceil(cy - radius - 0.5)), yHigh = Math.min(height - 1, Math.floor(cy + radius - 0.5));
+    const yFirst = Math.ceil(cy - radius - 0.5), yLast = Math.floor(cy + radius - 0.5);
+    const yLow = wrapVertically ? yFirst : Math.max(0, yFirst);
+    const yHigh = wrapVertically ? Math.min(yLast, yFirst + height - 1) : Math.min(height - 1, yLast);
     if (yLow > yHigh) continue; // misses the image
     objects++;
     // Pixel (x, y) has its centre at (x + 0.5, y + 0.5).
-    for (let y = yLow; y <= yHigh; y++) {
-      const dy = y + 0.5 - cy;
+    for (let yUnwrapped = yLow; yUnwrapped <= yHigh; yUnwrapped++) {
+      const dy = yUnwrapped + 0.5 - cy;
+      const y = wrapVertically ? ((yUnwrapped % height) + height) % height : yUnwrapped;
       const halfWidth = shape === 'disc' ? Math.sqrt(Math.max(0, radius * radius - dy * dy)) : radius;
       const xLow = Math.ceil(cx - halfWidth - 0.5), xHigh = Math.floor(cx + halfWidth - 0.5);
       const span = Math.min(xHigh - xLow + 1, width); // a wide object wraps onto itself at most once

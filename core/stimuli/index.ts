@@ -10,3 +10,6 @@ export * from './noise';
 export * from './stateSpace';
 export * from './gaussianProcess';
 export * from './probes';
+export * from './lattice';
+export * from './scanner2d';
+export * from './probes2d';

@@ -146,6 +146,18 @@ export interface EdgeProbeOptions {
 }
 
 /**
+ * The edge probe's luminance at time k (any real k) for a pixel the edges reach at time 0:
+ * ± tanh((k mod L − L/2) / rise) + offset, + in even (ON) segments, − in odd (OFF) ones, period 2L.
+ */
+export function edgeProfile(k: number, segmentLength: number, riseSamples: number, offset: number): number {
+  const period = 2 * segmentLength;
+  const phase = ((k % period) + period) % period;
+  const within = phase % segmentLength;
+  const edge = Math.tanh((within - segmentLength / 2) / riseSamples);
+  return (phase < segmentLength ? edge : -edge) + offset;
+}
+
+/**
  * Smoothed ON/OFF edge sequence crossing a pixel row. The profile is the smoothed square wave
  *   s(k) = ± tanh((k mod L − L/2) / rise) + offset,   + in even (ON) segments, − in odd (OFF) ones,
  * of period 2L (L = segmentLength), extended periodically; pixel i reads s(k − d_i) for
@@ -198,15 +210,12 @@ function resolveEdges(options: EdgeProbeOptions): ResolvedEdges {
   return {
     pixels, samples, segmentLength, period,
     delay: (i) => (direction === 'right' ? i : pixels - 1 - i) * samplesPerSpacing,
-    profile: (k) => {
-      const phase = ((k % period) + period) % period;
-      const edge = Math.tanh(((phase % segmentLength) - segmentLength / 2) / riseSamples);
-      return (phase < segmentLength ? edge : -edge) + offset;
-    },
+    profile: (k) => edgeProfile(k, segmentLength, riseSamples, offset),
   };
 }
 
-function addProbeNoise(channels: Float64Array[], noiseSd: number, seed: number): Float64Array[] {
+/** Adds seeded white noise of sd noiseSd to probe channels (none for sd 0). @throws ConfigError for a bad sd or seed. */
+export function addProbeNoise(channels: Float64Array[], noiseSd: number, seed: number): Float64Array[] {
   requireFinite('noiseSd', noiseSd, { min: 0, max: 1e12 });
   requireInt('seed', seed, { min: 0, max: Number.MAX_SAFE_INTEGER });
   return noiseSd > 0 ? new WhiteNoise({ sd: noiseSd, seed }).add(channels) : channels;

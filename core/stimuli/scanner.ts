@@ -88,7 +88,8 @@ export interface ScanChunk {
   readonly endOfSeries: boolean;
 }
 
-function requireContrastImage(scene: unknown): ContrastImage {
+/** Validates a contrast image (sizes, finite data, a 360° width when it wraps); returns it. @throws ConfigError naming the field. */
+export function requireContrastImage(scene: unknown): ContrastImage {
   if (scene === null || typeof scene !== 'object') throw new ConfigError('scene', scene, 'a contrast image { width, height, data, degPerPixel, wraps }');
   const s = scene as ContrastImage;
   requireInt('scene.width', s.width, { min: 2 });

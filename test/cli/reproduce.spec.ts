@@ -14,7 +14,7 @@ import { createDeadLeavesImage, runReproduction } from '../../core';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');
 const BIN = path.join(ROOT, 'bin', 'resu.js');
-const FIGURES = ['ou.svg', 'gp.svg', 'natural.svg', 'snr.svg', 'motion.svg', 'adaptation.svg'];
+const FIGURES = ['ou.svg', 'gp.svg', 'natural.svg', 'snr.svg', 'motion.svg', 'adaptation.svg', 'motion2d.svg', 'bidirectional.svg'];
 
 function run(args: string[]): SpawnSyncReturns<string> {
   return spawnSync(process.execPath, [BIN, 'reproduce', ...args], { encoding: 'utf8', timeout: 300_000 });
@@ -75,7 +75,7 @@ describe('cli resu reproduce', function () {
     const failing = claims.filter((c) => c.pass !== true).map((c) => c.id);
     assert.equal(lines[2 + 2 * claims.length], `violations: ${failing.length ? failing.join(', ') : 'none'}`);
     assert.equal(lines[3 + 2 * claims.length], `problems: ${results.problems.length || 'none'}`);
-    for (const name of ['ou', 'gp', 'natural', 'snr', 'motion', 'adaptation']) assert.match(result.stderr, new RegExp(`\\[${name}\\] done in \\d`));
+    for (const name of ['ou', 'gp', 'natural', 'snr', 'motion', 'adaptation', 'motion2d', 'bidirectional']) assert.match(result.stderr, new RegExp(`\\[${name}\\] done in \\d`));
     assert.match(result.stderr, /wrote results\.json/);
   });
 
@@ -92,6 +92,8 @@ describe('cli resu reproduce', function () {
       'snr.svg': ['lag (samples before now)', 'input noise sd (signal sd 1)', 'lag (samples)', 'time after the step (samples)'],
       'motion.svg': ['time (samples)', 'rectified T4 response (a.u.)', 'DSI (dimensionless)', 'fraction of the preferred response kept', 'DSI over all stimuli', 'synaptic weight (per input sd)', 'normalized weight (dimensionless)'],
       'adaptation.svg': ['time (lag-vector lengths m + h)', '|corr(ψ2(t), steady-state ψ2)|', 'lag-vector lengths'],
+      'motion2d.svg': ['0°', '90°', '180°', '270°', 'ON edges (peak)', 'OFF edges (peak)', 'gratings 30° (mean)'],
+      'bidirectional.svg': ['input channel', 'synaptic weight (per input sd)', 'mirrored moments (authors)', 'gated per pair'],
     };
     for (const file of FIGURES) {
       const svg = fs.readFileSync(path.join(dir, 'default', file), 'utf8');

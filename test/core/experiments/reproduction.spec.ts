@@ -11,7 +11,7 @@
  */
 import { strict as assert } from 'assert';
 import {
-  CLAIM_REGISTRY, DEFAULT_FRACTIONS_KEPT, PROBE_NORMALIZATIONS, ReproductionResults, probeBattery, runReproduction, SNR_NOISE_SDS,
+  angleBetweenDeg, CLAIM_REGISTRY, DEFAULT_FRACTIONS_KEPT, PROBE_NORMALIZATIONS, ReproductionResults, probeBattery, runReproduction, SNR_NOISE_SDS,
 } from '../../../core';
 
 /** NaN and ±∞ as JSON writes them (null). */
@@ -98,7 +98,7 @@ describe('core/experiments: resu reproduce --quick, seed 1', function () {
   });
 
   it('reports progress per experiment and ends each with done', function () {
-    for (const name of ['ou', 'gp', 'natural', 'snr', 'motion', 'adaptation']) assert.ok(events.includes(`${name}:done`), name);
+    for (const name of ['ou', 'gp', 'natural', 'snr', 'motion', 'adaptation', 'motion2d', 'bidirectional']) assert.ok(events.includes(`${name}:done`), name);
   });
 
   it('OU: the first three sample ρ lie within 4 SE + noise floor of the population ρ; the rest of the population ρ are 0', function () {
@@ -119,6 +119,46 @@ describe('core/experiments: resu reproduce --quick, seed 1', function () {
       const s = results.motion.dsi[n].T4a;
       assert.equal(s.all.preferredPeak, Math.max(s.on.preferredPeak, s.off.preferredPeak));
     }
+  });
+
+  it('writes the motion2d and bidirectional contract (issue 20): per unit a tuning curve, vector DSI and preferred direction; both units per scheme', function () {
+    const r = asJson(results) as any; // eslint-disable-line @typescript-eslint/no-explicit-any
+    const isNumbers = (x: unknown, length: number) => Array.isArray(x) && x.length === length && x.every((v) => typeof v === 'number');
+    for (const unit of ['T4a', 'T4b', 'T4c', 'T4d']) {
+      const m = r.motion2d[unit];
+      assert.deepEqual(m.directionsDeg, [0, 45, 90, 135, 180, 225, 270, 315], unit);
+      assert.ok(isNumbers(m.responses, 8) && isNumbers(m.offEdgeResponses, 8) && isNumbers(m.grating.responses, 8) && isNumbers(m.weights, 6), unit);
+      assert.ok(['vectorDsi', 'preferredDirectionDeg', 'dsi'].every((key) => typeof m[key] === 'number'), unit);
+    }
+    for (const scheme of ['mirrored', 'gated', 'gatedEpisode']) {
+      const b = r.bidirectional[scheme];
+      assert.equal(b.units.length, 2, scheme);
+      for (const u of b.units) assert.ok(isNumbers(u.weights, 6) && typeof u.dsi === 'number' && ['right', 'left', 'none'].includes(u.prefers), scheme);
+      assert.equal(typeof b.oppositeSelective, 'boolean');
+    }
+    assert.ok(results.claims.some((c) => c.id === 'motion2d.cardinal') && results.claims.some((c) => c.id === 'bidirectional.gated'));
+  });
+
+  it('motion2d: the tuning of an axis triplet is symmetric about its axis (preferred direction on the axis), T4b/T4d the mirror images of T4a/T4c', function () {
+    const m = results.motion2d;
+    for (const unit of ['T4a', 'T4b', 'T4c', 'T4d'] as const) {
+      // a triplet sees the motion only through its component along the axis, and the probe at ±θ about
+      // the axis is the same stimulus there: the vector sum lies on the axis, at 0° or 180° from training
+      const off = angleBetweenDeg(m[unit].preferredDirectionDeg!, m[unit].trainingDirectionDeg);
+      assert.ok(off < 1 || Math.abs(off - 180) < 1, `${unit} prefers ${m[unit].preferredDirectionDeg}°`);
+    }
+    // paper §4.5 along both axes; 0.1 of the largest weight is well above the sampling spread of the motion experiment's mirror deviation
+    assert.ok(m.mirrorDeviation.horizontal < 0.1 && m.mirrorDeviation.vertical < 0.1, JSON.stringify(m.mirrorDeviation));
+  });
+
+  it('bidirectional: the mirrored scheme\'s second unit is exactly the mirror image of the first; gated verdicts follow the units', function () {
+    const b = results.bidirectional;
+    assert.ok(b.mirrored.mirrorDeviation < 1e-12);
+    for (const scheme of [b.mirrored, b.gated, b.gatedEpisode]) {
+      const [p, q] = scheme.units.map((u) => u.prefers);
+      assert.equal(scheme.oppositeSelective, p !== 'none' && q !== 'none' && p !== q);
+    }
+    assert.equal(b.gated.rounds.length, 8);
   });
 
   it('same seed, same results; another seed, other results', function () {

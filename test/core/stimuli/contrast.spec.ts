@@ -92,6 +92,19 @@ describe('core/stimuli/contrast', function () {
     assert.ok(maxAbsDiff(p.data, toContrastImage(scene, { fovDeg: 360 }).data) > 1e-3);
   });
 
+  it('wrapVertically blurs across the top/bottom seam: a vertical circular shift in is one out, and the image is marked wrapsVertically', function () {
+    const scene = createDeadLeavesImage({ width: 128, height: 128, seed: 4, wrapVertically: true });
+    const shift = 45;
+    const shifted = image(128, 128, (x, y) => scene.data[((y + shift) % 128) * 128 + x]);
+    const c = toContrastImage(scene, { wrapVertically: true }), cs = toContrastImage(shifted, { wrapVertically: true });
+    assert.strictEqual(c.wrapsVertically, true);
+    assert.ok(maxAbsDiff(cs.data, image(128, 128, (x, y) => c.data[((y + shift) % 128) * 128 + x]).data) < 1e-12);
+    const mirrored = toContrastImage(scene);
+    assert.strictEqual(mirrored.wrapsVertically, undefined);
+    assert.ok(maxAbsDiff(mirrored.data, c.data) > 1e-3, 'mirroring the rows differs from wrapping them');
+    assert.throws(() => toContrastImage(scene, { wrapVertically: 'yes' as never }), /wrapVertically must be/);
+  });
+
   it('does not modify its input and keeps black regions finite; rejects all-black images', function () {
     const scene = image(64, 4, (x) => (x < 32 ? 0 : 1));
     const copy = Float64Array.from(scene.data);

@@ -55,6 +55,24 @@ describe('core/stimuli/deadLeaves', function () {
     assert.ok(seamEqual / height > p / 2, `seam ${seamEqual / height} vs interior ${p}`);
   });
 
+  it('wrapVertically makes a torus: the seam y = height−1 → 0 looks like any other row boundary, unlike the default', function () {
+    const seamFraction = (wrapVertically: boolean) => {
+      const { width, height, data } = createDeadLeavesImage({ width: 256, height: 256, seed: 12, wrapVertically });
+      let interiorEqual = 0, interior = 0, seamEqual = 0;
+      for (let x = 0; x < width; x++) {
+        for (let y = 0; y + 1 < height; y++) { interior++; if (data[y * width + x] === data[(y + 1) * width + x]) interiorEqual++; }
+        if (data[(height - 1) * width + x] === data[x]) seamEqual++;
+      }
+      return { p: interiorEqual / interior, seam: seamEqual / width };
+    };
+    const torus = seamFraction(true), band = seamFraction(false);
+    // same reasoning as the horizontal seam: equal values across an unwrapped seam need two objects
+    // of one random intensity; a wrapped seam behaves like the interior (columns are correlated: half of p)
+    assert.ok(torus.p > 0.8 && torus.seam > torus.p / 2, `torus seam ${torus.seam} vs interior ${torus.p}`);
+    assert.ok(band.seam < 0.2, `unwrapped seam ${band.seam}`);
+    assert.throws(() => createDeadLeavesImage({ width: 256, height: 64, wrapVertically: true, maxRadius: 40 }), /maxRadius must be a finite number ≥ 2 and ≤ 32/);
+  });
+
   it('makes squares and single rows; maxObjects leaves reported uncovered pixels at the mean intensity', function () {
     const squares = createDeadLeavesImage({ shape: 'square', width: 128, height: 16, seed: 2 });
     assert.strictEqual(squares.uncoveredPixels, 0);

@@ -1,0 +1,109 @@
+import * as assert from 'assert';
+import {
+  ConfigError, LaggedMoments, mirrorSymmetricMoments, mirrorT4Weights, Random, ShapeError, solveMirroredT4, solvePastFutureCca,
+  T4Series, trainGatedT4Pair, WeightedT4Moments,
+} from '../../core';
+
+/** Six T4 channels of 3 pixels seeing a smoothed random pattern move one pixel per 3 samples (L1 = rectified derivative). */
+function series(direction: 'right' | 'left', length: number, seed: number): Float64Array[] {
+  const random = new Random(seed);
+  const field = Float64Array.from({ length: length + 20 }, () => random.gaussian());
+  for (let i = 1; i < field.length; i++) field[i] = 0.8 * field[i - 1] + field[i];
+  const out: Float64Array[] = [];
+  for (let p = 0; p < 3; p++) {
+    const delay = (direction === 'right' ? p : 2 - p) * 3;
+    const l3 = Float64Array.from({ length }, (_, t) => field[t + 10 - delay]);
+    out.push(l3, Float64Array.from({ length }, (_, t) => Math.max(t > 0 ? l3[t] - l3[t - 1] : 0, 0)));
+  }
+  return out;
+}
+
+/** The same series with the left and right pixel blocks swapped. */
+const mirror = (s: T4Series): Float64Array[] => [s[4], s[5], s[2], s[3], s[0], s[1]];
+const maxDiff = (a: ArrayLike<number>, b: ArrayLike<number>): number => Math.max(...Array.from(a, (x, i) => Math.abs(x - b[i])));
+
+describe('core/t4Plasticity', function () {
+  const stream = [series('right', 1500, 1), series('left', 1500, 2), series('right', 800, 3), series('left', 800, 4)];
+
+  it('WeightedT4Moments with weight 1 are the T4 layer\'s uncentered moments (m = h = 1, future delay ahead)', function () {
+    const weighted = new WeightedT4Moments(5), oracle = new LaggedMoments({ channels: 6, pastLags: 1, futureLags: 1, gap: 4 });
+    stream.forEach((s, i) => { weighted.update(s); oracle.update(s, `s${i}`); });
+    const a = weighted.moments(), b = oracle.moments();
+    assert.strictEqual(a.pairs, b.pairs);
+    for (const key of ['pastMoment', 'futurePastMoment', 'futureMoment'] as const) assert.ok(maxDiff(a[key], b[key]) < 1e-12, key);
+  });
+
+  it('weights act as multiplicities: 0/1 weights select a slice, weight 2 counts a series twice (also through add), a common factor cancels', function () {
+    const s = stream[0];
+    const gated = new WeightedT4Moments(5).update(s, Float64Array.from({ length: 1500 }, (_, t) => (t >= 200 && t < 700 ? 1 : 0)));
+    const slice = new WeightedT4Moments(5).update(s.map((c) => c.slice(200, 705)));
+    assert.strictEqual(gated.pairs, 500);
+    const twice = new WeightedT4Moments(5).update(s, new Float64Array(1500).fill(2)).update(stream[1]);
+    const repeated = new WeightedT4Moments(5).update(s).update(s).update(stream[1]);
+    const scaled = new WeightedT4Moments(5).update(s, new Float64Array(1500).fill(7));
+    const plain = new WeightedT4Moments(5).update(s);
+    const added = new WeightedT4Moments(5).update(stream[1]).add(new WeightedT4Moments(5).update(s), 2);
+    assert.throws(() => plain.add(new WeightedT4Moments(4)), /delay 4 to moments with delay 5/);
+    for (const key of ['pastMoment', 'futurePastMoment', 'futureMoment'] as const) {
+      assert.ok(maxDiff(gated.moments()[key], slice.moments()[key]) < 1e-12, `slice ${key}`);
+      assert.ok(maxDiff(twice.moments()[key], repeated.moments()[key]) < 1e-12, `twice ${key}`);
+      assert.ok(maxDiff(scaled.moments()[key], plain.moments()[key]) < 1e-12, `scaled ${key}`);
+      assert.ok(maxDiff(added.moments()[key], twice.moments()[key]) < 1e-12, `add × 2 ${key}`);
+    }
+  });
+
+  it('mirrored moments are mirror-symmetric, so the mirrored scheme\'s directions are exactly even or odd and unit 2 = mirror(unit 1)', function () {
+    const fit = solveMirroredT4(stream);
+    assert.deepStrictEqual(Array.from(fit.mirrored), Array.from(mirrorT4Weights(fit.weights)));
+    for (const filter of fit.fit.pastFilters) {
+      const m = mirrorT4Weights(filter), scale = Math.max(...Array.from(filter, Math.abs));
+      assert.ok(Math.min(maxDiff(m, filter), maxDiff(m, filter.map((x) => -x))) < 1e-9 * scale, 'even or odd');
+    }
+    const symmetric = solvePastFutureCca(mirrorSymmetricMoments(new WeightedT4Moments(5).update(stream[0]).moments()), { pinnedTap: 3 });
+    const ofMirror = solvePastFutureCca(mirrorSymmetricMoments(new WeightedT4Moments(5).update(mirror(stream[0])).moments()), { pinnedTap: 3 });
+    assert.ok(maxDiff(symmetric.correlations, ofMirror.correlations) < 1e-12, 'a stream and its mirror image give the same symmetric moments');
+    assert.ok(maxDiff(mirrorT4Weights(fit.symmetric), fit.symmetric) < 1e-9 * Math.max(...Array.from(fit.symmetric, Math.abs)), 'the symmetric start is even');
+  });
+
+  it('gated plasticity is mirror-equivariant: the mirrored stream from the mirrored start gives mirrored units', function () {
+    const start = [0.7, 0.1, -0.2, 0.3, -0.5, 0.05];
+    for (const gate of ['pair', 'series'] as const) {
+      for (const adopt of ['closest', 'second'] as const) {
+        const a = trainGatedT4Pair(stream, { seed: 1, start, perturbation: 0, rounds: 3, gate, adopt });
+        const b = trainGatedT4Pair(stream.map(mirror), { seed: 1, start: mirrorT4Weights(start), perturbation: 0, rounds: 3, gate, adopt });
+        const scale = Math.max(...Array.from(a.weights[0], Math.abs));
+        assert.ok(maxDiff(b.weights[0], mirrorT4Weights(a.weights[0])) < 1e-8 * scale, `${gate}/${adopt}`);
+        assert.ok(maxDiff(a.weights[0], a.weights[1]) === 0, 'without a perturbation both units are the same');
+      }
+    }
+  });
+
+  it('a unit learns from the pairs its own rectified response lets through: the second direction of those pairs\' moments', function () {
+    // unit e0 (L3_left only); L3_left = +1 for t < 600 and −1 after: its gate opens on the first 600 pairs only
+    const s = stream[0].map((c, i) => (i === 0 ? Float64Array.from(c, (_, t) => (t < 600 ? 1 : -1)) : c));
+    const pair = trainGatedT4Pair([s], { seed: 1, start: [1, 0, 0, 0, 0, 0], perturbation: 0, rounds: 1, adopt: 'second' });
+    const expected = solvePastFutureCca(new WeightedT4Moments(5).update(s.map((c) => c.slice(0, 605))).moments(), { pinnedTap: 3 }).pastFilters[1];
+    const sign = expected[0] < 0 ? -1 : 1; // signed to agree with the start
+    assert.ok(maxDiff(pair.weights[0], expected.map((x) => sign * x)) < 1e-9);
+    assert.deepStrictEqual(pair.rounds[0].gateOpen.map((g) => Math.round(g * 1495)), [600, 600]);
+  });
+
+  it('is deterministic for a seed and perturbs the two units independently', function () {
+    const a = trainGatedT4Pair(stream, { seed: 5, rounds: 2 }), b = trainGatedT4Pair(stream, { seed: 5, rounds: 2 });
+    assert.deepStrictEqual(a, b);
+    const c = trainGatedT4Pair(stream, { seed: 5, rounds: 1, perturbation: 0.5 });
+    assert.ok(maxDiff(c.weights[0], c.weights[1]) > 1e-6);
+  });
+
+  it('rejects bad series and options; a unit that never responds is reported', function () {
+    assert.throws(() => trainGatedT4Pair([], { seed: 1 }), /series must be a non-empty array/);
+    assert.throws(() => trainGatedT4Pair([stream[0].slice(0, 5)], { seed: 1 }), ShapeError);
+    assert.throws(() => trainGatedT4Pair([[...stream[0].slice(0, 5), new Float64Array(3)]], { seed: 1 }), /series\[0\]\[5\] must be a Float64Array of length 1500/);
+    const bad = stream[0].map((c, i) => (i === 2 ? Float64Array.from(c, (x, t) => (t === 9 ? Number.NaN : x)) : c));
+    assert.throws(() => trainGatedT4Pair([bad], { seed: 1 }), /series\[0\]\[2\]\[9\] must be a finite number/);
+    assert.throws(() => trainGatedT4Pair(stream, { seed: 1, gate: 'slow' as never }), /gate must be one of "pair", "series"/);
+    assert.throws(() => trainGatedT4Pair(stream, { seed: -1 }), ConfigError);
+    assert.throws(() => trainGatedT4Pair(stream, { seed: 1, thresholdSd: 100 }), /every gate was 0/);
+    assert.throws(() => new WeightedT4Moments(5).update(stream[0], new Float64Array(3)), /weights has 3 values; the series has 1495 pairs/);
+  });
+});
