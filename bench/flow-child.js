@@ -9,10 +9,30 @@
 const http = require('http');
 const fs = require('fs');
 const path = require('path');
+const v8 = require('v8');
+
+const round1 = (x) => Math.round(x * 10) / 10;
+
+const MB = 1048576;
+const rssMB = () => process.memoryUsage().rss / MB;
+/** CPU time (user + system) in ms since `from` (a process.cpuUsage() reading). */
+const cpuMs = (from) => { const d = process.cpuUsage(from); return (d.user + d.system) / 1000; };
+
+/** CPU used over `ms` of wall time in which nothing is asked of the runtime (a timer wakes us at the end). */
+async function idleCpu(ms) {
+  const start = process.cpuUsage(), t0 = process.hrtime.bigint();
+  await new Promise((resolve) => setTimeout(resolve, ms));
+  const wallMs = Number(process.hrtime.bigint() - t0) / 1e6;
+  const used = cpuMs(start);
+  return { wallS: wallMs / 1000, cpuMs: used, cpuPercent: (100 * used) / wallMs };
+}
 
 async function main() {
   const job = JSON.parse(fs.readFileSync(process.argv[2], 'utf8'));
+  // where the resident memory goes, stage by stage (RSS in MB)
+  const memory = { nodeBaselineMB: rssMB() };
   const RED = require('node-red');
+  memory.nodeRedModulesMB = rssMB();
   const server = http.createServer();
   RED.init(server, {
     userDir: job.userDir,
@@ -28,17 +48,20 @@ async function main() {
   const started = new Promise((resolve) => RED.events.once('flows:started', resolve));
   await RED.start();
   await started;
+  memory.flowDeployedMB = rssMB();
   const scanner = RED.nodes.getNode(job.scannerId);
   const t4 = RED.nodes.getNode(job.t4Id);
   if (!scanner || !t4) throw new Error('flow did not start: scanner or T4 missing');
   t4.receive(job.filtersMessage);
   const afterLoad = process.memoryUsage().rss;
+  // idle: the two-layer flow deployed, no source running
+  const idle = await idleCpu(job.idleMs ?? 0);
   let peakHeap = 0;
   const sampler = setInterval(() => { peakHeap = Math.max(peakHeap, process.memoryUsage().heapUsed); }, 50);
   const timeline = [];
   // the clock starts once the warm-up samples have reached the sink (JIT-compiled by then)
   const result = await new Promise((resolve) => {
-    let start = job.warmupSamples > 0 ? null : process.hrtime.bigint();
+    let start = job.warmupSamples > 0 ? null : process.hrtime.bigint(), cpuStart = start === null ? null : process.cpuUsage();
     let last = null, startSamples = 0;
     let nextMark = 0.1;
     process.resuBenchSink = (info) => {
@@ -48,22 +71,32 @@ async function main() {
       }
       if (process.env.BENCH_LOG) process.stderr.write(`sink ${JSON.stringify(info)}\n`);
       last = info;
-      if (start === null && info.samples >= job.warmupSamples) { start = process.hrtime.bigint(); startSamples = info.samples; }
+      if (start === null && info.samples >= job.warmupSamples) { start = process.hrtime.bigint(); cpuStart = process.cpuUsage(); startSamples = info.samples; }
       if (info.samples >= job.expectedSamples) {
         const seconds = Number(process.hrtime.bigint() - start) / 1e9;
-        resolve({ seconds, ...last, timedSamples: info.samples - startSamples });
+        resolve({ seconds, cpuMs: cpuMs(cpuStart), ...last, timedSamples: info.samples - startSamples });
       }
     };
     scanner.receive({ command: 'start' });
   });
   clearInterval(sampler);
   const usage = process.resourceUsage();
+  memory.runningPeakMB = usage.maxRSS / 1024;
+  // idle again once the source has stopped (any timer left running by a node shows here)
+  const idleAfterRun = await idleCpu(job.idleMs ?? 0);
+  // V8's committed spaces at the end: new_space is the young generation (--max-semi-space-size)
+  memory.heapSpacesMB = Object.fromEntries(v8.getHeapSpaceStatistics().filter((s) => s.space_size > 0).map((s) => [s.space_name, round1(s.space_size / MB)]));
+  const timedSimulatedS = result.timedSamples * job.dtS;
   const report = {
     simulatedS: job.durationS,
     warmupS: job.warmupS,
-    timedSimulatedS: result.timedSamples * job.dtS,
+    timedSimulatedS,
     wallS: result.seconds,
-    realTimeFactor: (result.timedSamples * job.dtS) / result.seconds,
+    realTimeFactor: timedSimulatedS / result.seconds,
+    cpuMsPerSimulatedS: result.cpuMs / timedSimulatedS,
+    idle,
+    idleAfterRun,
+    memory,
     rssMB: usage.maxRSS / 1024,
     rssAfterLoadMB: afterLoad / (1024 * 1024),
     peakHeapMB: peakHeap / (1024 * 1024),

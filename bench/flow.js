@@ -10,6 +10,7 @@ const os = require('os');
 const path = require('path');
 const { fork } = require('child_process');
 const core = require(path.resolve(__dirname, '../dist/core'));
+const { nodeCommand } = require(path.resolve(__dirname, '../dist/test/helpers/node-command'));
 
 const ROOT = path.resolve(__dirname, '..');
 const PACKAGE_NAME = require(path.join(ROOT, 'package.json')).name;
@@ -62,7 +63,7 @@ function buildFlow({ pixels, dtS, durationS, chunkLength, psi1, psi2 }) {
  * warmupS + durationS simulated seconds; the clock covers the last durationS (after JIT warm-up),
  * peak RSS the whole run.
  */
-function runFlowOnce(circuit, { pixels = 64, dtS = 0.001, durationS, warmupS = 10, chunkLength = 1000, nodeFlags = [] }) {
+function runFlowOnce(circuit, { pixels = 64, dtS = 0.001, durationS, warmupS = 10, chunkLength = 1000, nodeFlags = [], idleMs = 0 }) {
   const userDir = fs.mkdtempSync(path.join(os.tmpdir(), 'resu-bench-'));
   fs.mkdirSync(path.join(userDir, 'node_modules', ...PACKAGE_NAME.split('/').slice(0, -1)), { recursive: true });
   fs.symlinkSync(ROOT, path.join(userDir, 'node_modules', PACKAGE_NAME), 'dir');
@@ -70,6 +71,7 @@ function runFlowOnce(circuit, { pixels = 64, dtS = 0.001, durationS, warmupS = 1
   fs.writeFileSync(path.join(userDir, 'flows.json'), JSON.stringify(buildFlow({ pixels, dtS, durationS: totalS, chunkLength, ...circuit })));
   const job = {
     userDir, durationS, warmupS, dtS, scannerId: 'n-scanner', t4Id: 'n-t4',
+    idleMs,
     warmupSamples: Math.floor(warmupS / dtS),
     expectedSamples: Math.floor(totalS / dtS),
     filtersMessage: { topic: 'T4 weights', payload: circuit.t4FitJSON },
@@ -78,7 +80,9 @@ function runFlowOnce(circuit, { pixels = 64, dtS = 0.001, durationS, warmupS = 1
   fs.writeFileSync(jobFile, JSON.stringify(job));
   return new Promise((resolve, reject) => {
     const execArgv = ['--expose-gc', ...nodeFlags, ...(process.env.BENCH_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`] : []), ...(process.env.BENCH_NODE_FLAGS ? process.env.BENCH_NODE_FLAGS.split(' ') : [])];
-    const child = fork(path.join(__dirname, 'flow-child.js'), [jobFile], { stdio: ['ignore', 2, 2, 'ipc'], execArgv });
+    // RESU_TEST_NODE (e.g. qemu-aarch64-static -L / node): the child runs on that command
+    const [execPath, ...lead] = nodeCommand();
+    const child = fork(path.join(__dirname, 'flow-child.js'), [jobFile], { stdio: ['ignore', 2, 2, 'ipc'], execPath, execArgv: [...lead, ...execArgv] });
     let report = null;
     child.on('message', (message) => { report = message; });
     child.on('error', reject);

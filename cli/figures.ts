@@ -1,11 +1,14 @@
 /**
  * Figures of `resu reproduce`: one Vega-Lite specification per experiment, rendered headless to SVG
- * by vega (pure JS, no canvas: text widths are estimated). vega and vega-lite are ES modules with
- * top-level await, so they cannot be `require`d from this CommonJS build; they are loaded with a
- * real dynamic `import()` the first time a figure is rendered, which keeps them out of the nodes'
- * (and every other command's) runtime path.
+ * by vega (pure JS, no canvas: text widths are estimated). The renderer is the pair of minified
+ * browser builds the package ships for the editor sidebar (resources/vendor/vega.min.js and
+ * vega-lite.min.js, UMD bundles copied by scripts/copy-assets.js), evaluated here as CommonJS: so
+ * vega and vega-lite are build-time (dev) dependencies only, and a device installs none of their
+ * ≈ 80 packages. Loaded the first time a figure is rendered, never by the nodes or other commands.
  */
-import { pathToFileURL } from 'url';
+import * as fs from 'fs';
+import * as path from 'path';
+import * as vm from 'vm';
 import type { ReproductionResults } from '../core/experiments';
 
 type Spec = Record<string, unknown>;
@@ -16,25 +19,40 @@ interface VegaModules {
   vegaLite: { compile(spec: unknown): { spec: unknown } };
 }
 
-let modules: Promise<VegaModules> | null = null;
+/** Where the build puts the browser builds: <package>/resources/vendor (this file is dist/cli/figures.js). */
+export const VENDOR_DIR = path.resolve(__dirname, '..', '..', 'resources', 'vendor');
 
-/** import() that TypeScript's CommonJS output leaves alone (it would turn a literal import() into require()). */
-const importModule = new Function('specifier', 'return import(specifier)') as (specifier: string) => Promise<Record<string, unknown>>;
+let modules: VegaModules | null = null;
 
-function loadVega(): Promise<VegaModules> {
+/** Evaluates a UMD bundle as a CommonJS module; `dependencies` answer its require() calls. */
+function loadBundle(file: string, dependencies: Record<string, unknown>): unknown {
+  let source: string;
+  try {
+    source = fs.readFileSync(file, 'utf8');
+  } catch {
+    throw new Error(`figures need ${path.relative(path.resolve(VENDOR_DIR, '..', '..'), file)}, which the build copies from the vega packages (npm run build)`);
+  }
+  const module = { exports: {} as Record<string, unknown> };
+  const requireDependency = (name: string): unknown => {
+    if (name in dependencies) return dependencies[name];
+    throw new Error(`${path.basename(file)} requires ${name}`);
+  };
+  vm.compileFunction(source, ['exports', 'require', 'module'], { filename: file })(module.exports, requireDependency, module);
+  return module.exports;
+}
+
+function loadVega(): VegaModules {
   if (!modules) {
-    const load = async (name: string) => importModule(pathToFileURL(require.resolve(name)).href);
-    modules = Promise.all([load('vega'), load('vega-lite')]).then(([vega, vegaLite]) => ({
-      vega: vega as unknown as VegaModules['vega'],
-      vegaLite: vegaLite as unknown as VegaModules['vegaLite'],
-    }));
+    const vega = loadBundle(path.join(VENDOR_DIR, 'vega.min.js'), {}) as VegaModules['vega'];
+    const vegaLite = loadBundle(path.join(VENDOR_DIR, 'vega-lite.min.js'), { vega }) as VegaModules['vegaLite'];
+    modules = { vega, vegaLite };
   }
   return modules;
 }
 
 /** Renders a Vega-Lite specification to an SVG document. */
 export async function renderSvg(spec: Spec): Promise<string> {
-  const { vega, vegaLite } = await loadVega();
+  const { vega, vegaLite } = loadVega();
   const view = new vega.View(vega.parse(vegaLite.compile(spec).spec), { renderer: 'none' });
   try {
     return await view.toSVG();

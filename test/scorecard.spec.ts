@@ -1,14 +1,14 @@
 import * as assert from 'assert';
-import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { spawnNodeSync } from './helpers/node-command';
 
 const ROOT = path.resolve(__dirname, '../..');
 const SCRIPT = path.join(ROOT, 'scripts', 'scorecard.js');
 
 function run(dir?: string): { status: number | null; output: string } {
-  const result = spawnSync(process.execPath, dir ? [SCRIPT, dir] : [SCRIPT], { encoding: 'utf8' });
+  const result = spawnNodeSync(dir ? [SCRIPT, dir] : [SCRIPT], { encoding: 'utf8' });
   return { status: result.status, output: result.stdout + result.stderr };
 }
 

@@ -8,6 +8,7 @@ import * as fs from 'fs';
 import * as net from 'net';
 import * as os from 'os';
 import * as path from 'path';
+import { spawnNode } from '../helpers/node-command';
 
 export const PACKAGE_ROOT = path.resolve(__dirname, '../../..');
 
@@ -49,7 +50,8 @@ export async function startNodeRed(options: { flows?: unknown[]; redPath?: strin
 };
 `);
   const red = options.redPath ?? require.resolve('node-red/red.js');
-  const child: ChildProcess = spawn(options.nodeBinary ?? process.execPath, [red, '--userDir', userDir, '--settings', settings], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const args = [red, '--userDir', userDir, '--settings', settings];
+  const child: ChildProcess = options.nodeBinary ? spawn(options.nodeBinary, args, { stdio: ['ignore', 'pipe', 'pipe'] }) : spawnNode(args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout!.on('data', (data) => { output += String(data); });
   child.stderr!.on('data', (data) => { output += String(data); });

@@ -6,7 +6,7 @@
  * truth, 4 standard errors of a sample correlation, (1 − ρ²)/√N.
  */
 import { strict as assert } from 'assert';
-import { spawnSync, SpawnSyncReturns } from 'child_process';
+import { SpawnSyncReturns } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -15,6 +15,7 @@ import { LaggedMoments } from '../../core/moments';
 import { Random } from '../../core/random';
 import { correlatedSeries, relativeError, simulateAr1 } from '../helpers/oracles';
 import { assertOneLineError } from '../helpers/cli';
+import { spawnNodeSync } from '../helpers/node-command';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');
 const BIN = path.join(ROOT, 'bin', 'resu.js');
@@ -28,7 +29,7 @@ interface LearnOutput {
 }
 
 function run(args: string[], input?: string): SpawnSyncReturns<string> {
-  return spawnSync(process.execPath, [BIN, ...args], { input, encoding: 'utf8', timeout: 30_000 });
+  return spawnNodeSync([BIN, ...args], { input, encoding: 'utf8', timeout: 30_000 });
 }
 
 function parse(result: SpawnSyncReturns<string>): LearnOutput {

@@ -5,19 +5,20 @@
  * figure is a well-formed SVG with labelled axes, and `--image` with a user PNG.
  */
 import { strict as assert } from 'assert';
-import { spawnSync, SpawnSyncReturns } from 'child_process';
+import { SpawnSyncReturns } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { PNG } from 'pngjs';
 import { createDeadLeavesImage, runReproduction } from '../../core';
+import { spawnNodeSync } from '../helpers/node-command';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');
 const BIN = path.join(ROOT, 'bin', 'resu.js');
 const FIGURES = ['ou.svg', 'gp.svg', 'natural.svg', 'snr.svg', 'motion.svg', 'adaptation.svg', 'motion2d.svg', 'bidirectional.svg'];
 
 function run(args: string[]): SpawnSyncReturns<string> {
-  return spawnSync(process.execPath, [BIN, 'reproduce', ...args], { encoding: 'utf8', timeout: 300_000 });
+  return spawnNodeSync([BIN, 'reproduce', ...args], { encoding: 'utf8', timeout: 300_000 });
 }
 
 /** Tag balance of an XML document (no parser dependency): every element closed, in order, one root. */

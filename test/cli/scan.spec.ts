@@ -15,13 +15,14 @@ import { Writable } from 'stream';
 import { createDeadLeavesImage, decodeImage, Scanner, toContrastImage } from '../../core';
 import { parseRowList, scanCommand, SCAN_USAGE } from '../../cli/scan';
 import { assertOneLineError } from '../helpers/cli';
+import { childTimeoutMs, nodeCommandForShell, spawnNodeSync } from '../helpers/node-command';
 import { colourJpeg, writePng } from '../fixtures/images';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');
 const BIN = path.join(ROOT, 'bin', 'resu.js');
 
 function run(args: string[], input?: string): SpawnSyncReturns<string> {
-  return spawnSync(process.execPath, [BIN, ...args], { input, encoding: 'utf8', timeout: 30_000, maxBuffer: 64 * 1024 * 1024 });
+  return spawnNodeSync([BIN, ...args], { input, encoding: 'utf8', timeout: 30_000, maxBuffer: 64 * 1024 * 1024 });
 }
 
 interface ScanOutput { header: string; series: Map<string, number[][]> }
@@ -164,7 +165,7 @@ describe('cli resu scan', function () {
 
   it('stops quietly when the reader goes away (resu scan | head -1)', function () {
     // 65 537 lines (~1.6 MB) overflow the 64 kB pipe buffer, so scan is still writing when head exits.
-    const result = spawnSync('bash', ['-c', `set -o pipefail; "${process.execPath}" "${BIN}" scan | head -1`], { encoding: 'utf8', timeout: 30_000 });
+    const result = spawnSync('bash', ['-c', `set -o pipefail; ${nodeCommandForShell()} "${BIN}" scan | head -1`], { encoding: 'utf8', timeout: childTimeoutMs(30_000) });
     assert.equal(result.status, 0, result.stderr);
     assert.equal(result.stderr, '');
     assert.match(result.stdout, /^# resu scan /);

@@ -6,9 +6,9 @@
  * (measured in a child process with --expose-gc).
  */
 import * as assert from 'assert';
-import { spawnSync } from 'child_process';
 import * as path from 'path';
 import { fitToJSON, Random, T4Layer } from '../../core';
+import { spawnNodeSync } from '../helpers/node-command';
 import { AnyMsg, collect, helper, load, nodeModules, startServer, statusMatching, stopServer } from '../nodes/harness';
 
 const HEAP_GROWTH_LIMIT_MB = 5;
@@ -132,7 +132,7 @@ describe('floods and leaks', function () {
   });
 
   it('100 full redeploys of a flow with every node type leave the heap flat and no timers or listeners behind', function () {
-    const child = spawnSync(process.execPath, ['--expose-gc', path.join(__dirname, 'leaks-child.js'), '100'], { encoding: 'utf8', timeout: 110000 });
+    const child = spawnNodeSync(['--expose-gc', path.join(__dirname, 'leaks-child.js'), '100'], { encoding: 'utf8', timeout: 110000 });
     assert.strictEqual(child.status, 0, `child failed:\n${child.stderr}\n${child.stdout}`);
     const line = child.stdout.trim().split('\n').pop()!;
     const result = JSON.parse(line);

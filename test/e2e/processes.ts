@@ -7,6 +7,7 @@ import * as fs from 'fs';
 import * as net from 'net';
 import * as os from 'os';
 import * as path from 'path';
+import { spawnNode } from '../helpers/node-command';
 
 const ROOT = path.resolve(__dirname, '../../..');
 const PACKAGE = require(path.join(ROOT, 'package.json')) as { name: string };
@@ -99,7 +100,7 @@ export async function startNodeRed(flows: unknown[], extraSettings = '', options
   const settings = path.join(userDir, 'settings.js');
   fs.writeFileSync(settings, `module.exports = { uiHost: '127.0.0.1', uiPort: ${port}, flowFile: 'flows.json', credentialSecret: false,
     editorTheme: { tours: false }, logging: { console: { level: 'info' } }, ${extraSettings} };\n`);
-  const child = spawn(process.execPath, [require.resolve('node-red/red.js'), '--userDir', userDir, '--settings', settings], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawnNode([require.resolve('node-red/red.js'), '--userDir', userDir, '--settings', settings], { stdio: ['ignore', 'pipe', 'pipe'] });
   const managed = manage(child, port);
   const started = options.waitFor ?? /Started flows/;
   await waitFor(() => started.test(managed.log()) || child.exitCode !== null, 'Node-RED to start its flows', 60000, managed.log);
