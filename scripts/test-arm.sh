@@ -61,17 +61,20 @@ for suite in "${suites[@]+"${suites[@]}"}"; do
     *) echo "test-arm: unknown suite $suite" >&2; exit 2 ;;
   esac
   log="test-output/arm/$target-$suite.log"
-  start=$(date +%s)
   set +e
-  RESU_TEST_NODE="${command[*]}" RESU_TEST_MIN_TIMEOUT_S="${RESU_TEST_MIN_TIMEOUT_S:-1800}" RESU_EXPECT_WASM_SIMD=$expect_simd \
-    "${command[@]}" node_modules/mocha/lib/cli/cli.js --no-config --require dist/test/helpers/timeouts.js \
-    --enable-source-maps --timeout 60000 --reporter dot "${grep[@]}" "${specs[@]}" > "$log" 2>&1
+  # wall and CPU (user + system, children included) seconds of the run, by bash's `time`
+  TIMEFORMAT='%0R %0U %0S'
+  times=$( { time RESU_TEST_NODE="${command[*]}" RESU_TEST_MIN_TIMEOUT_S="${RESU_TEST_MIN_TIMEOUT_S:-1800}" \
+    RESU_EXPECT_WASM_SIMD=$expect_simd "${command[@]}" node_modules/mocha/lib/cli/cli.js --no-config \
+    --require dist/test/helpers/timeouts.js --enable-source-maps --timeout 60000 --reporter dot \
+    "${grep[@]+"${grep[@]}"}" "${specs[@]}" > "$log" 2>&1; } 2>&1 )
   code=$?
   set -e
-  seconds=$(( $(date +%s) - start ))
+  read -r wall user system <<< "$times"
+
   count() { { grep -Eo "[0-9]+ $1" "$log" || true; } | tail -1 | cut -d' ' -f1; }
   passing=$(count passing); failing=$(count failing); pending=$(count pending)
-  echo "test-arm: $target $suite: ${passing:-0} passing, ${failing:-0} failing, ${pending:-0} pending (${seconds} s; exit $code; $log)"
+  echo "test-arm: $target $suite: ${passing:-0} passing, ${failing:-0} failing, ${pending:-0} pending (wall ${wall} s, CPU $(( user + system )) s; exit $code; $log)"
   if [ "$code" -ne 0 ]; then
     status=1
     # the failure reports (or the end of the log when mocha did not get that far)
