@@ -7,7 +7,7 @@
 import * as assert from 'assert';
 import * as mqtt from 'mqtt';
 import { createDeadLeavesImage, PastFutureLearner, Scanner, toContrastImage, WhiteNoise } from '../../core';
-import { Managed, mosquittoPath, startMosquitto, startNodeRed } from './processes';
+import { Managed, requireMosquitto, startMosquitto, startNodeRed } from './processes';
 
 const PAST = 10, FUTURE = 10, PIXELS = 4, ROWS = 2, WIDTH = 512, SEED = 7;
 
@@ -39,47 +39,40 @@ function referenceFit() {
 
 describe('a device run headless: editor disabled, results over MQTT (real broker and Node-RED process)', function () {
   this.timeout(120000);
-  const running: Managed[] = [];
-  let client: mqtt.MqttClient | null = null;
-
-  before(function () {
-    if (!mosquittoPath()) {
-      if (process.env.CI) throw new Error('mosquitto is required in CI (.ci/run installs it)');
-      this.skip();
-    }
-  });
-
-  after(async function () {
-    client?.end(true);
-    await Promise.all(running.map((p) => p.stop()));
-  });
+  before(requireMosquitto);
 
   it('learns with httpAdminRoot: false, serves no editor or admin route, and publishes filters and chart series', async function () {
     const broker = await startMosquitto();
-    running.push(broker);
-    client = mqtt.connect(`mqtt://127.0.0.1:${broker.port}`);
-    const received = new Map<string, unknown>();
-    const arrived = new Promise<void>((resolve) => {
-      client!.on('message', (topic, body) => {
-        received.set(topic, JSON.parse(body.toString()));
-        if (['device/filters', 'ψ1', 'ψ2', 'ρ'].every((t) => received.has(t))) resolve();
+    const client = mqtt.connect(`mqtt://127.0.0.1:${broker.port}`);
+    let red: Managed | null = null;
+    try {
+      const received = new Map<string, unknown>();
+      const arrived = new Promise<void>((resolve) => {
+        client.on('message', (topic, body) => {
+          received.set(topic, JSON.parse(body.toString()));
+          if (['device/filters', 'ψ1', 'ψ2', 'ρ'].every((t) => received.has(t))) resolve();
+        });
       });
-    });
-    await new Promise<void>((resolve, reject) => client!.subscribe(['device/filters', 'ψ1', 'ψ2', 'ψ3', 'ρ'], { qos: 1 }, (err) => (err ? reject(err) : resolve())));
-    const red = await startNodeRed(deviceFlow(broker.port), 'httpAdminRoot: false,');
-    running.push(red);
-    await arrived;
+      await new Promise<void>((resolve, reject) => client.subscribe(['device/filters', 'ψ1', 'ψ2', 'ψ3', 'ρ'], { qos: 1 }, (err) => (err ? reject(err) : resolve())));
+      const device = await startNodeRed(deviceFlow(broker.port), 'httpAdminRoot: false,');
+      red = device;
+      await arrived;
 
-    for (const path of ['/', '/flows', '/resu/nodes', '/resources/@resu-circuits/node-red-resu/vendor/vega.min.js']) {
-      const response = await fetch(`http://127.0.0.1:${red.port}${path}`);
-      assert.strictEqual(response.status, 404, `${path} is not served headless`);
+      for (const path of ['/', '/flows', '/resu/nodes', '/resources/@resu-circuits/node-red-resu/vendor/vega.min.js']) {
+        const response = await fetch(`http://127.0.0.1:${device.port}${path}`);
+        assert.strictEqual(response.status, 404, `${path} is not served headless`);
+      }
+      const fit = received.get('device/filters') as { correlations: number[]; pastFilters: number[][]; pairs: number };
+      const reference = referenceFit();
+      assert.strictEqual(fit.pairs, reference.pairs);
+      fit.correlations.forEach((rho, i) => assert.ok(Math.abs(rho - reference.correlations[i]) < 1e-9, `ρ${i + 1}: ${rho} vs ${reference.correlations[i]}`));
+      const psi2 = received.get('ψ2') as { x: number; y: number }[];
+      assert.ok(Array.isArray(psi2) && psi2.length === PAST && psi2.every((p) => Number.isFinite(p.x) && Number.isFinite(p.y)), 'ψ2 chart series: {x, y} points, one per tap');
+      assert.doesNotMatch(device.log(), /\[error\]/);
+    } finally {
+      client.end(true);
+      await red?.stop();
+      await broker.stop();
     }
-    const fit = received.get('device/filters') as { correlations: number[]; pastFilters: number[][]; pairs: number };
-    const reference = referenceFit();
-    assert.strictEqual(fit.pairs, reference.pairs);
-    fit.correlations.forEach((rho, i) => assert.ok(Math.abs(rho - reference.correlations[i]) < 1e-9, `ρ${i + 1}: ${rho} vs ${reference.correlations[i]}`));
-    const psi2 = received.get('ψ2') as { x: number; y: number }[];
-    assert.ok(Array.isArray(psi2) && psi2.length === PAST && psi2.every((p) => Number.isFinite(p.x) && Number.isFinite(p.y)), 'ψ2 chart series: {x, y} points, one per tap');
-    assert.doesNotMatch(red.log(), /\[error\]/);
   });
 });

@@ -6,7 +6,7 @@
 import * as assert from 'assert';
 import * as mqtt from 'mqtt';
 import { createDeadLeavesImage, PastFutureLearner, Scanner, toContrastImage, WhiteNoise } from '../../core';
-import { clickInject, Managed, mosquittoPath, startMosquitto, startNodeRed } from './processes';
+import { clickInject, Managed, requireMosquitto, startMosquitto, startNodeRed } from './processes';
 
 const PAST = 10, FUTURE = 10, PIXELS = 4, ROWS = 4, WIDTH = 1024;
 const PAIRS_PER_ROW = PIXELS * (WIDTH - PAST - FUTURE + 1);
@@ -63,12 +63,7 @@ describe('learning across devices over MQTT (real broker, three Node-RED process
   const running: Managed[] = [];
   let client: mqtt.MqttClient | null = null;
 
-  before(function () {
-    if (!mosquittoPath()) {
-      if (process.env.CI) throw new Error('mosquitto is required in CI (.ci/run installs it)');
-      this.skip();
-    }
-  });
+  before(requireMosquitto);
 
   after(async function () {
     client?.end(true);

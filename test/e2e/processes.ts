@@ -30,6 +30,13 @@ export function mosquittoPath(): string | null {
   return which.status === 0 ? which.stdout.trim() : null;
 }
 
+/** A mocha `before` hook for specs that need mosquitto: skips without it, fails under CI (.ci/run installs it). */
+export function requireMosquitto(this: Mocha.Context): void {
+  if (mosquittoPath()) return;
+  if (process.env.CI) throw new Error('mosquitto is required in CI (.ci/run installs it)');
+  this.skip();
+}
+
 export interface Managed {
   process: ChildProcess;
   port: number;
