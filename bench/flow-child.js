@@ -14,7 +14,8 @@ const v8 = require('v8');
 const round1 = (x) => Math.round(x * 10) / 10;
 
 const MB = 1048576;
-const rssMB = () => process.memoryUsage().rss / MB;
+/** Current RSS in MB; null where the runtime cannot tell (qemu-user emulation reports 0). */
+const rssMB = () => process.memoryUsage().rss / MB || null;
 /** CPU time (user + system) in ms since `from` (a process.cpuUsage() reading). */
 const cpuMs = (from) => { const d = process.cpuUsage(from); return (d.user + d.system) / 1000; };
 

@@ -56,7 +56,7 @@ function summarizeFlows(reports, flags) {
     cpuMsPerSimulatedS: pick('cpuMsPerSimulatedS'),
     rssMB: pick('rssMB'),
     memoryByStageMB: Object.fromEntries(['nodeBaselineMB', 'nodeRedModulesMB', 'flowDeployedMB', 'runningPeakMB']
-      .map((key) => [key, round(kernels.median(reports.map((r) => r.memory[key])), 1)])),
+      .map((key) => [key, reports[0].memory[key] === null ? null : round(kernels.median(reports.map((r) => r.memory[key])), 1)])),
     heapSpacesMB: reports[0].memory.heapSpacesMB,
     wallS: pick('wallS'),
     heapAfterGcMB: pick('heapAfterGcMB'),
