@@ -41,7 +41,8 @@ const FLOW_HEAP_CAP_MB = 128;
  * V8 flags for a device (docs/devices.md): the heap cap of the Raspberry Pi install script's
  * service (256 MB) and a 1 MB semi-space, i.e. a young generation of 2 MB instead of V8's 32 MB on
  * 64-bit, which is most of the gap to the 120 MB target. (Measured: the heap cap alone leaves the
- * peak at ≈ 148 MB and doubles the CPU per simulated second; with the small semi-space it does not.)
+ * peak at ≈ 148 MB and costs ≈ 1.9× the CPU per simulated second; with the small semi-space it does
+ * not. docs/devices.md.)
  */
 const DEVICE_NODE_FLAGS = ['--max-old-space-size=256', '--max-semi-space-size=1'];
 /** Issue 17's targets for a Raspberry Pi 4 (4 GB) or Zero 2 W (512 MB). */
