@@ -5,7 +5,7 @@
  * the Node-RED user directory, or the palette manager, which runs the same command). Measures the
  * bytes of every file under node_modules (apparent size, not disk blocks), the largest packages,
  * and checks that the install works without the dev dependencies: every node module and the core
- * load, and `resu reproduce --quick` writes its five SVG figures. Needs the npm registry (or a
+ * load, and `resu reproduce --quick` writes its SVG figures. Needs the npm registry (or a
  * warm npm cache) for the runtime dependencies.
  */
 const fs = require('fs');
