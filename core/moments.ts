@@ -101,6 +101,28 @@ export interface MomentMatrices {
   readonly centered: boolean;
 }
 
+/**
+ * The moments of a shorter past: the first `pastLags` lags of every channel (the newest ones, since
+ * pasts are newest first) of moments accumulated with more. Exact for the same pairs: an
+ * accumulator at `pastLags` would have the same sums plus the pairs a shorter past admits at the
+ * start of each series (M − m per series, M the accumulated past length). Future blocks are unchanged.
+ * @param channels C of the accumulator.
+ * @throws ConfigError when pastLags is not in 1 … M.
+ */
+export function truncatePastLags(moments: MomentMatrices, channels: number, pastLags: number): MomentMatrices {
+  const C = channels, M = moments.pastDimension / C, F = moments.futureDimension;
+  const m = requireInt('pastLags', pastLags, { min: 1, max: M });
+  if (m === M) return moments;
+  const P = C * m;
+  const index = new Int32Array(P); // kept past coordinates in the accumulated layout
+  for (let c = 0; c < C; c++) for (let k = 0; k < m; k++) index[c * m + k] = c * M + k;
+  const pastMoment = new Float64Array(P * P), futurePastMoment = new Float64Array(F * P);
+  const Mp = moments.pastDimension;
+  for (let i = 0; i < P; i++) for (let j = 0; j < P; j++) pastMoment[i * P + j] = moments.pastMoment[index[i] * Mp + index[j]];
+  for (let i = 0; i < F; i++) for (let j = 0; j < P; j++) futurePastMoment[i * P + j] = moments.futurePastMoment[i * Mp + index[j]];
+  return { ...moments, pastMoment, futurePastMoment, pastDimension: P };
+}
+
 /** Versioned JSON-safe form of a {@link LaggedMoments} (plain arrays only). */
 export interface LaggedMomentsJSON {
   readonly format: 'resu-lagged-moments';

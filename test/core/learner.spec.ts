@@ -1,5 +1,6 @@
 import * as assert from 'assert';
-import { LaggedMoments, PastFutureLearner, Random } from '../../core';
+import { ConfigError, LaggedMoments, NotEnoughDataError, PastFutureLearner, Random } from '../../core';
+import { simulateAr } from '../helpers/oracles';
 
 function noiseChannels(channels: number, length: number, seed: number): Float64Array[] {
   const random = new Random(seed);
@@ -62,5 +63,68 @@ describe('core/learner', function () {
     assert.throws(() => learner.update(Array.from({ length: 200 }, () => [1, 2, 3]), 'b'), /too many open series/);
     assert.strictEqual(learner.moments.pairs, pairs);
     assert.strictEqual(learner.moments.openSeries.length, 4000);
+  });
+
+  describe("pastLags: 'auto'", function () {
+    const AR3 = [1.1, -0.86, 0.4];
+
+    it('chooses the AR order of pooled channels and solves on the first m lags: the fit of a fixed learner on the same pairs', function () {
+      const P = 40, h = 4;
+      const channels = Array.from({ length: 4 }, (_, c) => simulateAr(new Random(30 + c), AR3, 30_000));
+      const auto = new PastFutureLearner({ pastLags: 'auto', futureLags: h, memory: { maxPastLags: P } });
+      assert.equal(auto.memory, null);
+      for (let i = 0; i < 30_000; i += 5000) auto.update(channels.map((x) => x.subarray(i, i + 5000)), 'row');
+      const fit = auto.solve();
+      assert.equal(auto.memory!.order, 3);
+      assert.equal(fit.pastLags, 3);
+      assert.equal(auto.windowLength, P + h);
+      // the same pairs at m = 3: each channel without its first P − 3 samples
+      const fixed = new PastFutureLearner({ pastLags: 3, futureLags: h });
+      fixed.update(channels.map((x) => x.subarray(P - 3)), 'row');
+      const expected = fixed.solve();
+      assert.equal(fit.pairs, expected.pairs);
+      fit.correlations.forEach((rho, i) => assert.ok(Math.abs(rho - expected.correlations[i]) < 1e-9));
+      fit.pastFilters.forEach((row, i) => row.forEach((w, k) => assert.ok(Math.abs(w - expected.pastFilters[i][k]) < 1e-7 * Math.max(1, Math.abs(w)))));
+    });
+
+    it('follows a change of process under forgetting: AR(2), then AR(3) after the switch', function () {
+      const learner = new PastFutureLearner({ pastLags: 'auto', futureLags: 2, timeConstantSamples: 20_000, memory: { maxPastLags: 20 } });
+      learner.update(simulateAr(new Random(40), [0.9, -0.5], 60_000));
+      assert.equal(learner.solve().pastLags, 2);
+      learner.update(simulateAr(new Random(41), AR3, 150_000));
+      assert.equal(learner.solve().pastLags, 3);
+      assert.ok(learner.memory!.effectiveSamples > 35_000 && learner.memory!.effectiveSamples < 45_000, 'N_eff ≈ 2τ');
+    });
+
+    it('state survives toJSON/load; fixed and automatic states do not mix; reset forgets the choice', function () {
+      const x = simulateAr(new Random(50), AR3, 6000);
+      const options = { pastLags: 'auto' as const, futureLags: 3, memory: { maxPastLags: 12 } };
+      const whole = new PastFutureLearner(options);
+      whole.update(x);
+      const first = new PastFutureLearner(options);
+      first.update(x.subarray(0, 2500));
+      const restored = new PastFutureLearner(options);
+      restored.load(JSON.parse(JSON.stringify(first.toJSON())));
+      restored.update(x.subarray(2500));
+      const a = whole.solve(), b = restored.solve();
+      assert.equal(b.pastLags, a.pastLags);
+      a.correlations.forEach((rho, i) => assert.ok(Math.abs(rho - b.correlations[i]) < 1e-12));
+      assert.throws(() => new PastFutureLearner({ pastLags: 12, futureLags: 3 }).load(first.toJSON()), /autocovariance/);
+      assert.throws(() => restored.load(new PastFutureLearner({ pastLags: 12, futureLags: 3 }).toJSON()), /autocovariance/);
+      assert.throws(() => new PastFutureLearner({ ...options, memory: { maxPastLags: 11 } }).load(first.toJSON()), /pastLags|maxLag/);
+      restored.reset();
+      assert.equal(restored.memory, null);
+      assert.throws(() => restored.solve(), NotEnoughDataError);
+    });
+
+    it('rejects what it cannot do, naming the setting', function () {
+      assert.throws(() => new PastFutureLearner({ pooling: 'joint', channels: 2, pastLags: 'auto', futureLags: 1 }), (err: Error) => err instanceof ConfigError && /pastLags/.test(err.message) && /joint/.test(err.message));
+      assert.throws(() => new PastFutureLearner({ pastLags: 'auto', futureLags: 900 }), /memory.maxPastLags/);
+      assert.throws(() => new PastFutureLearner({ pastLags: 'auto', futureLags: 5, memory: { criterion: 'hq' as never } }), /memory.criterion/);
+      assert.throws(() => new PastFutureLearner({ pastLags: 'automatic' as never, futureLags: 5 }), /pastLags/);
+      assert.throws(() => new PastFutureLearner({ pastLags: 4, futureLags: 5 }).estimateMemory(), /"auto"/);
+      // a joint learner of one channel is one scalar process: allowed
+      assert.ok(new PastFutureLearner({ pooling: 'joint', channels: 1, pastLags: 'auto', futureLags: 1 }).automaticPastLags);
+    });
   });
 });

@@ -8,7 +8,7 @@
  */
 import { strict as assert } from 'assert';
 import fc from 'fast-check';
-import { LaggedMoments, LaggedMomentsOptions, MomentMatrices } from '../../core/moments';
+import { LaggedMoments, LaggedMomentsOptions, MomentMatrices, truncatePastLags } from '../../core/moments';
 import { ConfigError, NotEnoughDataError, ShapeError } from '../../core/errors';
 import { Random } from '../../core/random';
 import {
@@ -528,6 +528,24 @@ describe('core/moments LaggedMoments', function () {
       moments.reset();
       assert.equal(snapshot(moments), snapshot(new LaggedMoments(options)));
       assert.throws(() => moments.moments(), NotEnoughDataError);
+    });
+  });
+
+  describe('truncatePastLags', function () {
+    it('the first m lags of moments at M lags are the moments at m of the same pairs (series without their first M − m samples)', function () {
+      const rng = new Random(18);
+      const series = [correlatedSeries(rng, 2, 300), correlatedSeries(rng, 2, 120)];
+      const M = 9, h = 3, g = 1;
+      const wide = new LaggedMoments({ channels: 2, pastLags: M, futureLags: h, gap: g });
+      series.forEach((s, i) => wide.update(s, `s${i}`));
+      for (const m of [1, 4, 9]) {
+        const narrow = truncatePastLags(wide.moments(), 2, m);
+        const expected = oracleMoments(series.map((s) => s.map((channel) => channel.slice(M - m))), m, h, g);
+        assert.equal(narrow.pastDimension, 2 * m);
+        assert.ok(momentsError(narrow, expected) < ROUND_OFF, `m = ${m}`);
+      }
+      assert.throws(() => truncatePastLags(wide.moments(), 2, 10), /pastLags/);
+      assert.throws(() => truncatePastLags(wide.moments(), 2, 0), /pastLags/);
     });
   });
 });

@@ -129,6 +129,76 @@ export function simulateAr1(rng: Random, a: number, length: number): number[] {
   return y;
 }
 
+/**
+ * y_t = Σ_k a_k y_{t−k} + e_t, e_t ~ N(0, 1), after `burnIn` discarded samples from y = 0 (the
+ * transient decays like the largest root's modulus^burnIn).
+ */
+export function simulateAr(rng: Random, coefficients: readonly number[], length: number, burnIn = 2000): Float64Array {
+  const p = coefficients.length;
+  const y = new Float64Array(burnIn + length);
+  for (let t = 0; t < y.length; t++) {
+    let v = rng.gaussian();
+    for (let k = 1; k <= p && k <= t; k++) v += coefficients[k - 1] * y[t - k];
+    y[t] = v;
+  }
+  return y.subarray(burnIn);
+}
+
+/**
+ * Exact autocovariance γ(0 … maxLag) of a stationary AR process with unit innovation variance, from
+ * its impulse response ψ (y = Σ ψ_j e_{t−j}, ψ_0 = 1, ψ_j = Σ_k a_k ψ_{j−k}): γ(d) = Σ_j ψ_j ψ_{j+d},
+ * summed until ψ is below 1e-17 of its peak (throws if it has not decayed in 10⁵ terms: not stationary).
+ */
+export function arAutocovariance(coefficients: readonly number[], maxLag: number): number[] {
+  const psi: number[] = [1];
+  let peak = 1;
+  for (let j = 1; ; j++) {
+    let v = 0;
+    for (let k = 1; k <= coefficients.length && k <= j; k++) v += coefficients[k - 1] * psi[j - k];
+    psi.push(v);
+    peak = Math.max(peak, Math.abs(v));
+    const recent = psi.slice(-coefficients.length - 1).every((x) => Math.abs(x) < 1e-17 * peak);
+    if (recent && j > maxLag) break;
+    if (j > 100_000) throw new Error('impulse response does not decay: the AR process is not stationary');
+  }
+  return Array.from({ length: maxLag + 1 }, (_, d) => {
+    let s = 0;
+    for (let j = 0; j + d < psi.length; j++) s += psi[j] * psi[j + d];
+    return s;
+  });
+}
+
+/**
+ * The autocovariance estimator of core/autocovariance.ts written out naively over a list of updates
+ * (series key, samples) in arrival order: weight λ^(age) for the newer sample of each product (age
+ * counted over all samples of all series), μ the weighted mean when centering, every lag divided by
+ * the total weight, lag d scaled by λ^(d/2).
+ */
+export function oracleAutocovariance(updates: readonly { key: string; samples: ArrayLike<number> }[], maxLag: number,
+  { center = false, tau = 0 }: { center?: boolean; tau?: number } = {}): number[] {
+  const lambda = tau > 0 ? Math.exp(-1 / tau) : 1;
+  const samples: { key: string; value: number; position: number }[] = [];
+  const seen = new Map<string, number[]>();
+  for (const { key, samples: chunk } of updates) {
+    if (!seen.has(key)) seen.set(key, []);
+    const list = seen.get(key)!;
+    for (let i = 0; i < chunk.length; i++) { samples.push({ key, value: chunk[i], position: list.length }); list.push(chunk[i]); }
+  }
+  const total = samples.length;
+  const weight = samples.map((_, i) => lambda ** (total - 1 - i));
+  const W = weight.reduce((a, w) => a + w, 0);
+  const mean = center ? samples.reduce((a, s, i) => a + weight[i] * s.value, 0) / W : 0;
+  return Array.from({ length: maxLag + 1 }, (_, d) => {
+    let sum = 0;
+    samples.forEach((s, i) => {
+      if (s.position < d) return;
+      const older = seen.get(s.key)![s.position - d];
+      sum += weight[i] * (s.value - mean) * (older - mean);
+    });
+    return (lambda ** (d / 2) * sum) / W;
+  });
+}
+
 /** Splits [0, n) at the given cut points (sorted, deduplicated, clipped) into chunk lengths. */
 export function chunkLengths(n: number, cuts: number[]): number[] {
   const points = [...new Set(cuts.map((c) => Math.max(0, Math.min(n, c))))].sort((a, b) => a - b);
