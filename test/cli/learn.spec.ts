@@ -12,6 +12,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { solvePastFutureCca } from '../../core/cca';
 import { LaggedMoments } from '../../core/moments';
+import { PastFutureLearner } from '../../core/learner';
 import { Random } from '../../core/random';
 import { correlatedSeries, relativeError, simulateAr1 } from '../helpers/oracles';
 import { assertOneLineError } from '../helpers/cli';
@@ -105,6 +106,30 @@ describe('cli resu learn', function () {
     assert.equal(out.mi.length, 2);
   });
 
+  it('--past auto chooses the order of an AR(1) file and reports the criterion curve and I(m) saturation', function () {
+    const out = parse(run(['learn', arFile, '--past', 'auto', '--future', '3'])) as LearnOutput & {
+      pastLags: number; memory: { order: number; criterion: string; criterionValues: (number | null)[]; informationNats: number[]; correctedInformationNats: number[]; saturation95: number; saturation99: number; maxPastLags: number; effectiveSamples: number };
+    };
+    assert.equal(out.memory.order, 1);
+    assert.equal(out.pastLags, 1);
+    assert.equal(out.memory.criterion, 'bic');
+    assert.equal(out.memory.maxPastLags, 200);
+    assert.equal(out.memory.criterionValues.length, 201);
+    assert.equal(out.memory.informationNats.length, 200);
+    assert.equal(out.memory.effectiveSamples, N);
+    // an AR(1) needs one past sample: the information saturates at once
+    assert.equal(out.memory.saturation95, 1);
+    assert.ok(out.filters.every((f) => f.length === 1));
+    // the same numbers as the library's learner on the same data
+    const learner = new PastFutureLearner({ pastLags: 'auto', futureLags: 3 });
+    learner.update(y);
+    const fit = learner.solve();
+    assert.ok(relativeError(out.rho, fit.correlations) < 1e-12);
+    assert.ok(relativeError(out.memory.informationNats, learner.memory!.informationNats) < 1e-12);
+    const small = parse(run(['learn', arFile, '--past', 'auto', '--future', '3', '--max-past', '10'])) as unknown as { memory: { criterionValues: unknown[] } };
+    assert.equal(small.memory.criterionValues.length, 11);
+  });
+
   describe('errors: non-zero exit and one line on stderr', function () {
     it('a non-number names its line (comments and blank lines counted)', function () {
       assertOneLineError(run(['learn', '--past', '1', '--future', '1'], '# header\n1\n\n2\nabc\n3\n'), /line 5.*"abc" is not a finite number/);
@@ -130,6 +155,14 @@ describe('cli resu learn', function () {
       assertOneLineError(run(['learn', arFile, '--past', '0', '--future', '2']), /--past must be an integer ≥ 1/);
       assertOneLineError(run(['learn', arFile, '--past', 'two', '--future', '2']), /--past must be an integer/);
       assertOneLineError(run(['learn', arFile, '--past', '2', '--future', '2', '--rank', '9']), /rank must be an integer ≥ 1 and ≤ 2/);
+    });
+
+    it('--past auto: one column only, enough samples for --max-past, --max-past only with auto', function () {
+      assertOneLineError(run(['learn', '--past', 'auto', '--future', '1'], '1 2\n3 4\n'), /--past auto needs one column \(got 2\)/);
+      assertOneLineError(run(['learn', '--past', 'auto', '--future', '2', '--max-past', '5'], '1\n2\n3\n4\n5\n6\n'), /6 samples is too few for --max-past \+ gap \+ future = 7 \(lower --max-past\)/);
+      assertOneLineError(run(['learn', arFile, '--past', '3', '--future', '2', '--max-past', '5']), /--max-past applies to --past auto/);
+      assertOneLineError(run(['learn', arFile, '--past', 'auto', '--future', '900']), /--max-past must be an integer ≥ 1 and ≤ 124/);
+      assertOneLineError(run(['learn', arFile, '--past', 'automatic', '--future', '2']), /--past must be an integer or "auto"/);
     });
 
     it('an unknown option', function () {
