@@ -331,6 +331,33 @@ export function bidirectionalFigure(r: ReproductionResults): Spec {
     })));
 }
 
+/** Learned memory (issue 18, beyond the paper): how much of I(P) a past of m samples keeps, and the BIC order curve. */
+export function memoryFigure(r: ReproductionResults): Spec {
+  const { ou, natural } = r.memory;
+  // no curve when Ĩ(P) ≤ 0 (no information beyond chance) and no points for orders the recursion
+  // did not reach (+∞): the figure leaves them out rather than drawing zeros
+  const fraction = (curve: readonly number[], source: string): Row[] => {
+    const total = curve[curve.length - 1];
+    return total > 0 ? curve.map((value, i) => ({ m: i + 1, fraction: value / total, source })) : [];
+  };
+  const criterion = (values: readonly number[], order: number, source: string): Row[] =>
+    values.slice(0, 61).flatMap((value, p) => (Number.isFinite(value) ? [{ p, excess: value - values[order], source }] : []));
+  const ouLabel = `OU (h = ${ou.futureLags}), sample`, natLabel = `natural scenes (h = ${natural.futureLags})`;
+  const check = r.claims.find((c) => c.id === 'memory.ou-saturation');
+  const verdictText = check === undefined || check.pass === null ? 'not evaluated' : check.pass ? 'PASS' : 'FAIL';
+  return figure(`Learned memory on the OU process and the ${sceneLabel(r)} (beyond the paper)`,
+    `OU: BIC order ${ou.order}, 95/99 % of I at m = ${ou.saturation95}/${ou.saturation99} (population ${ou.populationSaturation95}/${ou.populationSaturation99}: ${verdictText}); `
+    + `natural scenes: BIC order ${natural.order}, 95/99 % at m = ${natural.saturation95}/${natural.saturation99} (the paper used m = ${natural.paperPastLags}); seed ${r.seed}`, [
+      lineChart([
+        ...fraction(ou.correctedInformationNats, ouLabel),
+        ...fraction(ou.populationInformationNats, `OU (h = ${ou.futureLags}), population`),
+        ...fraction(natural.correctedInformationNats, natLabel),
+      ], 'Information kept by a past of m samples, Ĩ(m)/Ĩ(P)', q('m', 'past length m (samples)', { scale: { type: 'log', domain: [1, 200], nice: false } }), q('fraction', 'fraction of I(P) (dimensionless)'), n('source', 'input')),
+      lineChart([...criterion(ou.criterionValues, ou.order, 'OU'), ...criterion(natural.criterionValues, natural.order, 'natural scenes')],
+        'BIC(p) − BIC(chosen order)', q('p', 'AR order p (samples)'), q('excess', 'criterion above its minimum (nats per sample)', { scale: { type: 'symlog', constant: 1e-4 }, axis: { values: [0, 0.001, 0.01, 0.1, 1, 10] } }), n('source', 'input')),
+    ]);
+}
+
 /** File name → figure builder, in experiment order. */
 export const FIGURES: readonly { readonly file: string; readonly build: (r: ReproductionResults) => Spec }[] = [
   { file: 'ou.svg', build: ouFigure },
@@ -341,4 +368,5 @@ export const FIGURES: readonly { readonly file: string; readonly build: (r: Repr
   { file: 'adaptation.svg', build: adaptationFigure },
   { file: 'motion2d.svg', build: motion2dFigure },
   { file: 'bidirectional.svg', build: bidirectionalFigure },
+  { file: 'memory.svg', build: memoryFigure },
 ];

@@ -7,7 +7,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { decodeImage, requireFinite, requireInt, ResuError, toContrastImage } from '../core';
-import { ExperimentScene, ProgressEvent, ReproductionResults, runReproduction } from '../core/experiments';
+import { ClaimResult, ExperimentScene, failedChecks, ProgressEvent, ReproductionResults, runReproduction } from '../core/experiments';
 import { parseArgs, UsageError } from './args';
 import { FIGURES, renderSvg } from './figures';
 
@@ -18,10 +18,13 @@ const HELP = `${REPRODUCE_USAGE}
 Reproduces the paper's experiments with its parameters, checks every figure claim against a
 declared expectation, and writes into DIR (default ./resu-output):
   results.json     every number (keys: ou, gp, natural, snr, motion, adaptation; beyond the paper:
-                   motion2d, bidirectional), the claims with their verdicts, the violated ones,
-                   and every value that could not be computed
+                   motion2d, bidirectional, memory), the claims with their verdicts, the violated
+                   ones, and every value that could not be computed
   ou.svg gp.svg natural.svg snr.svg motion.svg adaptation.svg motion2d.svg bidirectional.svg
-                   one figure per experiment
+  memory.svg       one figure per experiment
+
+The memory experiment (docs/memory.md) chooses the past length from the data: checked on the OU
+example, reported (REPORT, no verdict) on the natural scenes.
 
   --out DIR     output directory (created if needed)
   --seed S      master seed (default 1); the same seed gives the same results.json
@@ -65,27 +68,29 @@ function progressPrinter(stderr: NodeJS.WritableStream): (event: ProgressEvent) 
 }
 
 const VERDICT = { true: 'PASS', false: 'FAIL', null: 'N/A' } as const;
+const verdictText = (c: ClaimResult): string => (c.kind === 'report' ? 'REPORT' : VERDICT[String(c.pass) as keyof typeof VERDICT]);
 /** Problems printed on stdout; the rest are in results.json. */
 const MAX_PROBLEMS_SHOWN = 10;
 
 /**
- * The summary: one block per claim (verdict, figure, id, measured; then the expectation), the
- * violated claims and the values that could not be computed.
+ * The summary: one block per claim (verdict, figure, id, measured; then the expectation; REPORT for
+ * numbers shown without a verdict), the violated claims and the values that could not be computed.
  */
 export function summaryTable(r: ReproductionResults): string {
   const scene = r.natural.builtIn ? `built-in dead leaves${r.natural.source.length > 1 ? ` ×${r.natural.source.length}` : ''}` : r.natural.source.join(', ');
-  const counts = { pass: r.claims.filter((c) => c.pass === true).length, fail: r.claims.filter((c) => c.pass === false).length, na: r.claims.filter((c) => c.pass === null).length };
+  const checks = r.claims.filter((c) => c.kind === 'check'), reports = r.claims.length - checks.length;
+  const counts = { pass: checks.filter((c) => c.pass === true).length, fail: checks.filter((c) => c.pass === false).length, na: checks.filter((c) => c.pass === null).length };
   const width = { figure: Math.max(6, ...r.claims.map((c) => c.figure.length)), id: Math.max(5, ...r.claims.map((c) => c.id.length)) };
   const indent = ' '.repeat(9 + width.figure + 2 + width.id + 2);
   const lines = [
-    `${r.claims.length} claims: ${counts.pass} pass, ${counts.fail} fail, ${counts.na} not evaluated (seed ${r.seed}, ${r.quick ? 'quick' : 'full'} run, scenes: ${scene})`,
+    `${checks.length} claims: ${counts.pass} pass, ${counts.fail} fail, ${counts.na} not evaluated; ${reports} reported without a verdict (seed ${r.seed}, ${r.quick ? 'quick' : 'full'} run, scenes: ${scene})`,
     `${'verdict'.padEnd(9)}${'figure'.padEnd(width.figure + 2)}${'claim'.padEnd(width.id + 2)}result / expected`,
   ];
   for (const c of r.claims) {
-    lines.push(`${VERDICT[String(c.pass) as keyof typeof VERDICT].padEnd(9)}${c.figure.padEnd(width.figure + 2)}${c.id.padEnd(width.id + 2)}${c.measured}`);
+    lines.push(`${verdictText(c).padEnd(9)}${c.figure.padEnd(width.figure + 2)}${c.id.padEnd(width.id + 2)}${c.measured}`);
     lines.push(`${indent}expected: ${c.expectation}`);
   }
-  const failed = r.claims.filter((c) => c.pass !== true).map((c) => c.id);
+  const failed = failedChecks(r.claims).map((c) => c.id);
   lines.push(`violations: ${failed.length === 0 ? 'none' : failed.join(', ')}`);
   lines.push(`problems: ${r.problems.length === 0 ? 'none' : `${r.problems.length}`}`);
   for (const problem of r.problems.slice(0, MAX_PROBLEMS_SHOWN)) lines.push(`  ${problem}`);

@@ -1,9 +1,13 @@
 /**
- * The paper reproduction behind `resu reproduce` (issues 5 and 15): six experiments, and two beyond
- * the paper (issue 20: motion2d, bidirectional), run through the same core code the nodes use (PastFutureLearner, ResuUnit, T4Layer, Scanner, stimuli, probe
+ * The paper reproduction behind `resu reproduce` (issues 5 and 15): six experiments, and three beyond
+ * the paper (issue 20: motion2d, bidirectional; issue 18: memory), run through the same core code the nodes use (PastFutureLearner, ResuUnit, T4Layer, Scanner, stimuli, probe
  * scoring), every figure claim of the paper checked with a declared expectation, returning one plain
  * JSON-safe object whose keys are a contract for tools reading results.json. Pure computation: no
  * fs, no console; progress through an optional callback. Same seed, same result.
+ *
+ * The learned-memory experiment (issue 18) goes beyond the paper: its OU check has a declared
+ * expectation like the paper's claims; its natural-scene numbers are reported without a verdict
+ * (kind 'report': the paper chose m by hand and claims nothing about it).
  *
  * Adding an experiment: a module exporting `run…Experiment` and its `…_CLAIMS`, a key in
  * {@link ReproductionResults}, a line in {@link runReproduction} and one {@link CLAIM_REGISTRY} entry.
@@ -17,6 +21,7 @@ import { ClaimGroup, ClaimResult, evaluateClaims, violations } from './claims';
 import { ExperimentScene, ProgressCallback, deriveSeeds, findNonFinite } from './common';
 import { GP_CLAIMS, GpResult, GpSettings, resolveGpSettings, runGpExperiment } from './gp';
 import { MOTION_CLAIMS, MotionReproduction, perSceneSummary, runMotionExperiment, withPerScene } from './motion';
+import { MEMORY_CLAIMS, MemoryResult, runMemoryExperiment } from './memory';
 import { Motion2dResult, MOTION2D_CLAIMS, runMotion2dExperiment } from './motion2d';
 import { learnLayerOne, NATURAL_CLAIMS, naturalResult, NaturalResult } from './natural';
 import { OU_CLAIMS, runOuExperiment, OuResult } from './ou';
@@ -33,6 +38,7 @@ export * from './motion';
 export * from './adaptation';
 export * from './motion2d';
 export * from './bidirectional';
+export * from './memory';
 
 /** Sizes of one reproduction run. */
 export interface ReproductionConfig {
@@ -51,18 +57,20 @@ export interface ReproductionConfig {
   readonly motion2dSceneSize: number;
   readonly motion2dPaths: number;
   readonly motion2dDirections: number;
+  /** OU samples of the learned-memory check (issue 18; it needs ≈ 10⁶, see core/experiments/memory.ts). */
+  readonly memoryOuSamples: number;
 }
 
 /** `--quick`: about a minute on 2 cores (fewer OU samples, GP draws, scene rows and adaptation switches). */
 export const QUICK_CONFIG: ReproductionConfig = Object.freeze({
   ouSamples: 50_000, gpDraws: 40, rowStride: 4, adaptationDraws: Object.freeze([4, 4, 8, 4, 8]), adaptationRepeats: 2, adaptationCheckEvery: 200, builtInScenes: 1,
-  motion2dSceneSize: 256, motion2dPaths: 8, motion2dDirections: 8,
+  motion2dSceneSize: 256, motion2dPaths: 8, motion2dDirections: 8, memoryOuSamples: 1_000_000,
 });
 
 /** The default run: the authors' sizes (200 GP draws, every scene row), four built-in panoramas. */
 export const FULL_CONFIG: ReproductionConfig = Object.freeze({
   ouSamples: 1_000_000, gpDraws: 200, rowStride: 1, adaptationDraws: Object.freeze([5, 5, 25, 5, 25]), adaptationRepeats: 3, adaptationCheckEvery: 100, builtInScenes: 4,
-  motion2dSceneSize: 512, motion2dPaths: 24, motion2dDirections: 12,
+  motion2dSceneSize: 512, motion2dPaths: 24, motion2dDirections: 12, memoryOuSamples: 1_000_000,
 });
 
 export interface ReproductionOptions {
@@ -96,6 +104,8 @@ export interface ReproductionResults {
   readonly motion2d: Motion2dResult;
   /** Beyond the paper: two T4 units learning from motion in both directions (docs/motion-2d.md). */
   readonly bidirectional: BidirectionalResult;
+  /** Learned memory (issue 18, beyond the paper): the past length and the I(m) saturation chosen from the data. */
+  readonly memory: MemoryResult;
   /** Every claim with its expectation, measurement and verdict ({@link CLAIM_REGISTRY}). */
   readonly claims: ClaimResult[];
   /** One line per claim that did not pass (violated or not evaluable). */
@@ -105,7 +115,7 @@ export interface ReproductionResults {
 }
 
 /** Names of the experiments, in run order (for progress and summaries). */
-export const EXPERIMENTS = ['ou', 'gp', 'natural', 'snr', 'motion', 'adaptation', 'motion2d', 'bidirectional'] as const;
+export const EXPERIMENTS = ['ou', 'gp', 'natural', 'snr', 'motion', 'adaptation', 'motion2d', 'bidirectional', 'memory'] as const;
 
 /** Each experiment's claims and the results key they read, in report order. */
 export const CLAIM_REGISTRY: readonly ClaimGroup<ReproductionResults>[] = [
@@ -117,6 +127,7 @@ export const CLAIM_REGISTRY: readonly ClaimGroup<ReproductionResults>[] = [
   { experiment: 'adaptation', claims: ADAPTATION_CLAIMS },
   { experiment: 'motion2d', claims: MOTION2D_CLAIMS },
   { experiment: 'bidirectional', claims: BIDIRECTIONAL_CLAIMS },
+  { experiment: 'memory', claims: MEMORY_CLAIMS },
 ];
 
 /** Why a value is legitimately absent, appended to its problem line. */
@@ -126,6 +137,7 @@ const EXPLANATIONS: readonly [RegExp, string][] = [
   [/adaptationTime is NaN$/, 'no exponential approach completed 90 % of its change within the phase (see timeConstant, phaseLength)'],
   [/timeConstant is NaN$/, 'the correlation did not approach the new steady state (fit at the end of its grid or falling)'],
   [/dataThresholds\[\d+\]\.scores\..*\.dsi is NaN$/, 'θ lies above both peaks: the unit is silent, its DSI undefined'],
+  [/memory\.\w+\.criterionValues\[\d+\] is Infinity$/, 'the AR recursion stopped below this order (see the warnings)'],
 ];
 
 /** Problems of a results object: every non-finite or null value, with the reason where known. */
@@ -137,7 +149,7 @@ export function listProblems(results: Omit<ReproductionResults, 'claims' | 'viol
 }
 
 /**
- * Runs all six experiments, then the two beyond the paper, and checks the claims.
+ * Runs all six experiments, then the three beyond the paper (motion2d, bidirectional, memory), and checks the claims.
  * @throws ConfigError for a bad seed or configuration; errors of the scenes' scanners (e.g. an image too narrow for 3 pixels 5° apart).
  */
 export function runReproduction(options: ReproductionOptions = {}): ReproductionResults {
@@ -146,7 +158,9 @@ export function runReproduction(options: ReproductionOptions = {}): Reproduction
   const config: ReproductionConfig = { ...(quick ? QUICK_CONFIG : FULL_CONFIG), ...(options.config ?? {}) };
   requireInt('config.rowStride', config.rowStride, { min: 1 });
   requireInt('config.adaptationRepeats', config.adaptationRepeats, { min: 1, max: 100 });
-  const [ouSeed, gpSeed, sceneSeed, layerSeed, motionSeed, adaptationSeed, snrSeed, motion2dSeed, bidirectionalSeed] = deriveSeeds(seed, 9);
+  requireInt('config.memoryOuSamples', config.memoryOuSamples, { min: 2 });
+  // seeds are drawn in sequence: appending one leaves the others unchanged
+  const [ouSeed, gpSeed, sceneSeed, layerSeed, motionSeed, adaptationSeed, snrSeed, motion2dSeed, bidirectionalSeed, memorySeed] = deriveSeeds(seed, 10);
   const onProgress = options.onProgress;
   requireInt('config.builtInScenes', config.builtInScenes, { min: 1, max: 64 });
   requireInt('config.motion2dSceneSize', config.motion2dSceneSize, { min: 64, max: 4096 });
@@ -175,7 +189,8 @@ export function runReproduction(options: ReproductionOptions = {}): Reproduction
     sceneSize: config.motion2dSceneSize, paths: config.motion2dPaths, directions: config.motion2dDirections, seed: motion2dSeed, onProgress,
   });
   const bidirectional = runBidirectionalExperiment(scenes, layer, { rowStride: config.rowStride, seed: bidirectionalSeed, onProgress });
-  const measured = { format: 'resu-reproduce' as const, version: 2 as const, seed, quick, config, ou, gp, gpSettings: resolveGpSettings(gpOptions), natural, snr, motion, adaptation, motion2d, bidirectional };
+  const memory = runMemoryExperiment(scenes, { ouSamples: config.memoryOuSamples, rowStride: config.rowStride, seed: memorySeed, onProgress });
+  const measured = { format: 'resu-reproduce' as const, version: 2 as const, seed, quick, config, ou, gp, gpSettings: resolveGpSettings(gpOptions), natural, snr, motion, adaptation, motion2d, bidirectional, memory };
   const problems = listProblems(measured);
   const claims = evaluateClaims(CLAIM_REGISTRY, { ...measured, claims: [], violations: [], problems });
   return { ...measured, claims, violations: violations(claims), problems };

@@ -15,7 +15,7 @@ import { spawnNodeSync } from '../helpers/node-command';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');
 const BIN = path.join(ROOT, 'bin', 'resu.js');
-const FIGURES = ['ou.svg', 'gp.svg', 'natural.svg', 'snr.svg', 'motion.svg', 'adaptation.svg', 'motion2d.svg', 'bidirectional.svg'];
+const FIGURES = ['ou.svg', 'gp.svg', 'natural.svg', 'snr.svg', 'motion.svg', 'adaptation.svg', 'motion2d.svg', 'bidirectional.svg', 'memory.svg'];
 
 function run(args: string[]): SpawnSyncReturns<string> {
   return spawnNodeSync([BIN, 'reproduce', ...args], { encoding: 'utf8', timeout: 300_000 });
@@ -63,20 +63,25 @@ describe('cli resu reproduce', function () {
     assert.equal(result.status, 0, `exit ${result.status}, stderr: ${result.stderr}`);
     const results = JSON.parse(fs.readFileSync(path.join(dir, 'default', 'results.json'), 'utf8'));
     const lines = result.stdout.trimEnd().split('\n');
-    const claims = results.claims as { id: string; figure: string; pass: boolean | null; measured: string; expectation: string }[];
-    const counts = [true, false, null].map((v) => claims.filter((c) => c.pass === v).length);
-    assert.equal(lines[0], `${claims.length} claims: ${counts[0]} pass, ${counts[1]} fail, ${counts[2]} not evaluated (seed 1, quick run, scenes: built-in dead leaves)`);
+    const claims = results.claims as { id: string; figure: string; pass: boolean | null; measured: string; expectation: string; kind: 'check' | 'report' }[];
+    const checks = claims.filter((c) => c.kind === 'check');
+    const counts = [true, false, null].map((v) => checks.filter((c) => c.pass === v).length);
+    const reports = claims.length - checks.length;
+    assert.equal(reports, 1, 'the natural-scene memory is reported without a verdict');
+    assert.equal(lines[0], `${checks.length} claims: ${counts[0]} pass, ${counts[1]} fail, ${counts[2]} not evaluated; ${reports} reported without a verdict (seed 1, quick run, scenes: built-in dead leaves)`);
     assert.match(lines[1], /^verdict\s+figure\s+claim\s+result \/ expected$/);
     claims.forEach((claim, i) => {
       const [line, expected] = [lines[2 + 2 * i], lines[3 + 2 * i]];
-      assert.ok(line.startsWith(claim.pass === true ? 'PASS' : claim.pass === false ? 'FAIL' : 'N/A'), line);
+      assert.ok(line.startsWith(claim.kind === 'report' ? 'REPORT' : claim.pass === true ? 'PASS' : claim.pass === false ? 'FAIL' : 'N/A'), line);
       assert.ok(line.includes(claim.figure) && line.includes(claim.id) && line.endsWith(claim.measured), line);
       assert.equal(expected.trim(), `expected: ${claim.expectation}`);
     });
-    const failing = claims.filter((c) => c.pass !== true).map((c) => c.id);
+    const failing = checks.filter((c) => c.pass !== true).map((c) => c.id);
+    assert.match(result.stdout, /\n(PASS|FAIL) +beyond paper +memory\.ou-saturation +95\/99 % at m = \d+\/\d+ vs population \d+\/\d+/);
+    assert.match(result.stdout, /\nREPORT +beyond paper +memory\.natural-scenes +BIC order \d+ \(m = \d+\); Ĩ\(m\) 95\/99 % at m = \d+\/\d+/);
     assert.equal(lines[2 + 2 * claims.length], `violations: ${failing.length ? failing.join(', ') : 'none'}`);
     assert.equal(lines[3 + 2 * claims.length], `problems: ${results.problems.length || 'none'}`);
-    for (const name of ['ou', 'gp', 'natural', 'snr', 'motion', 'adaptation', 'motion2d', 'bidirectional']) assert.match(result.stderr, new RegExp(`\\[${name}\\] done in \\d`));
+    for (const name of ['ou', 'gp', 'natural', 'snr', 'motion', 'adaptation', 'motion2d', 'bidirectional', 'memory']) assert.match(result.stderr, new RegExp(`\\[${name}\\] done in \\d`));
     assert.match(result.stderr, /wrote results\.json/);
   });
 
@@ -95,13 +100,14 @@ describe('cli resu reproduce', function () {
       'adaptation.svg': ['time (lag-vector lengths m + h)', '|corr(ψ2(t), steady-state ψ2)|', 'lag-vector lengths'],
       'motion2d.svg': ['0°', '90°', '180°', '270°', 'ON edges (peak)', 'OFF edges (peak)', 'gratings 30° (mean)'],
       'bidirectional.svg': ['input channel', 'synaptic weight (per input sd)', 'mirrored moments (authors)', 'gated per pair'],
+      'memory.svg': ['past length m (samples)', 'fraction of I(P) (dimensionless)', 'AR order p (samples)', 'criterion above its minimum (nats per sample)'],
     };
     for (const file of FIGURES) {
       const svg = fs.readFileSync(path.join(dir, 'default', file), 'utf8');
       assertWellFormedSvg(svg, file);
       const all = texts(svg);
       for (const title of axisTitles[file]) assert.ok(all.includes(title), `${file}: axis title ${JSON.stringify(title)}`);
-      if (file === 'natural.svg' || file === 'snr.svg' || file === 'motion.svg') assert.ok(all.some((t) => t.includes('built-in dead-leaves scene')), `${file}: title names the built-in scene`);
+      if (file === 'natural.svg' || file === 'snr.svg' || file === 'motion.svg' || file === 'memory.svg') assert.ok(all.some((t) => t.includes('built-in dead-leaves scene')), `${file}: title names the built-in scene`);
     }
   });
 
@@ -118,6 +124,7 @@ describe('cli resu reproduce', function () {
     assert.equal(res.status, 0, res.stderr);
     const results = JSON.parse(fs.readFileSync(path.join(out, 'results.json'), 'utf8'));
     assert.deepEqual(results.natural.source, ['my scene.png']);
+    assert.deepEqual(results.memory.natural.source, ['my scene.png'], 'the memory experiment scans the user image too');
     assert.equal(results.natural.builtIn, false);
     assert.equal(results.seed, 3);
     assert.equal(typeof results.motion.dsi['probe-sd'].T4a.on.preferredPeak, 'number');

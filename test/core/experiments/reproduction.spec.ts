@@ -66,19 +66,34 @@ describe('core/experiments: resu reproduce --quick, seed 1', function () {
     assert.equal(r.motion.connectome.reference.cosineSimilarity, 0.72);
     assert.ok(r.adaptation.switches.length === 2 * 4, 'two repeats × four switches');
     assert.ok(['low→high', 'high→low'].every((d) => typeof r.adaptation.summary[d].switches === 'number'));
+    const isNumbers = (x: unknown, length: number) => Array.isArray(x) && x.length === length && x.every((v) => typeof v === 'number' && Number.isFinite(v));
+    for (const part of ['ou', 'natural']) {
+      const m = r.memory[part];
+      assert.ok(isNumbers(m.criterionValues, 201) && isNumbers(m.informationNats, 200) && isNumbers(m.correctedInformationNats, 200), part);
+      for (const key of ['order', 'pastLags', 'saturation95', 'saturation99']) assert.ok(Number.isInteger(m[key]), `${part}.${key}`);
+      assert.ok(Array.isArray(m.warnings), `${part}.warnings`);
+    }
+    assert.ok(isNumbers(r.memory.ou.populationInformationNats, 60) && Number.isInteger(r.memory.ou.populationSaturation99));
+    assert.equal(r.memory.natural.paperPastLags, 50);
   });
 
   it('checks every registered claim with its figure, expectation, measurement and verdict; violations list the rest', function () {
     const ids = CLAIM_REGISTRY.flatMap((group) => group.claims.map((c) => c.id));
     assert.deepEqual(results.claims.map((c) => c.id), ids);
     for (const figure of ['Fig. 2B', 'Fig. 3C', 'Fig. 4', 'Fig. 5B', 'Fig. 5C', 'Fig. 5D']) assert.ok(results.claims.some((c) => c.figure === figure), figure);
-    for (const id of ['snr.slow-down', 'snr.l1-l2', 'motion.psi1-both-directions', 'motion.threshold', 'motion.connectome', 'adaptation.ten-lag-vectors']) assert.ok(ids.includes(id), id);
+    for (const id of ['snr.slow-down', 'snr.l1-l2', 'motion.psi1-both-directions', 'motion.threshold', 'motion.connectome', 'adaptation.ten-lag-vectors', 'memory.ou-saturation', 'memory.natural-scenes']) assert.ok(ids.includes(id), id);
+    // the memory experiment goes beyond the paper: a check on OU, a report (no verdict) on the scenes
+    const byId = new Map(results.claims.map((c) => [c.id, c]));
+    assert.equal(byId.get('memory.ou-saturation')!.kind, 'check');
+    assert.equal(byId.get('memory.natural-scenes')!.kind, 'report');
+    assert.equal(byId.get('memory.natural-scenes')!.pass, null);
+    assert.ok(results.claims.filter((c) => c.id !== 'memory.natural-scenes').every((c) => c.kind === 'check'));
     for (const claim of results.claims) {
       assert.ok(claim.expectation.length > 10 && claim.measured.length > 5, claim.id);
       assert.ok(claim.pass === true || claim.pass === false || claim.pass === null, claim.id);
       assert.ok(!/could not evaluate/.test(claim.measured), `${claim.id}: ${claim.measured}`);
     }
-    const failing = results.claims.filter((c) => c.pass !== true);
+    const failing = results.claims.filter((c) => c.kind === 'check' && c.pass !== true);
     assert.equal(results.violations.length, failing.length);
     failing.forEach((c, i) => assert.ok(results.violations[i].startsWith(`${c.id} (${c.figure}): `), results.violations[i]));
   });
@@ -98,7 +113,7 @@ describe('core/experiments: resu reproduce --quick, seed 1', function () {
   });
 
   it('reports progress per experiment and ends each with done', function () {
-    for (const name of ['ou', 'gp', 'natural', 'snr', 'motion', 'adaptation', 'motion2d', 'bidirectional']) assert.ok(events.includes(`${name}:done`), name);
+    for (const name of ['ou', 'gp', 'natural', 'snr', 'motion', 'adaptation', 'motion2d', 'bidirectional', 'memory']) assert.ok(events.includes(`${name}:done`), name);
   });
 
   it('OU: the first three sample ρ lie within 4 SE + noise floor of the population ρ; the rest of the population ρ are 0', function () {
@@ -161,10 +176,25 @@ describe('core/experiments: resu reproduce --quick, seed 1', function () {
     assert.equal(b.gated.rounds.length, 8);
   });
 
+  it('memory (issue 18): OU saturation points within 2 lags of the population curve, and the check says so; natural scenes: a finite order and 1 ≤ m95 ≤ m99 ≤ P, reported with its numbers', function () {
+    const { ou, natural } = results.memory;
+    assert.ok(Math.abs(ou.saturation95 - ou.populationSaturation95) <= 2 && Math.abs(ou.saturation99 - ou.populationSaturation99) <= 2,
+      `OU ${ou.saturation95}/${ou.saturation99} vs population ${ou.populationSaturation95}/${ou.populationSaturation99}`);
+    const check = results.claims.find((c) => c.id === 'memory.ou-saturation')!;
+    assert.equal(check.pass, true, check.measured);
+    assert.ok(check.measured.startsWith(`95/99 % at m = ${ou.saturation95}/${ou.saturation99} vs population ${ou.populationSaturation95}/${ou.populationSaturation99}`), check.measured);
+    assert.equal(natural.pastLags, Math.max(1, natural.order));
+    assert.ok(natural.order > 0 && natural.order < natural.maxPastLags, `natural order ${natural.order}`);
+    assert.ok(natural.saturation95 >= 1 && natural.saturation95 <= natural.saturation99 && natural.saturation99 <= natural.maxPastLags);
+    assert.ok(natural.correctedInformationNats[199] > 3 * natural.chanceInformationNats, 'the scene carries information well above chance');
+    const report = results.claims.find((c) => c.id === 'memory.natural-scenes')!;
+    assert.ok(report.measured.startsWith(`BIC order ${natural.order} (m = ${natural.pastLags}); Ĩ(m) 95/99 % at m = ${natural.saturation95}/${natural.saturation99}`), report.measured);
+  });
+
   it('same seed, same results; another seed, other results', function () {
     const again = runReproduction({ quick: true, seed: 1 });
     assert.equal(JSON.stringify(again), JSON.stringify(results));
-    const other = runReproduction({ quick: true, seed: 2, config: { ouSamples: 5000, gpDraws: 5, rowStride: 16, adaptationDraws: [1, 1, 1], adaptationRepeats: 1 } });
+    const other = runReproduction({ quick: true, seed: 2, config: { ouSamples: 5000, gpDraws: 5, rowStride: 16, adaptationDraws: [1, 1, 1], adaptationRepeats: 1, memoryOuSamples: 20_000 } });
     assert.notDeepEqual(other.ou.rho, results.ou.rho);
   });
 });
