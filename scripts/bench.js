@@ -11,6 +11,8 @@
  *   solve         one CCA solve at m = h = 50
  *   filter        one 50-tap causal FIR (core FirFilter), 10^7 samples in chunks of 1000
  *   filterReference  the straightforward FIR loop the fast path replaced (bench/reference.js)
+ *   memory        learned memory (issue 18): PastFutureLearner with pastLags 'auto' (P = 200) vs
+ *                 fixed m = 50, h = 50, per sample and per solve; with forgetting on fewer samples
  *   flow          scanner (64 px, dt 1 ms) → noise → L1 + L3 → T4 (fixed learned weights) in the
  *                 real Node-RED runtime, one fresh child process per run (10 simulated seconds of
  *                 JIT warm-up before the clock starts; peak RSS over the whole run); flowLong: 10×
@@ -114,6 +116,8 @@ async function main() {
     result.filterJavaScript = filterWithoutWasm();
     log('filter reference (straightforward loop)');
     result.filterReference = kernels.filterReferenceBench({ runs: 3 });
+    log('memory (pastLags auto, P = 200, vs fixed m = 50; h = 50)');
+    result.memory = kernels.memoryBench({ runs: quick ? 3 : 5 });
     result.speedups = {
       momentsVsDirect: round(result.moments.samplesPerSecond / result.momentsReference.samplesPerSecond, 1),
       momentsVsNumpyReference: round(result.moments.samplesPerSecond / 0.4e6, 1),
