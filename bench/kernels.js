@@ -106,19 +106,32 @@ function filterReferenceBench({ samples = 1e7, taps = 50, runs = 3, warmup = 1 }
   return { samples, taps, chunk: CHUNK, seconds: t.seconds, samplesPerSecond: samples / t.seconds, checksum };
 }
 
+/** Like timeMedian, on this process's CPU time (user + system): steadier than wall time on a loaded machine. */
+function cpuMedian(fn, { warmup = 1, runs = 5 } = {}) {
+  for (let i = 0; i < warmup; i++) fn();
+  const times = [];
+  for (let i = 0; i < runs; i++) {
+    const start = process.cpuUsage();
+    fn();
+    const used = process.cpuUsage(start);
+    times.push((used.user + used.system) / 1e6);
+  }
+  return { seconds: median(times), all: times };
+}
+
 /**
  * Learned memory (issue 18): the cost of `pastLags: 'auto'` against a fixed past length, through
  * PastFutureLearner (one pooled channel, h = 50, chunks of 1000): fixed m = 50 vs auto with P = 200
  * (moments at 200 lags + the autocovariance up to lag 249), the autocovariance alone, and one solve
  * each (auto = autocovariance read-out + Levinson–Durbin + I(m) + the CCA at the chosen m).
  * With forgetting (τ = 10⁴) the moments use the direct algorithm, O((P + h)²) per pair: timed on
- * fewer samples, for P = 200 and P = 60.
+ * fewer samples, for P = 200 and P = 60. Times are CPU seconds of this (single-threaded) process.
  */
 function memoryBench({ samples = 1e6, forgettingSamples = 5e4, runs = 5, warmup = 1 } = {}) {
   const data = signal(samples, 6)[0];
   const rate = (make, n = samples) => {
     let learner;
-    const t = timeMedian(() => {
+    const t = cpuMedian(() => {
       learner = make();
       for (let start = 0; start < n; start += CHUNK) learner.update(data.subarray(start, start + CHUNK));
     }, { runs, warmup });
@@ -127,15 +140,15 @@ function memoryBench({ samples = 1e6, forgettingSamples = 5e4, runs = 5, warmup 
   const fixed = rate(() => new core.PastFutureLearner({ pastLags: 50, futureLags: 50 }));
   const auto = rate(() => new core.PastFutureLearner({ pastLags: 'auto', futureLags: 50 }));
   const autocovariance = rate(() => new core.StreamingAutocovariance({ maxLag: core.memoryAutocovarianceLags(200, 50) }));
-  const solveFixed = timeMedian(() => fixed.learner.solve(), { runs: 7, warmup: 2 });
+  const solveFixed = cpuMedian(() => fixed.learner.solve(), { runs: 7, warmup: 2 });
   let chosen = 0;
-  const solveAuto = timeMedian(() => { chosen = auto.learner.solve().pastLags; }, { runs: 7, warmup: 2 });
-  const estimate = timeMedian(() => auto.learner.estimateMemory(), { runs: 7, warmup: 2 });
+  const solveAuto = cpuMedian(() => { chosen = auto.learner.solve().pastLags; }, { runs: 7, warmup: 2 });
+  const estimate = cpuMedian(() => auto.learner.estimateMemory(), { runs: 7, warmup: 2 });
   const forgetting = (pastLags, maxPastLags) => rate(() => new core.PastFutureLearner({ pastLags, futureLags: 50, timeConstantSamples: 1e4, memory: { maxPastLags } }), forgettingSamples).samplesPerSecond;
   const fixedForgetting = forgetting(50, 200);
   const ns = (perSecond) => 1e9 / perSecond;
   return {
-    futureLags: 50, fixedPastLags: 50, maxPastLags: 200, samples, chunk: CHUNK, chosenPastLags: chosen,
+    clock: 'cpu', futureLags: 50, fixedPastLags: 50, maxPastLags: 200, samples, chunk: CHUNK, chosenPastLags: chosen,
     fixed: { samplesPerSecond: fixed.samplesPerSecond, nsPerSample: ns(fixed.samplesPerSecond), solveMs: solveFixed.seconds * 1e3 },
     auto: { samplesPerSecond: auto.samplesPerSecond, nsPerSample: ns(auto.samplesPerSecond), solveMs: solveAuto.seconds * 1e3, estimateMemoryMs: estimate.seconds * 1e3 },
     autocovarianceOnly: { samplesPerSecond: autocovariance.samplesPerSecond, nsPerSample: ns(autocovariance.samplesPerSecond), lags: core.memoryAutocovarianceLags(200, 50) + 1 },

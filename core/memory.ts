@@ -30,7 +30,8 @@
  * κ̂_j of an order the process does not need is ≈ N(0, 1/N), I(m) above sums ½ ln(1/(1 − κ̂_j²)) ≈ κ̂_j²/2
  * over m·h pairs (k, j), so E I(m) ≈ I_true(m) + m·h/(2N) (the same m·h/(2N) as the CCA of m + h
  * independent samples). With P = 200, h = 25 and N = 10⁶ that is 0.0025 nats, against 0.10 nats for the
- * paper's OU example: the raw curve never flattens and its 99 % point lands near P. The saturation
+ * paper's OU example: the raw curve never flattens (its 99 % point comes out at m ≈ 125, the
+ * population's at 8). The saturation
  * points are therefore read on the chance-corrected curve Ĩ(m) = I(m) − m·h/(2N)
  * (`correctedInformationNats`); the raw curve is reported too.
  */

@@ -12,7 +12,8 @@
  *   order 0 for white noise. P = 200 (the default).
  * - The paper's OU example: the chance-corrected sample I(m) at N = 10⁶ reaches 95 % and 99 % of
  *   I(P) within 2 lags of where the population curve does. (At 10⁵ the 99 % point is inside the
- *   sampling noise of Ĩ, sd ≈ √(P·h/2)/N ≈ 0.5 % of I(P); see docs/memory.md.)
+ *   sampling noise of Ĩ: each κ̂_j² enters up to h terms of I, so sd(Ĩ(P)) ≈ h·√(P/2)/N ≈ 2.5 % of
+ *   I(P); see docs/memory.md.)
  */
 import { strict as assert } from 'assert';
 import { StreamingAutocovariance } from '../../core/autocovariance';
@@ -108,9 +109,10 @@ describe('core/memory', function () {
       assert.ok(memory.warnings.some((w) => /white-noise input/.test(w)), 'warns that the curve is chance');
     }
     assert.ok(orders.filter((order) => order === 0).length >= 0.95 * RUNS, `orders ${orders.join(', ')}`);
-    // each run's I(P) has sd √(P·h/2)/N ≈ 3 % of the mean 0.01 nats; the mean of 20 runs is within ≈ 1.5 %
+    // I(P) = ½ Σ_j c_j κ̂_j² with c_j ≤ h copies of each N·κ̂_j² ~ χ²₁: one run's sd ≈ h·√(P/2)/N = 10 % of
+    // the mean 0.01 nats, the mean of 20 runs' ≈ 2.2 %; we allow 3 sd
     const mean = information.reduce((a, x) => a + x, 0) / RUNS, chance = (200 * 10) / (2 * SAMPLES);
-    assert.ok(Math.abs(mean - chance) < 0.06 * chance, `mean I(P) ${mean} vs chance ${chance}`);
+    assert.ok(Math.abs(mean - chance) < 0.07 * chance, `mean I(P) ${mean} vs chance ${chance}`);
   });
 
   it("the paper's OU example: sample saturation points within 2 lags of the population's (N = 10⁶, three seeds)", function () {
