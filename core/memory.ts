@@ -224,24 +224,10 @@ function informationByCholesky(r: Float64Array, sigma2: Float64Array, P: number,
   return out;
 }
 
-/** JSON-safe form of a {@link MemoryEstimate} (plain arrays; +∞ criterion values become null). */
-export interface MemoryEstimateJSON {
-  readonly criterion: OrderCriterion;
-  readonly order: number;
-  readonly pastLags: number;
-  readonly criterionValues: (number | null)[];
-  readonly innovationVariances: number[];
-  readonly informationNats: number[];
-  readonly correctedInformationNats: number[];
-  readonly saturation95: number;
-  readonly saturation99: number;
-  readonly chanceInformationNats: number;
-  readonly maxPastLags: number;
-  readonly futureLags: number;
-  readonly gap: number;
-  readonly effectiveSamples: number;
-  readonly warnings: string[];
-}
+/** JSON-safe form of a {@link MemoryEstimate}: the same fields, plain arrays; +∞ criterion values become null. */
+export type MemoryEstimateJSON = {
+  readonly [K in Exclude<keyof MemoryEstimate, 'criterionValues'>]: MemoryEstimate[K] extends Float64Array ? number[] : MemoryEstimate[K];
+} & { readonly criterionValues: (number | null)[] };
 
 /** MemoryEstimate → plain JSON (for messages, `resu learn`, results.json). */
 export function memoryToJSON(estimate: MemoryEstimate): MemoryEstimateJSON {
