@@ -78,7 +78,7 @@ function lineChart(values: Row[], title: string, x: Spec, y: Spec, color?: Spec,
   };
 }
 
-function figure(title: string, subtitle: string, concat: Spec[], direction: 'hconcat' | 'vconcat' = 'hconcat'): Spec {
+function figure(title: string, subtitle: string | string[], concat: Spec[], direction: 'hconcat' | 'vconcat' = 'hconcat'): Spec {
   return { $schema: SCHEMA, title: { text: title, subtitle, anchor: 'start', fontSize: 15 }, [direction]: concat, resolve: { scale: { color: 'independent' } }, config: { view: { stroke: '#ccc' }, font: 'sans-serif', legend: { labelLimit: 320 } } };
 }
 
@@ -345,16 +345,16 @@ export function memoryFigure(r: ReproductionResults): Spec {
   const ouLabel = `OU (h = ${ou.futureLags}), sample`, natLabel = `natural scenes (h = ${natural.futureLags})`;
   const check = r.claims.find((c) => c.id === 'memory.ou-saturation');
   const verdictText = check === undefined || check.pass === null ? 'not evaluated' : check.pass ? 'PASS' : 'FAIL';
-  return figure(`Learned memory on the OU process and the ${sceneLabel(r)} (beyond the paper)`,
-    `OU: BIC order ${ou.order}, 95/99 % of I at m = ${ou.saturation95}/${ou.saturation99} (population ${ou.populationSaturation95}/${ou.populationSaturation99}: ${verdictText}); `
-    + `natural scenes: BIC order ${natural.order}, 95/99 % at m = ${natural.saturation95}/${natural.saturation99} (the paper used m = ${natural.paperPastLags}); seed ${r.seed}`, [
+  return figure(`Learned memory on the OU process and the ${sceneLabel(r)} (beyond the paper)`, [
+    `OU, ${ou.samples} samples: BIC order ${ou.order}, 95/99 % of Ĩ(P) at m = ${ou.saturation95}/${ou.saturation99} (population ${ou.populationSaturation95}/${ou.populationSaturation99}: ${verdictText}); seed ${r.seed}`,
+    `natural scenes, ${natural.samples} samples: BIC order ${natural.order}, 95/99 % at m = ${natural.saturation95}/${natural.saturation99} (reported; the paper used m = ${natural.paperPastLags})`], [
       lineChart([
         ...fraction(ou.correctedInformationNats, ouLabel),
         ...fraction(ou.populationInformationNats, `OU (h = ${ou.futureLags}), population`),
         ...fraction(natural.correctedInformationNats, natLabel),
       ], 'Information kept by a past of m samples, Ĩ(m)/Ĩ(P)', q('m', 'past length m (samples)', { scale: { type: 'log', domain: [1, 200], nice: false } }), q('fraction', 'fraction of I(P) (dimensionless)'), n('source', 'input')),
       lineChart([...criterion(ou.criterionValues, ou.order, 'OU'), ...criterion(natural.criterionValues, natural.order, 'natural scenes')],
-        'BIC(p) − BIC(chosen order)', q('p', 'AR order p (samples)'), q('excess', 'criterion above its minimum (nats per sample)', { scale: { type: 'symlog', constant: 1e-4 }, axis: { values: [0, 0.001, 0.01, 0.1, 1, 10] } }), n('source', 'input')),
+        'BIC(p) − BIC(chosen order)', q('p', 'AR order p (samples)'), q('excess', 'criterion above its minimum (nats per sample)', { scale: { type: 'symlog', constant: 1e-4 }, axis: { values: [0, 0.001, 0.01, 0.1, 1, 10], format: '~g' } }), n('source', 'input')),
     ]);
 }
 
