@@ -268,3 +268,90 @@ export function solveDiscreteLyapunov(A: Mat, B: Mat): Mat {
 export function unflatten(rows: number, cols: number, data: ArrayLike<number>): Mat {
   return Array.from({ length: rows }, (_, i) => Array.from({ length: cols }, (_, j) => data[i * cols + j]));
 }
+
+// ---------------------------------------------------------------- textbook eigen-solutions
+
+/** Identity matrix of size n. */
+export function identity(n: number): Mat {
+  return Array.from({ length: n }, (_, i) => Array.from({ length: n }, (_, j) => (i === j ? 1 : 0)));
+}
+
+/**
+ * Eigen-decomposition of a symmetric matrix by the cyclic Jacobi method (Golub & Van Loan,
+ * *Matrix Computations*, 4th ed., Alg. 8.5.2/8.5.3): plane rotations J(p, q, θ) chosen by the
+ * symmetric 2×2 Schur decomposition annihilate a_pq in turn until the off-diagonal Frobenius norm
+ * is below 1e-14 of the whole norm (round-off level for n ≤ 10; the residual check below is what
+ * guarantees the result). Pure arrays, no library: an oracle independent of ml-matrix.
+ * @returns eigenvalues **descending** and the matching unit eigenvectors as the **columns** of
+ *   `vectors`; throws unless A·V = V·Λ holds to 1e-12 relative.
+ */
+export function jacobiEigen(symmetric: Mat): { values: number[]; vectors: Mat } {
+  const n = symmetric.length;
+  let A = symmetric.map((row, i) => row.map((x, j) => 0.5 * (x + symmetric[j][i])));
+  let V = identity(n);
+  const norm = Math.sqrt(A.flat().reduce((s, x) => s + x * x, 0));
+  const off = (M: Mat): number => Math.sqrt(M.reduce((s, row, i) => s + row.reduce((t, x, j) => t + (i === j ? 0 : x * x), 0), 0));
+  for (let sweep = 0; off(A) > 1e-14 * norm; sweep++) {
+    if (sweep > 100) throw new Error('Jacobi eigensolver did not converge in 100 sweeps');
+    for (let p = 0; p < n - 1; p++) {
+      for (let q = p + 1; q < n; q++) {
+        if (A[p][q] === 0) continue;
+        // symmetric Schur 2×2: c, s with [c s; −s c]ᵀ [app apq; apq aqq] [c s; −s c] diagonal
+        const tau = (A[q][q] - A[p][p]) / (2 * A[p][q]);
+        const t = tau >= 0 ? 1 / (tau + Math.sqrt(1 + tau * tau)) : -1 / (-tau + Math.sqrt(1 + tau * tau));
+        const c = 1 / Math.sqrt(1 + t * t), s = t * c;
+        const J = identity(n);
+        J[p][p] = c; J[p][q] = s; J[q][p] = -s; J[q][q] = c;
+        A = matMul(matMul(transpose(J), A), J);
+        A[p][q] = 0; A[q][p] = 0; // zero by construction; keep the round-off out
+        V = matMul(V, J);
+      }
+    }
+  }
+  const order = A.map((_, i) => i).sort((i, j) => A[j][j] - A[i][i]);
+  const values = order.map((i) => A[i][i]);
+  const vectors = V.map((row) => order.map((i) => row[i]));
+  // the decomposition checks itself: A·V = V·Λ
+  const AV = matMul(symmetric, vectors), scale = Math.max(...values.map(Math.abs), Number.MIN_VALUE);
+  AV.forEach((row, i) => row.forEach((x, k) => {
+    if (Math.abs(x - vectors[i][k] * values[k]) > 1e-12 * scale) throw new Error(`Jacobi residual ${Math.abs(x - vectors[i][k] * values[k])} at (${i}, ${k})`);
+  }));
+  return { values, vectors };
+}
+
+/** f(A) = V diag(f(λ)) Vᵀ for a symmetric A (e.g. A^{−1/2}, A^{−1}), by {@link jacobiEigen}. */
+export function symmetricFunction(symmetric: Mat, f: (eigenvalue: number) => number): Mat {
+  const { values, vectors } = jacobiEigen(symmetric);
+  const n = values.length;
+  return Array.from({ length: n }, (_, i) => Array.from({ length: n }, (_, j) => values.reduce((s, value, k) => s + vectors[i][k] * f(value) * vectors[j][k], 0)));
+}
+
+/** A textbook CCA solution: ρ descending; past directions ψ with ψᵀ Rp ψ = 1, unsigned. */
+export interface TextbookCca {
+  readonly correlations: number[];
+  /** ψ_i = Rp^{−1/2} v_i, v_i the unit eigenvectors of M below (rows, one per direction). */
+  readonly pastDirections: number[][];
+}
+
+/**
+ * CCA as a textbook writes it (Hotelling 1936; e.g. Hardoon, Szedmak & Shawe-Taylor 2004, §2):
+ * the squared canonical correlations are the eigenvalues of the symmetric
+ * M = Σpp^{−1/2} Σpf Σff^{−1} Σfp Σpp^{−1/2} and the past directions are Σpp^{−1/2} times its unit
+ * eigenvectors, every step by {@link jacobiEigen}. Σpp = Rp, Σfp = Q (F×P), Σff = Rf, each auto
+ * moment with the relative ridge ε·mean(diag)·I of docs/method.md §1 (ε = 0 for population moments).
+ * Signs are left as the eigensolver gives them: the caller applies its sign rule.
+ */
+export function textbookCca(Rp: Mat, Q: Mat, Rf: Mat, ridge = 1e-10): TextbookCca {
+  const regularize = (R: Mat): Mat => {
+    const shift = ridge * R.reduce((s, row, i) => s + row[i], 0) / R.length;
+    return R.map((row, i) => row.map((x, j) => (i === j ? x + shift : x)));
+  };
+  const pastInverseRoot = symmetricFunction(regularize(Rp), (l) => 1 / Math.sqrt(l));
+  const futureInverse = symmetricFunction(regularize(Rf), (l) => 1 / l);
+  const M = matMul(matMul(matMul(matMul(pastInverseRoot, transpose(Q)), futureInverse), Q), pastInverseRoot);
+  const { values, vectors } = jacobiEigen(M);
+  return {
+    correlations: values.map((v) => Math.sqrt(Math.max(v, 0))),
+    pastDirections: values.map((_, k) => pastInverseRoot.map((row) => row.reduce((s, x, j) => s + x * vectors[j][k], 0))),
+  };
+}
