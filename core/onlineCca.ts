@@ -1,22 +1,23 @@
 /**
  * A neuron-local online learning rule for past–future CCA (issue 19; equations and schedule in
- * docs/online-learning.md). k units each hold a past filter ψ_i (basal synapses on the C·m lags
- * p_t, newest first, channel-major as in docs/method.md §1) and a future filter φ_i (apical
+ * docs/online-learning.md). k units each hold a past filter Ψ_i (basal synapses on the C·m lags
+ * p_t, newest first, channel-major as in docs/method.md §1) and a future filter Φ_i (apical
  * synapses on the C·h lags f_t). Per learned pair the cost and the state are O(k·C·(m + h)): no
  * (m + h)² moment matrix is ever formed.
  *
  * One step, for the pair (p, f) whose future has just completed (the pair of time t − g − h is
- * learned when sample t arrives; a unit's output ψ_i·p_t only ever uses the past):
- *   z = Ψ p, a = Φ f                                   outputs of the past and future filters (k each)
- *   Cz, Ca, Cza ← running covariances of z, a          (window ≈ learning time constant)
- *   u = Tz z, v = Ta a                                 lateral k×k transform: the canonical variates of
- *                                                      (z, a), ordered by correlation, unit variance
- *   Ψ_i ← Ψ_i + η_p (v_i − z_i) P_p p                  each past filter regresses on its future variate
- *   Φ_i ← Φ_i + η_f (u_i − a_i) P_f f                  each future filter regresses on its past variate
+ * learned when sample t arrives; a unit's output Ψ_i·p_t only ever uses the past):
+ *   z = Ψ p, a = Φ f                          outputs of the past and future filters (k each)
+ *   Cz, Ca, Cza ← running covariances         of z, a and E[z aᵀ] (lateral weights, k×k)
+ *   ẑ = Lz⁻¹ z, â = La⁻¹ a                    outputs decorrelated hierarchically (Lz Lzᵀ = Cz,
+ *                                             lower triangular: unit i sees units 1 … i only)
+ *   Ψ_i ← Ψ_i + η_p (â_i − z_i) P_p p         the past filter regresses on the future side's output
+ *   Φ_i ← Φ_i + η_f (ẑ_i − a_i) P_f f         the future filter regresses on the past side's output
  * P_p, P_f ≈ R⁻¹ are the prediction-error preconditioners (core/prediction.ts). The fixed points
- * are the canonical pairs, Ψ_i = ρ_i ψ_i and Φ_i = ρ_i φ_i, whatever P is. Read-out: averages of
- * the normalized filters over the last half of the pairs, rotated by the k×k CCA of their own
- * outputs' covariances (so the reported ρ is estimated on the stream), signed as in method.md §1.
+ * span the top-k canonical subspace whatever P is (a deflated power iteration). Read-out: the k×k
+ * CCA of (z, a) rotates the current filters into canonical directions ψ̂_i, φ̂_i with correlations
+ * σ_i (estimated on the stream); these are continued (matched and signed against their running
+ * averages) and averaged over the last half of the pairs, then ordered and signed as in method.md §1.
  */
 import { CcaFit, signOf } from './cca';
 import { ConfigError, NotEnoughDataError, ShapeError } from './errors';
@@ -58,7 +59,7 @@ export interface OnlineCcaOptions {
   readonly rateDecayPairs?: number;
   /** Lower bound of μ_t: > 0 keeps tracking changing statistics (forgetting). Default 0. */
   readonly rateFloor?: number;
-  /** q, order of the prediction-error preconditioner (0: none). Default 4. */
+  /** q, order of the prediction-error preconditioner (0: none). Default 8. */
   readonly preconditionerOrder?: number;
   /** Subtract each channel's running mean before learning. Default false (docs/method.md: uncentered). */
   readonly center?: boolean;
@@ -77,19 +78,23 @@ export const DEFAULT_ONLINE_CCA_OPTIONS = {
   /** Multiplied by C·m unless given. */
   rateDecayPairsPerPastDimension: 10,
   rateFloor: 0,
-  preconditionerOrder: 4,
+  preconditionerOrder: 8,
   center: false,
   seed: 0,
 } as const;
 
 /** Relative ridge of the lateral k×k whitening (keeps two units that briefly coincide finite). */
 const LATERAL_RIDGE = 1e-6;
-/** Relative ridge of the read-out k×k CCA (as docs/method.md §1's ε). */
-const READOUT_RIDGE = 1e-10;
 /** Fraction of the pairs seen that the reported filters average over (the last half). */
 const AVERAGED_FRACTION = 0.5;
 /** White-noise floor added to r_0 before Levinson: bounds P by 1/(this · r_0). */
 const PRECONDITIONER_RIDGE = 1e-3;
+/**
+ * Pairs, in units of rateDecayPairs, before which fit() warns that the filters may still be
+ * converging (on the OU and scene streams the held-out ρ reaches 0.99 of the batch value after
+ * ≈ 40 τ: docs/online-learning.md).
+ */
+const SETTLED_DECAYS = 40;
 /** Largest gain of one update on its own sample (η·pᵀPp ≤ this): no overshoot on outliers (edges). */
 const MAX_SAMPLE_GAIN = 1;
 
@@ -123,18 +128,16 @@ export interface OnlineCcaJSON {
   readonly pairs: number;
   readonly samplesSeen: number;
   readonly seriesEnded: number;
-  /** k rows of C·m (current past filters Ψ) and of C·h (future filters Φ). */
+  /** k rows of C·m (past filters Ψ) and of C·h (future filters Φ): the learning units. */
   readonly pastWeights: number[][];
   readonly futureWeights: number[][];
-  /** The same, normalized and averaged (what the read-out uses). */
-  readonly averagedPastWeights: number[][];
-  readonly averagedFutureWeights: number[][];
-  /** k×k row-major: running covariances of z, a and E[z aᵀ] (lateral), and of the averaged outputs. */
+  /** k×k row-major running covariances of z, a and E[z aᵀ] (the lateral weights). */
   readonly covariances: { readonly past: number[]; readonly future: number[]; readonly cross: number[] };
-  readonly averagedCovariances: { readonly past: number[]; readonly future: number[]; readonly cross: number[] };
-  /** Per channel Σ y_t·y_{t−l}, l = 0 … q, over the learned pairs (preconditioner statistics). */
+  /** The averaged canonical directions ψ̄_i, φ̄_i and correlations (the read-out), in unit order. */
+  readonly readout: { readonly pastFilters: number[][]; readonly futureDirections: number[][]; readonly correlations: number[] };
+  /** Per channel Σ y_t·y_{t−l}, l = 0 … q, over every sample (preconditioner statistics). */
   readonly lagProductSums: number[][];
-  /** Per channel Σ y (centering) and the number of samples summed. */
+  /** Per channel Σ y (centering only; zeros otherwise) and the number of samples behind both sums. */
   readonly sampleSums: number[];
   readonly sampleCount: number;
   /** Open series: key and the last up to m + g + h − 1 samples per channel (raw). */
@@ -167,14 +170,12 @@ export class OnlinePastFutureCca {
   // learned state
   private pastWeights: Float64Array[] = [];
   private futureWeights: Float64Array[] = [];
-  private averagedPast: Float64Array[] = [];
-  private averagedFuture: Float64Array[] = [];
   private readonly Cz: Float64Array;
   private readonly Ca: Float64Array;
   private readonly Cza: Float64Array;
-  private readonly Rz: Float64Array;
-  private readonly Ra: Float64Array;
-  private readonly Rza: Float64Array;
+  private readoutPast: Float64Array[] = [];
+  private readoutFuture: Float64Array[] = [];
+  private readoutCorrelations: Float64Array;
   private lagSums: Float64Array[];
   private sampleSums: Float64Array;
   private sampleCount = 0;
@@ -190,9 +191,13 @@ export class OnlinePastFutureCca {
   private readonly a: Float64Array;
   private readonly u: Float64Array;
   private readonly v: Float64Array;
-  private readonly lateralPast: Float64Array;
-  private readonly lateralFuture: Float64Array;
-  private readonly lateralCorrelations: Float64Array;
+  private readonly cholesky: Float64Array;
+  private readonly rotationPast: Float64Array;
+  private readonly rotationFuture: Float64Array;
+  private readonly rotationCorrelations: Float64Array;
+  private readonly candidatesPast: Float64Array[];
+  private readonly candidatesFuture: Float64Array[];
+  private readonly overlap: Float64Array;
   private readonly workspace: SmallCcaWorkspace;
   private readonly lagScratch: Float64Array;
 
@@ -205,19 +210,23 @@ export class OnlinePastFutureCca {
     this.futureDimension = C * h;
     // the predictor of order q needs q + 1 lags inside the shorter lag vector
     this.q = Math.min(preconditionerOrder, m - 1, h - 1);
-    const kk = k * k;
+    const kk = k * k, P = this.pastDimension, F = this.futureDimension;
     this.Cz = new Float64Array(kk); this.Ca = new Float64Array(kk); this.Cza = new Float64Array(kk);
-    this.Rz = new Float64Array(kk); this.Ra = new Float64Array(kk); this.Rza = new Float64Array(kk);
+    this.readoutCorrelations = new Float64Array(k);
     this.lagSums = Array.from({ length: C }, () => new Float64Array(this.q + 1));
     this.sampleSums = new Float64Array(C);
     this.predictors = Array.from({ length: C }, () => new LinearPredictor(this.q));
     this.pastPreconditioners = this.predictors.map((pr) => new PredictionErrorPreconditioner(m, pr));
     this.futurePreconditioners = this.predictors.map((pr) => new PredictionErrorPreconditioner(h, pr));
-    this.p = new Float64Array(this.pastDimension); this.f = new Float64Array(this.futureDimension);
-    this.pWhite = new Float64Array(this.pastDimension); this.fWhite = new Float64Array(this.futureDimension);
+    this.p = new Float64Array(P); this.f = new Float64Array(F);
+    this.pWhite = new Float64Array(P); this.fWhite = new Float64Array(F);
     this.z = new Float64Array(k); this.a = new Float64Array(k); this.u = new Float64Array(k); this.v = new Float64Array(k);
-    this.lateralPast = new Float64Array(kk); this.lateralFuture = new Float64Array(kk);
-    this.lateralCorrelations = new Float64Array(k);
+    this.cholesky = new Float64Array(kk);
+    this.rotationPast = new Float64Array(kk); this.rotationFuture = new Float64Array(kk);
+    this.rotationCorrelations = new Float64Array(k);
+    this.candidatesPast = Array.from({ length: k }, () => new Float64Array(P));
+    this.candidatesFuture = Array.from({ length: k }, () => new Float64Array(F));
+    this.overlap = new Float64Array(kk + 2 * k);
     this.workspace = new SmallCcaWorkspace(k);
     this.lagScratch = new Float64Array(this.q + 1);
     this.initializeWeights();
@@ -225,7 +234,7 @@ export class OnlinePastFutureCca {
 
   /** Pairs learned so far. */
   get pairs(): number { return this.pairCount; }
-  /** Samples received (per channel; with 'channels' pooling, per channel of the chunks, summed over channels). */
+  /** Samples received (per channel; with 'channels' pooling, summed over the chunks' channels). */
   get samplesSeen(): number { return this.samples; }
   /** Keys of the series currently open. */
   get openSeries(): string[] { return [...this.series.keys()]; }
@@ -295,16 +304,16 @@ export class OnlinePastFutureCca {
   reset(): this {
     this.pairCount = 0; this.samples = 0; this.ended = 0; this.sampleCount = 0;
     this.series.clear();
-    for (const m of [this.Cz, this.Ca, this.Cza, this.Rz, this.Ra, this.Rza, this.sampleSums]) m.fill(0);
+    for (const m of [this.Cz, this.Ca, this.Cza, this.readoutCorrelations, this.sampleSums]) m.fill(0);
     for (const s of this.lagSums) s.fill(0);
     this.initializeWeights();
     return this;
   }
 
   /**
-   * The current canonical directions: ρ estimated on the stream (the last half of the pairs),
-   * ψ_i and future directions φ_i normalized to unit output variance there, each ψ_i signed so its
-   * largest-|·| tap (or `pinnedTap`) is positive.
+   * The current canonical directions, ordered by correlation: ρ_i estimated on the stream (over
+   * the last half of the pairs), ψ_i normalized to unit output variance there with its future
+   * direction φ_i, each ψ_i signed so its largest-|·| tap (or `pinnedTap`) is positive (φ_i with it).
    * @throws NotEnoughDataError before the first pair.
    */
   fit(options: { readonly pinnedTap?: number | null } = {}): CcaFit {
@@ -314,30 +323,19 @@ export class OnlinePastFutureCca {
     }
     const pinnedTap = options.pinnedTap ?? null;
     if (pinnedTap !== null) requireInt('pinnedTap', pinnedTap, { min: 0, max: this.pastDimension - 1 });
-    const k = this.k, P = this.pastDimension, F = this.futureDimension;
-    const first = new Float64Array(k * k), second = new Float64Array(k * k), rho = new Float64Array(k);
-    smallCanonicalTransforms(this.Rz, this.Ra, this.Rza, k, READOUT_RIDGE, first, second, rho, this.workspace, 'none');
-    const correlations = new Float64Array(k);
-    const pastFilters: Float64Array[] = [], futureDirections: Float64Array[] = [];
-    for (let i = 0; i < k; i++) {
-      correlations[i] = Math.min(1, Math.max(0, rho[i]));
-      const filter = new Float64Array(P), direction = new Float64Array(F);
-      for (let j = 0; j < k; j++) {
-        const wp = first[i * k + j], wf = second[i * k + j], Ap = this.averagedPast[j], Af = this.averagedFuture[j];
-        for (let x = 0; x < P; x++) filter[x] += wp * Ap[x];
-        for (let x = 0; x < F; x++) direction[x] += wf * Af[x];
-      }
-      if (signOf(filter, pinnedTap) < 0) { negate(filter); negate(direction); }
-      pastFilters.push(filter);
-      futureDirections.push(direction);
-    }
+    const k = this.k;
+    const order = Array.from({ length: k }, (_, i) => i).sort((i, j) => this.readoutCorrelations[j] - this.readoutCorrelations[i]);
+    const correlations = Float64Array.from(order, (i) => Math.min(1, Math.max(0, this.readoutCorrelations[i])));
+    const pastFilters = order.map((i) => Float64Array.from(this.readoutPast[i]));
+    const futureDirections = order.map((i) => Float64Array.from(this.readoutFuture[i]));
+    pastFilters.forEach((filter, i) => { if (signOf(filter, pinnedTap) < 0) { negate(filter); negate(futureDirections[i]); } });
     const warnings: string[] = [];
-    const settled = 20 * this.options.rateDecayPairs;
+    const settled = SETTLED_DECAYS * this.options.rateDecayPairs;
     if (this.pairCount < settled) {
-      warnings.push(`the online rule has learned ${this.pairCount} pairs, fewer than 20 × rateDecayPairs = ${Math.round(settled)}: the filters may still be converging`);
+      warnings.push(`the online rule has learned ${this.pairCount} pairs, fewer than ${SETTLED_DECAYS} × rateDecayPairs = ${Math.round(settled)}: the filters may still be converging`);
     }
     for (const row of [correlations, ...pastFilters, ...futureDirections]) {
-      if (!row.every(Number.isFinite)) throw new NotEnoughDataError('the online filters are not finite yet (degenerate input: all zero or constant?)');
+      if (!row.every(Number.isFinite)) throw new NotEnoughDataError('the online filters are not finite (degenerate input: all zero or constant?)');
     }
     return {
       correlations, pastFilters, futureDirections,
@@ -361,10 +359,8 @@ export class OnlinePastFutureCca {
       seriesEnded: this.ended,
       pastWeights: rows(this.pastWeights),
       futureWeights: rows(this.futureWeights),
-      averagedPastWeights: rows(this.averagedPast),
-      averagedFutureWeights: rows(this.averagedFuture),
       covariances: { past: Array.from(this.Cz), future: Array.from(this.Ca), cross: Array.from(this.Cza) },
-      averagedCovariances: { past: Array.from(this.Rz), future: Array.from(this.Ra), cross: Array.from(this.Rza) },
+      readout: { pastFilters: rows(this.readoutPast), futureDirections: rows(this.readoutFuture), correlations: Array.from(this.readoutCorrelations) },
       lagProductSums: rows(this.lagSums),
       sampleSums: Array.from(this.sampleSums),
       sampleCount: this.sampleCount,
@@ -399,21 +395,23 @@ export class OnlinePastFutureCca {
       if (!Array.isArray(value) || value.length !== count) throw new ShapeError(`${what} ${field} must hold ${count} rows of ${width} numbers`);
       return value.map((row, i) => requireFiniteArray(`${what} ${field}[${i}]`, row, { minLength: width, maxLength: width }));
     };
-    const square = (field: string, value: unknown): Float64Array => requireFiniteArray(`${what} ${field}`, value, { minLength: k * k, maxLength: k * k });
+    const vector = (field: string, value: unknown, length: number): Float64Array => requireFiniteArray(`${what} ${field}`, value, { minLength: length, maxLength: length });
     learner.pastWeights = matrix('pastWeights', data.pastWeights, k, P);
     learner.futureWeights = matrix('futureWeights', data.futureWeights, k, F);
-    learner.averagedPast = matrix('averagedPastWeights', data.averagedPastWeights, k, P);
-    learner.averagedFuture = matrix('averagedFutureWeights', data.averagedFutureWeights, k, F);
-    const cov = (data.covariances ?? {}) as Partial<OnlineCcaJSON['covariances']>;
-    const avg = (data.averagedCovariances ?? {}) as Partial<OnlineCcaJSON['covariances']>;
-    learner.Cz.set(square('covariances.past', cov.past)); learner.Ca.set(square('covariances.future', cov.future)); learner.Cza.set(square('covariances.cross', cov.cross));
-    learner.Rz.set(square('averagedCovariances.past', avg.past)); learner.Ra.set(square('averagedCovariances.future', avg.future)); learner.Rza.set(square('averagedCovariances.cross', avg.cross));
+    const covariances = (data.covariances ?? {}) as Partial<OnlineCcaJSON['covariances']>;
+    learner.Cz.set(vector('covariances.past', covariances.past, k * k));
+    learner.Ca.set(vector('covariances.future', covariances.future, k * k));
+    learner.Cza.set(vector('covariances.cross', covariances.cross, k * k));
+    const readout = (data.readout ?? {}) as Partial<OnlineCcaJSON['readout']>;
+    learner.readoutPast = matrix('readout.pastFilters', readout.pastFilters, k, P);
+    learner.readoutFuture = matrix('readout.futureDirections', readout.futureDirections, k, F);
+    learner.readoutCorrelations = vector('readout.correlations', readout.correlations, k);
     learner.lagSums = matrix('lagProductSums', data.lagProductSums, C, learner.q + 1);
-    learner.sampleSums = requireFiniteArray(`${what} sampleSums`, data.sampleSums, { minLength: C, maxLength: C });
-    learner.sampleCount = requireInt(`${what} sampleCount`, data.sampleCount, { min: 0 });
-    learner.pairCount = requireInt(`${what} pairs`, data.pairs, { min: 0 });
-    learner.samples = requireInt(`${what} samplesSeen`, data.samplesSeen, { min: 0 });
-    learner.ended = requireInt(`${what} seriesEnded`, data.seriesEnded, { min: 0 });
+    learner.sampleSums = vector('sampleSums', data.sampleSums, C);
+    learner.sampleCount = requireInt(`${what} sampleCount`, data.sampleCount, { min: 0, max: Number.MAX_SAFE_INTEGER });
+    learner.pairCount = requireInt(`${what} pairs`, data.pairs, { min: 0, max: Number.MAX_SAFE_INTEGER });
+    learner.samples = requireInt(`${what} samplesSeen`, data.samplesSeen, { min: 0, max: Number.MAX_SAFE_INTEGER });
+    learner.ended = requireInt(`${what} seriesEnded`, data.seriesEnded, { min: 0, max: Number.MAX_SAFE_INTEGER });
     if (!Array.isArray(data.openSeries) || data.openSeries.length > MAX_OPEN_SERIES) {
       throw new ConfigError(`${what} openSeries`, data.openSeries, `an array of at most ${MAX_OPEN_SERIES} series`);
     }
@@ -425,7 +423,7 @@ export class OnlinePastFutureCca {
       if (length < 0 || length > learner.windowLength - 1) throw new ShapeError(`${what} tail of series ${JSON.stringify(entry.key)} must hold at most ${learner.windowLength - 1} samples`);
       if (learner.series.has(entry.key)) throw new ShapeError(`${what} lists series ${JSON.stringify(entry.key)} twice`);
       const state = learner.newSeries();
-      entry.tail.forEach((channel, c) => state.window[c].set(requireFiniteArray(`${what} tail[${c}]`, channel, { minLength: length, maxLength: length })));
+      entry.tail.forEach((channel, c) => state.window[c].set(vector(`tail[${c}]`, channel, length)));
       state.length = length;
       learner.series.set(entry.key, state);
     }
@@ -440,26 +438,36 @@ export class OnlinePastFutureCca {
     const draw = (width: number) => Float64Array.from({ length: width }, () => random.gaussian() / Math.sqrt(width));
     this.pastWeights = Array.from({ length: k }, () => draw(this.pastDimension));
     this.futureWeights = Array.from({ length: k }, () => draw(this.futureDimension));
-    this.averagedPast = this.pastWeights.map((row) => Float64Array.from(row));
-    this.averagedFuture = this.futureWeights.map((row) => Float64Array.from(row));
+    this.readoutPast = Array.from({ length: k }, () => new Float64Array(this.pastDimension));
+    this.readoutFuture = Array.from({ length: k }, () => new Float64Array(this.futureDimension));
   }
 
   private newSeries(): SeriesWindow {
     return { window: Array.from({ length: this.options.channels }, () => new Float64Array(this.windowLength)), length: 0 };
   }
 
-  /** Appends sample i of channels [first, first + count) to a window and learns the pair it completes. */
+  /**
+   * Appends sample i of channels [first, first + count) to a window, adds its lag products to the
+   * preconditioner statistics and learns the pair it completes.
+   */
   private push(state: SeriesWindow, data: Float64Array[], first: number, i: number, count: number): void {
-    const L = this.windowLength;
-    if (this.options.center) {
-      for (let c = 0; c < count; c++) this.sampleSums[c] += data[first + c][i];
-      this.sampleCount++;
-    }
+    const L = this.windowLength, q = this.q, center = this.options.center;
     if (state.length === L) {
       for (let c = 0; c < count; c++) state.window[c].copyWithin(0, 1, L);
       state.length = L - 1;
     }
-    for (let c = 0; c < count; c++) state.window[c][state.length] = data[first + c][i];
+    this.sampleCount++;
+    for (let c = 0; c < count; c++) {
+      const y = data[first + c][i], w = state.window[c];
+      w[state.length] = y;
+      if (center) this.sampleSums[c] += y;
+      // Σ y_t·y_{t−l} over every sample of every series (zero before a series starts): the
+      // autocorrelation of finite sequences, so always positive semi-definite (a sum over the
+      // pairs' windows instead is not, and on smooth scenes made the order-4 predictor "perfect")
+      const mean = center ? this.sampleSums[c] / this.sampleCount : 0;
+      const sums = this.lagSums[c], newest = y - mean;
+      for (let l = 0; l <= q && l <= state.length; l++) sums[l] += newest * (w[state.length - l] - mean);
+    }
     state.length++;
     if (state.length === L) this.learnPair(state);
   }
@@ -482,13 +490,15 @@ export class OnlinePastFutureCca {
     const window = Math.max(2, (P + F) / (2 * mu));
     const beta = 1 / Math.min(t + 1, window);
     addOuter(this.Cz, z, z, k, beta); addOuter(this.Ca, a, a, k, beta); addOuter(this.Cza, z, a, k, beta);
-    smallCanonicalTransforms(this.Cz, this.Ca, this.Cza, k, LATERAL_RIDGE, this.lateralPast, this.lateralFuture, this.lateralCorrelations, this.workspace, 'diagonal');
+    // read-out first (the covariances describe the filters before this pair's update)
+    this.updateReadout(t);
+    // targets: each unit's own output, decorrelated from the units before it (Cholesky, lower
+    // triangular with a positive diagonal): the past filter learns the future side's, the future
+    // filter the past side's. A unit never swaps targets or signs, and one lost in a direction
+    // without correlation is pulled out at first order (a deflated power iteration).
     const u = this.u, v = this.v;
-    for (let i = 0; i < k; i++) {
-      let su = 0, sv = 0;
-      for (let j = 0; j < k; j++) { su += this.lateralPast[i * k + j] * z[j]; sv += this.lateralFuture[i * k + j] * a[j]; }
-      u[i] = su; v[i] = sv;
-    }
+    lowerSolve(this.Cz, z, k, u, this.cholesky);
+    lowerSolve(this.Ca, a, k, v, this.cholesky);
     // preconditioned inputs and step sizes (gain on the pair's own sample at most MAX_SAMPLE_GAIN)
     let pastNorm = 0, futureNorm = 0;
     for (let c = 0; c < C; c++) {
@@ -502,36 +512,97 @@ export class OnlinePastFutureCca {
       axpy(this.pastWeights[i], pastStep * (v[i] - z[i]), this.pWhite, P);
       axpy(this.futureWeights[i], futureStep * (u[i] - a[i]), this.fWhite, F);
     }
-    // averages of the normalized filters over the last AVERAGED_FRACTION of the pairs, and the
-    // covariances of their outputs over the same pairs (the read-out's statistics)
-    const alpha = Math.min(1, 1 / (AVERAGED_FRACTION * (t + 1)));
-    for (let i = 0; i < k; i++) {
-      const pastScale = 1 / Math.sqrt(Math.max(this.Cz[i * k + i], Number.MIN_VALUE));
-      const futureScale = 1 / Math.sqrt(Math.max(this.Ca[i * k + i], Number.MIN_VALUE));
-      blend(this.averagedPast[i], this.pastWeights[i], pastScale, alpha, P);
-      blend(this.averagedFuture[i], this.futureWeights[i], futureScale, alpha, F);
-    }
-    for (let i = 0; i < k; i++) { z[i] = dot(this.averagedPast[i], p, P); a[i] = dot(this.averagedFuture[i], f, F); }
-    addOuter(this.Rz, z, z, k, alpha); addOuter(this.Ra, a, a, k, alpha); addOuter(this.Rza, z, a, k, alpha);
     this.pairCount++;
   }
 
-  /** Adds the pair's lag products to the preconditioner statistics and refreshes the predictors. */
-  private updatePreconditioners(): void {
-    const { channels: C, pastLags: m } = this.options;
-    const q = this.q, p = this.p;
-    for (let c = 0; c < C; c++) {
-      const sums = this.lagSums[c], base = c * m;
-      for (let l = 0; l <= q; l++) sums[l] += p[base] * p[base + l];
+  /**
+   * Rotates the current filters into canonical directions with the k×k CCA of (z, a) (each with
+   * unit output variance over the lateral window), matches them to the running averages (largest
+   * |cosine| first, sign made positive) and blends them in with weight 1 / (AVERAGED_FRACTION·(t + 1)).
+   */
+  private updateReadout(t: number): void {
+    const k = this.k, P = this.pastDimension, F = this.futureDimension;
+    const Tz = this.rotationPast, Ta = this.rotationFuture, sigma = this.rotationCorrelations;
+    smallCanonicalTransforms(this.Cz, this.Ca, this.Cza, k, LATERAL_RIDGE, Tz, Ta, sigma, this.workspace, 'none');
+    for (let i = 0; i < k; i++) {
+      const past = this.candidatesPast[i], future = this.candidatesFuture[i];
+      past.fill(0); future.fill(0);
+      for (let j = 0; j < k; j++) {
+        axpy(past, Tz[i * k + j], this.pastWeights[j], P);
+        axpy(future, Ta[i * k + j], this.futureWeights[j], F);
+      }
     }
-    // refresh every pair: O(C·q²), small next to the O(k·C·(m + h)) update
-    const r = this.lagScratch;
-    for (let c = 0; c < C; c++) {
+    const alpha = Math.min(1, 1 / (AVERAGED_FRACTION * (t + 1)));
+    if (t === 0) {
+      for (let i = 0; i < k; i++) {
+        this.readoutPast[i].set(this.candidatesPast[i]); this.readoutFuture[i].set(this.candidatesFuture[i]);
+        this.readoutCorrelations[i] = sigma[i];
+      }
+      return;
+    }
+    // overlap[i·k + j] = cos(candidate i, average j); greedy matching on the largest |cos|
+    const overlap = this.overlap, assignment = overlap.subarray(k * k, k * k + k), used = overlap.subarray(k * k + k, k * k + 2 * k);
+    for (let i = 0; i < k; i++) {
+      const ci = this.candidatesPast[i], ni = Math.sqrt(dot(ci, ci, P)) || 1;
+      for (let j = 0; j < k; j++) {
+        const aj = this.readoutPast[j];
+        overlap[i * k + j] = dot(ci, aj, P) / (ni * (Math.sqrt(dot(aj, aj, P)) || 1));
+      }
+    }
+    assignment.fill(-1); used.fill(0);
+    for (let step = 0; step < k; step++) {
+      let bestI = 0, bestJ = 0, best = -1;
+      for (let i = 0; i < k; i++) {
+        if (used[i]) continue;
+        for (let j = 0; j < k; j++) {
+          if (assignment[j] >= 0) continue;
+          const value = Math.abs(overlap[i * k + j]);
+          if (value > best) { best = value; bestI = i; bestJ = j; }
+        }
+      }
+      assignment[bestJ] = bestI; used[bestI] = 1;
+    }
+    for (let j = 0; j < k; j++) {
+      const i = assignment[j], sign = overlap[i * k + j] < 0 ? -1 : 1;
+      blend(this.readoutPast[j], this.candidatesPast[i], sign, alpha, P);
+      blend(this.readoutFuture[j], this.candidatesFuture[i], sign, alpha, F);
+      this.readoutCorrelations[j] += alpha * (sigma[i] - this.readoutCorrelations[j]);
+    }
+  }
+
+  /** Refreshes the predictors from the lag-product statistics: O(C·q²), small next to the update. */
+  private updatePreconditioners(): void {
+    const q = this.q, r = this.lagScratch;
+    for (let c = 0; c < this.options.channels; c++) {
       const sums = this.lagSums[c];
-      for (let l = 0; l <= q; l++) r[l] = sums[l] / (this.pairCount + 1);
+      for (let l = 0; l <= q; l++) r[l] = sums[l] / this.sampleCount;
       r[0] *= 1 + PRECONDITIONER_RIDGE;
       this.predictors[c].setAutocovariance(r);
     }
+  }
+}
+
+/**
+ * out = L⁻¹ x with L the lower Cholesky factor of C + LATERAL_RIDGE·mean(diag C)·I (k×k): the
+ * hierarchical decorrelation of the outputs (unit i is decorrelated from units 1 … i − 1 and scaled
+ * to unit variance). Before any variance is known (C = 0) it returns x.
+ */
+function lowerSolve(C: Float64Array, x: Float64Array, k: number, out: Float64Array, L: Float64Array): void {
+  let trace = 0;
+  for (let i = 0; i < k; i++) trace += C[i * k + i];
+  if (!(trace > 0)) { out.set(x); return; }
+  const ridge = LATERAL_RIDGE * trace / k;
+  for (let i = 0; i < k; i++) {
+    for (let j = 0; j <= i; j++) {
+      let s = C[i * k + j] + (i === j ? ridge : 0);
+      for (let l = 0; l < j; l++) s -= L[i * k + l] * L[j * k + l];
+      L[i * k + j] = i === j ? Math.sqrt(Math.max(s, ridge)) : s / L[j * k + j];
+    }
+  }
+  for (let i = 0; i < k; i++) {
+    let s = x[i];
+    for (let l = 0; l < i; l++) s -= L[i * k + l] * out[l];
+    out[i] = s / L[i * k + i];
   }
 }
 

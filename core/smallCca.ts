@@ -207,3 +207,50 @@ function completeOrthonormal(left: Float64Array, u: Float64Array, e: number, n: 
     }
   }
 }
+
+/**
+ * Reorders and re-signs the rows of new canonical transforms (first, second, correlations) so that
+ * row i continues row i of `previousFirst`: rows are matched by the largest |correlation| between
+ * the old and the new variates, E[u_new u_oldᵀ] = first·Cxx·previousFirstᵀ (global greedy
+ * matching), and each matched row takes the sign that makes that correlation positive. The online
+ * rule uses this so a unit keeps its target when two estimated correlations are close or a
+ * variate's sign is ambiguous (otherwise targets swap and flip from pair to pair).
+ * @param scratch at least n×n + 2·n entries.
+ */
+export function alignCanonicalTransforms(
+  previousFirst: ArrayLike<number>, Cxx: ArrayLike<number>, n: number,
+  first: Float64Array, second: Float64Array, correlations: Float64Array, scratch: Float64Array,
+): void {
+  const overlap = scratch.subarray(0, n * n), assignment = scratch.subarray(n * n, n * n + n), used = scratch.subarray(n * n + n, n * n + 2 * n);
+  // overlap[i·n + j] = first[i] · Cxx · previousFirst[j]ᵀ
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < n; j++) {
+      let s = 0;
+      for (let a = 0; a < n; a++) {
+        const fa = first[i * n + a];
+        if (fa === 0) continue;
+        for (let b = 0; b < n; b++) s += fa * Cxx[a * n + b] * previousFirst[j * n + b];
+      }
+      overlap[i * n + j] = s;
+    }
+  }
+  assignment.fill(-1); used.fill(0);
+  for (let step = 0; step < n; step++) {
+    let bestI = -1, bestJ = -1, best = -1;
+    for (let i = 0; i < n; i++) {
+      if (used[i]) continue;
+      for (let j = 0; j < n; j++) {
+        if (assignment[j] >= 0) continue;
+        const value = Math.abs(overlap[i * n + j]);
+        if (value > best) { best = value; bestI = i; bestJ = j; }
+      }
+    }
+    assignment[bestJ] = bestI; used[bestI] = 1;
+  }
+  const oldFirst = Float64Array.from(first.subarray(0, n * n)), oldSecond = Float64Array.from(second.subarray(0, n * n)), oldRho = Float64Array.from(correlations.subarray(0, n));
+  for (let j = 0; j < n; j++) {
+    const i = assignment[j], sign = overlap[i * n + j] < 0 ? -1 : 1;
+    correlations[j] = oldRho[i];
+    for (let c = 0; c < n; c++) { first[j * n + c] = sign * oldFirst[i * n + c]; second[j * n + c] = sign * oldSecond[i * n + c]; }
+  }
+}

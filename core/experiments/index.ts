@@ -39,6 +39,7 @@ export * from './adaptation';
 export * from './motion2d';
 export * from './bidirectional';
 export * from './memory';
+export * from './online';
 
 /** Sizes of one reproduction run. */
 export interface ReproductionConfig {
