@@ -83,6 +83,15 @@ export const DEFAULT_ONLINE_CCA_OPTIONS = {
   seed: 0,
 } as const;
 
+/** Explained variance below which a unit counts as having found no correlated direction (ρ < 0.1). */
+const DEAD_UNIT_VARIANCE = 0.01;
+/** Lateral statistics average over this fraction of a learning time constant ((C·m + C·h)/2 / μ pairs). */
+const LATERAL_WINDOW_FRACTION = 1;
+/**
+ * The targets' decorrelation uses statistics over this (shorter) fraction, so they describe the
+ * current filters even while a unit moves fast.
+ */
+const TARGET_WINDOW_FRACTION = 0.02;
 /** Relative ridge of the lateral k×k whitening (keeps two units that briefly coincide finite). */
 const LATERAL_RIDGE = 1e-6;
 /** Fraction of the pairs seen that the reported filters average over (the last half). */
@@ -131,9 +140,11 @@ export interface OnlineCcaJSON {
   /** k rows of C·m (past filters Ψ) and of C·h (future filters Φ): the learning units. */
   readonly pastWeights: number[][];
   readonly futureWeights: number[][];
-  /** k×k row-major running covariances of z, a and E[z aᵀ] (the lateral weights). */
+  /** k×k row-major running covariances of z, a and E[z aᵀ] (the lateral weights), long window. */
   readonly covariances: { readonly past: number[]; readonly future: number[]; readonly cross: number[] };
-  /** The averaged canonical directions ψ̄_i, φ̄_i and correlations (the read-out), in unit order. */
+  /** The same for z and a over the short window of the targets' decorrelation. */
+  readonly targetCovariances: { readonly past: number[]; readonly future: number[] };
+  /** The read-out: averaged canonical directions ψ̄_i, φ̄_i and correlations, continued across pairs (unit order). */
   readonly readout: { readonly pastFilters: number[][]; readonly futureDirections: number[][]; readonly correlations: number[] };
   /** Per channel Σ y_t·y_{t−l}, l = 0 … q, over every sample (preconditioner statistics). */
   readonly lagProductSums: number[][];
@@ -173,6 +184,11 @@ export class OnlinePastFutureCca {
   private readonly Cz: Float64Array;
   private readonly Ca: Float64Array;
   private readonly Cza: Float64Array;
+  private readonly maskedCz: Float64Array;
+  private readonly maskedCa: Float64Array;
+  private readonly maskedCza: Float64Array;
+  private readonly targetCz: Float64Array;
+  private readonly targetCa: Float64Array;
   private readoutPast: Float64Array[] = [];
   private readoutFuture: Float64Array[] = [];
   private readoutCorrelations: Float64Array;
@@ -212,6 +228,8 @@ export class OnlinePastFutureCca {
     this.q = Math.min(preconditionerOrder, m - 1, h - 1);
     const kk = k * k, P = this.pastDimension, F = this.futureDimension;
     this.Cz = new Float64Array(kk); this.Ca = new Float64Array(kk); this.Cza = new Float64Array(kk);
+    this.targetCz = new Float64Array(kk); this.targetCa = new Float64Array(kk);
+    this.maskedCz = new Float64Array(kk); this.maskedCa = new Float64Array(kk); this.maskedCza = new Float64Array(kk);
     this.readoutCorrelations = new Float64Array(k);
     this.lagSums = Array.from({ length: C }, () => new Float64Array(this.q + 1));
     this.sampleSums = new Float64Array(C);
@@ -304,7 +322,7 @@ export class OnlinePastFutureCca {
   reset(): this {
     this.pairCount = 0; this.samples = 0; this.ended = 0; this.sampleCount = 0;
     this.series.clear();
-    for (const m of [this.Cz, this.Ca, this.Cza, this.readoutCorrelations, this.sampleSums]) m.fill(0);
+    for (const m of [this.Cz, this.Ca, this.Cza, this.targetCz, this.targetCa, this.readoutCorrelations, this.sampleSums]) m.fill(0);
     for (const s of this.lagSums) s.fill(0);
     this.initializeWeights();
     return this;
@@ -330,6 +348,13 @@ export class OnlinePastFutureCca {
     const futureDirections = order.map((i) => Float64Array.from(this.readoutFuture[i]));
     pastFilters.forEach((filter, i) => { if (signOf(filter, pinnedTap) < 0) { negate(filter); negate(futureDirections[i]); } });
     const warnings: string[] = [];
+    // a unit whose past filter explains less than DEAD_UNIT_VARIANCE of its (unit-variance) target
+    // found no direction with ρ above √DEAD_UNIT_VARIANCE (its read-out entry decays to σ = 0)
+    let dead = 0;
+    for (let i = 0; i < k; i++) if (this.Cz[i * k + i] < DEAD_UNIT_VARIANCE) dead++;
+    if (dead > 0) {
+      warnings.push(`${dead} of ${k} units found no direction with ρ above ${Math.sqrt(DEAD_UNIT_VARIANCE)} (the rank may exceed the number of correlated directions): the last ${dead === 1 ? 'filter is' : `${dead} filters are`} noise`);
+    }
     const settled = SETTLED_DECAYS * this.options.rateDecayPairs;
     if (this.pairCount < settled) {
       warnings.push(`the online rule has learned ${this.pairCount} pairs, fewer than ${SETTLED_DECAYS} × rateDecayPairs = ${Math.round(settled)}: the filters may still be converging`);
@@ -360,12 +385,14 @@ export class OnlinePastFutureCca {
       pastWeights: rows(this.pastWeights),
       futureWeights: rows(this.futureWeights),
       covariances: { past: Array.from(this.Cz), future: Array.from(this.Ca), cross: Array.from(this.Cza) },
+      targetCovariances: { past: Array.from(this.targetCz), future: Array.from(this.targetCa) },
       readout: { pastFilters: rows(this.readoutPast), futureDirections: rows(this.readoutFuture), correlations: Array.from(this.readoutCorrelations) },
       lagProductSums: rows(this.lagSums),
       sampleSums: Array.from(this.sampleSums),
       sampleCount: this.sampleCount,
+      // the oldest sample of a full window is no longer needed: keep the last L − 1
       openSeries: [...this.series].map(([key, state]) => ({
-        key, tail: state.window.map((channel) => Array.from(channel.subarray(0, state.length))),
+        key, tail: state.window.map((channel) => Array.from(channel.subarray(Math.max(0, state.length - (this.windowLength - 1)), state.length))),
       })),
     };
   }
@@ -402,6 +429,9 @@ export class OnlinePastFutureCca {
     learner.Cz.set(vector('covariances.past', covariances.past, k * k));
     learner.Ca.set(vector('covariances.future', covariances.future, k * k));
     learner.Cza.set(vector('covariances.cross', covariances.cross, k * k));
+    const targetCovariances = (data.targetCovariances ?? {}) as Partial<OnlineCcaJSON['targetCovariances']>;
+    learner.targetCz.set(vector('targetCovariances.past', targetCovariances.past, k * k));
+    learner.targetCa.set(vector('targetCovariances.future', targetCovariances.future, k * k));
     const readout = (data.readout ?? {}) as Partial<OnlineCcaJSON['readout']>;
     learner.readoutPast = matrix('readout.pastFilters', readout.pastFilters, k, P);
     learner.readoutFuture = matrix('readout.futureDirections', readout.futureDirections, k, F);
@@ -487,9 +517,11 @@ export class OnlinePastFutureCca {
     const z = this.z, a = this.a;
     for (let i = 0; i < k; i++) { z[i] = dot(this.pastWeights[i], p, P); a[i] = dot(this.futureWeights[i], f, F); }
     // lateral statistics over about one learning time constant, (C·m + C·h)/2 / μ pairs
-    const window = Math.max(2, (P + F) / (2 * mu));
+    const window = Math.max(2, LATERAL_WINDOW_FRACTION * (P + F) / (2 * mu));
     const beta = 1 / Math.min(t + 1, window);
     addOuter(this.Cz, z, z, k, beta); addOuter(this.Ca, a, a, k, beta); addOuter(this.Cza, z, a, k, beta);
+    const fastBeta = 1 / Math.min(t + 1, Math.max(2, TARGET_WINDOW_FRACTION * (P + F) / (2 * mu)));
+    addOuter(this.targetCz, z, z, k, fastBeta); addOuter(this.targetCa, a, a, k, fastBeta);
     // read-out first (the covariances describe the filters before this pair's update)
     this.updateReadout(t);
     // targets: each unit's own output, decorrelated from the units before it (Cholesky, lower
@@ -497,8 +529,14 @@ export class OnlinePastFutureCca {
     // filter the past side's. A unit never swaps targets or signs, and one lost in a direction
     // without correlation is pulled out at first order (a deflated power iteration).
     const u = this.u, v = this.v;
-    lowerSolve(this.Cz, z, k, u, this.cholesky);
-    lowerSolve(this.Ca, a, k, v, this.cholesky);
+    // decorrelation coefficients from the short window (they must describe the current filters,
+    // or a unit nearly parallel to another is fed the other's output, amplified), scale from the
+    // unit's own output sd over the long window (a residual that is small next to the unit's own
+    // output stays small instead of being blown up to unit variance)
+    lowerSolve(this.targetCz, z, k, u, this.cholesky);
+    for (let i = 0; i < k; i++) u[i] *= this.cholesky[i * k + i] / Math.sqrt(Math.max(this.Cz[i * k + i], Number.MIN_VALUE));
+    lowerSolve(this.targetCa, a, k, v, this.cholesky);
+    for (let i = 0; i < k; i++) v[i] *= this.cholesky[i * k + i] / Math.sqrt(Math.max(this.Ca[i * k + i], Number.MIN_VALUE));
     // preconditioned inputs and step sizes (gain on the pair's own sample at most MAX_SAMPLE_GAIN)
     let pastNorm = 0, futureNorm = 0;
     for (let c = 0; c < C; c++) {
@@ -523,7 +561,22 @@ export class OnlinePastFutureCca {
   private updateReadout(t: number): void {
     const k = this.k, P = this.pastDimension, F = this.futureDimension;
     const Tz = this.rotationPast, Ta = this.rotationFuture, sigma = this.rotationCorrelations;
-    smallCanonicalTransforms(this.Cz, this.Ca, this.Cza, k, LATERAL_RIDGE, Tz, Ta, sigma, this.workspace, 'none');
+    // a dead unit (explains < DEAD_UNIT_VARIANCE of its target: no correlated direction of its own)
+    // has a small, ever-moving filter whose window statistics overstate its correlations; it
+    // enters the k×k CCA as an independent unit-variance output correlated with nothing, so its
+    // candidate is its own raw filter with σ = 0 and the live units' rotation is unaffected
+    const Cz = this.maskedCz, Ca = this.maskedCa, Cza = this.maskedCza;
+    Cz.set(this.Cz); Ca.set(this.Ca); Cza.set(this.Cza);
+    if (t > 0) {
+      for (let d = 0; d < k; d++) {
+        if (this.Cz[d * k + d] >= DEAD_UNIT_VARIANCE) continue;
+        for (let j = 0; j < k; j++) {
+          Cz[d * k + j] = Cz[j * k + d] = 0; Ca[d * k + j] = Ca[j * k + d] = 0; Cza[d * k + j] = Cza[j * k + d] = 0;
+        }
+        Cz[d * k + d] = 1; Ca[d * k + d] = 1;
+      }
+    }
+    smallCanonicalTransforms(Cz, Ca, Cza, k, LATERAL_RIDGE, Tz, Ta, sigma, this.workspace);
     for (let i = 0; i < k; i++) {
       const past = this.candidatesPast[i], future = this.candidatesFuture[i];
       past.fill(0); future.fill(0);
@@ -563,7 +616,7 @@ export class OnlinePastFutureCca {
       assignment[bestJ] = bestI; used[bestI] = 1;
     }
     for (let j = 0; j < k; j++) {
-      const i = assignment[j], sign = overlap[i * k + j] < 0 ? -1 : 1;
+      const i = assignment[j], cos = overlap[i * k + j], sign = cos < 0 ? -1 : 1;
       blend(this.readoutPast[j], this.candidatesPast[i], sign, alpha, P);
       blend(this.readoutFuture[j], this.candidatesFuture[i], sign, alpha, F);
       this.readoutCorrelations[j] += alpha * (sigma[i] - this.readoutCorrelations[j]);

@@ -123,17 +123,13 @@ function inverseSquareRoot(C: ArrayLike<number>, n: number, ridge: number, out: 
  * Canonical transforms of two k-vectors x (first) and y (second) from their covariances Cxx, Cyy
  * and cross-covariance Cxy = E[x yᵀ]: row i of `first` maps x to its i-th canonical variate, row i
  * of `second` maps y to the variate paired with it; the variates have unit variance and
- * E[u_i v_i] = correlations[i] ≥ 0, sorted descending.
- *
- * Sign of each pair: `reference` 'diagonal' makes first[i][i] ≥ 0 (the i-th variate keeps the
- * i-th input positively loaded, so a unit's own output keeps its sign from call to call);
- * 'none' leaves the sign to the eigensolver.
+ * E[u_i v_i] = correlations[i] ≥ 0, sorted descending. The sign of each pair (u_i, v_i) together
+ * is the eigensolver's: callers that need a convention apply it.
  * @param ridge relative ridge added to Cxx and Cyy (ε·mean(diag)·I).
  */
 export function smallCanonicalTransforms(
   Cxx: ArrayLike<number>, Cyy: ArrayLike<number>, Cxy: ArrayLike<number>, n: number, ridge: number,
   first: Float64Array, second: Float64Array, correlations: Float64Array, ws: SmallCcaWorkspace,
-  reference: 'diagonal' | 'none' = 'diagonal',
 ): void {
   const Wx = ws.whitenFirst, Wy = ws.whitenSecond, M = ws.product, G = ws.gram;
   inverseSquareRoot(Cxx, n, ridge, Wx, ws);
@@ -183,9 +179,6 @@ export function smallCanonicalTransforms(
       for (let i = 0; i < n; i++) { a += u[i] * Wx[i * n + j]; b += V[i * n + e] * Wy[i * n + j]; }
       first[e * n + j] = a; second[e * n + j] = b;
     }
-    if (reference === 'diagonal' && first[e * n + e] < 0) {
-      for (let j = 0; j < n; j++) { first[e * n + j] = -first[e * n + j]; second[e * n + j] = -second[e * n + j]; }
-    }
   }
 }
 
@@ -205,52 +198,5 @@ function completeOrthonormal(left: Float64Array, u: Float64Array, e: number, n: 
       for (let i = 0; i < n; i++) u[i] /= norm;
       return;
     }
-  }
-}
-
-/**
- * Reorders and re-signs the rows of new canonical transforms (first, second, correlations) so that
- * row i continues row i of `previousFirst`: rows are matched by the largest |correlation| between
- * the old and the new variates, E[u_new u_oldᵀ] = first·Cxx·previousFirstᵀ (global greedy
- * matching), and each matched row takes the sign that makes that correlation positive. The online
- * rule uses this so a unit keeps its target when two estimated correlations are close or a
- * variate's sign is ambiguous (otherwise targets swap and flip from pair to pair).
- * @param scratch at least n×n + 2·n entries.
- */
-export function alignCanonicalTransforms(
-  previousFirst: ArrayLike<number>, Cxx: ArrayLike<number>, n: number,
-  first: Float64Array, second: Float64Array, correlations: Float64Array, scratch: Float64Array,
-): void {
-  const overlap = scratch.subarray(0, n * n), assignment = scratch.subarray(n * n, n * n + n), used = scratch.subarray(n * n + n, n * n + 2 * n);
-  // overlap[i·n + j] = first[i] · Cxx · previousFirst[j]ᵀ
-  for (let i = 0; i < n; i++) {
-    for (let j = 0; j < n; j++) {
-      let s = 0;
-      for (let a = 0; a < n; a++) {
-        const fa = first[i * n + a];
-        if (fa === 0) continue;
-        for (let b = 0; b < n; b++) s += fa * Cxx[a * n + b] * previousFirst[j * n + b];
-      }
-      overlap[i * n + j] = s;
-    }
-  }
-  assignment.fill(-1); used.fill(0);
-  for (let step = 0; step < n; step++) {
-    let bestI = -1, bestJ = -1, best = -1;
-    for (let i = 0; i < n; i++) {
-      if (used[i]) continue;
-      for (let j = 0; j < n; j++) {
-        if (assignment[j] >= 0) continue;
-        const value = Math.abs(overlap[i * n + j]);
-        if (value > best) { best = value; bestI = i; bestJ = j; }
-      }
-    }
-    assignment[bestJ] = bestI; used[bestI] = 1;
-  }
-  const oldFirst = Float64Array.from(first.subarray(0, n * n)), oldSecond = Float64Array.from(second.subarray(0, n * n)), oldRho = Float64Array.from(correlations.subarray(0, n));
-  for (let j = 0; j < n; j++) {
-    const i = assignment[j], sign = overlap[i * n + j] < 0 ? -1 : 1;
-    correlations[j] = oldRho[i];
-    for (let c = 0; c < n; c++) { first[j * n + c] = sign * oldFirst[i * n + c]; second[j * n + c] = sign * oldSecond[i * n + c]; }
   }
 }
