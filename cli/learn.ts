@@ -1,22 +1,25 @@
 /**
- * `resu learn [FILE|-] --past M|auto --future H [--gap G] [--rank K] [--center] [--ridge E] [--max-past P]`
+ * `resu learn [FILE|-] --past M|auto --future H [--gap G] [--rank K] [--center] [--ridge E] [--max-past P] [--rule batch|online] [--rate R]`
  * Reads one sample per line (columns = channels), prints one JSON object with rho, filters, mi, samples;
  * with `--past auto` (one column) also `memory`: the chosen order, the criterion curve and I(m) (docs/memory.md).
+ * `--rule online` learns the same filters with the online rule (core/onlineCca.ts, docs/online-learning.md);
+ * it needs a fixed `--past M`: `--past auto` with `--rule online` is a usage error.
  */
 import * as fs from 'fs';
 import {
-  ConfigError, DEFAULT_MAX_PAST_LAGS, LaggedMoments, MAX_JOINT_DIMENSION, MAX_LAGS, memoryToJSON, PastFutureLearner,
-  requireFinite, requireInt, solvePastFutureCca, ResuError,
+  CcaFit, ConfigError, DEFAULT_MAX_PAST_LAGS, LaggedMoments, MAX_JOINT_DIMENSION, MAX_LAGS, memoryToJSON, OnlinePastFutureCca,
+  PastFutureLearner, requireFinite, requireInt, requireOneOf, ResuError, solvePastFutureCca,
 } from '../core';
 import { parseArgs, UsageError } from './args';
 import { readNumberTable } from './table';
 
-export const LEARN_USAGE = 'usage: resu learn [FILE|-] --past M|auto --future H [--gap G] [--rank K] [--center] [--ridge E] [--max-past P]';
+export const LEARN_USAGE =
+  'usage: resu learn [FILE|-] --past M|auto --future H [--gap G] [--rank K] [--center] [--ridge E] [--max-past P] [--rule batch|online] [--rate R]';
 
 export async function learnCommand(argv: readonly string[], io: { stdin: NodeJS.ReadableStream; stdout: NodeJS.WritableStream }): Promise<number> {
   const { options, positionals } = parseArgs(argv, {
     past: { type: 'string' }, future: { type: 'integer' }, 'max-past': { type: 'integer' }, gap: { type: 'integer' }, rank: { type: 'integer' },
-    ridge: { type: 'number' }, center: { type: 'flag' }, help: { type: 'flag' },
+    ridge: { type: 'number' }, center: { type: 'flag' }, rule: { type: 'string' }, rate: { type: 'number' }, help: { type: 'flag' },
   });
   if (options.help) { io.stdout.write(`${LEARN_USAGE}\n`); return 0; }
   if (options.past === undefined || options.future === undefined) throw new UsageError(`--past and --future are required (${LEARN_USAGE})`);
@@ -33,23 +36,42 @@ export async function learnCommand(argv: readonly string[], io: { stdin: NodeJS.
   const pastLags = automatic ? maxPastLags : requireInt('--past', Number(pastText), { min: 1, max: MAX_LAGS });
   const gap = requireInt('--gap', options.gap ?? 0, { min: 0, max: MAX_LAGS });
   if (options.rank !== undefined) requireInt('--rank', options.rank, { min: 1 });
+  const rule = requireOneOf('--rule', options.rule ?? 'batch', ['batch', 'online']);
+  // the online rule's filters have a fixed length from the first sample on, while --past auto picks m only after
+  // reading the whole input: choose m with --past auto first, then learn online with that --past M
+  if (rule === 'online' && automatic) {
+    throw new UsageError('--past auto applies to --rule batch (the online rule learns filters of a fixed length from the first sample): run --rule batch --past auto first, then --rule online --past M with the pastLags it printed');
+  }
+  if (rule === 'online' && options.ridge !== undefined) throw new UsageError('--ridge applies to --rule batch (the online rule has no moment matrices to regularize)');
+  if (rule === 'batch' && options.rate !== undefined) throw new UsageError('--rate applies to --rule online');
   if (options.ridge !== undefined) requireFinite('--ridge', options.ridge, { min: 0, max: 1 });
+  const rate = options.rate === undefined ? undefined : requireFinite('--rate', options.rate, { min: 0, exclusiveMin: true, max: 1 });
   const name = source === '-' ? 'stdin' : source;
   const ridge = options.ridge as number | undefined;
-  let moments: LaggedMoments | null = null;
-  let learner: PastFutureLearner | null = null;
+  const rank = options.rank as number | undefined;
+  const center = options.center === true;
+  let learner: { update(chunk: Float64Array[]): unknown; fit(): CcaFit } | null = null;
+  let automaticLearner: PastFutureLearner | null = null;
   const table = await readNumberTable(input, name, (columns) => {
-    if (automatic && columns.length !== 1) throw new ResuError(`${name}: --past auto needs one column (got ${columns.length}): the choice models one scalar process; give --past M for several channels`);
-    if (automatic) learner = new PastFutureLearner({ pastLags: 'auto', futureLags, gap, center: options.center === true, memory: { maxPastLags }, cca: { ridge } });
-    else moments = new LaggedMoments({ channels: columns.length, pastLags, futureLags, gap, center: options.center === true });
-  }, (chunk) => { if (learner) learner.update(chunk[0]); else moments!.update(chunk); });
-  if ((!moments && !learner) || table.rows < pastLags + gap + futureLags) {
+    if (automatic) {
+      if (columns.length !== 1) throw new ResuError(`${name}: --past auto needs one column (got ${columns.length}): the choice models one scalar process; give --past M for several channels`);
+      const auto = new PastFutureLearner({ pastLags: 'auto', futureLags, gap, center, memory: { maxPastLags }, cca: { ridge } });
+      automaticLearner = auto;
+      learner = { update: (chunk) => auto.update(chunk[0]), fit: () => auto.solve({ ridge, rank }) };
+    } else if (rule === 'online') {
+      const online = new OnlinePastFutureCca({ channels: columns.length, pastLags, futureLags, gap, center, rank, learningRate: rate });
+      learner = { update: (chunk) => online.update(chunk), fit: () => online.fit() };
+    } else {
+      const moments = new LaggedMoments({ channels: columns.length, pastLags, futureLags, gap, center });
+      learner = { update: (chunk) => moments.update(chunk), fit: () => solvePastFutureCca(moments, { ridge, rank }) };
+    }
+  }, (chunk) => { learner!.update(chunk); });
+  if (!learner || table.rows < pastLags + gap + futureLags) {
     const what = automatic ? `--max-past + gap + future = ${pastLags + gap + futureLags} (lower --max-past)` : `past + gap + future = ${pastLags + gap + futureLags}`;
     throw new ResuError(`${name}: ${table.rows} samples is too few for ${what}`);
   }
-  const rank = options.rank as number | undefined;
-  const fit = learner ? (learner as PastFutureLearner).solve({ ridge, rank }) : solvePastFutureCca(moments!, { ridge, rank });
-  const memory = learner ? (learner as PastFutureLearner).memory : null;
+  const fit = (learner as { fit(): CcaFit }).fit();
+  const memory = automaticLearner ? (automaticLearner as PastFutureLearner).memory : null;
   const result = {
     rho: Array.from(fit.correlations),
     filters: fit.pastFilters.map((row) => Array.from(row)),
@@ -57,8 +79,10 @@ export async function learnCommand(argv: readonly string[], io: { stdin: NodeJS.
     samples: fit.pairs,
     channels: fit.channels,
     pastLags: fit.pastLags, futureLags, gap,
+    rule,
     futureDirections: fit.futureDirections.map((row) => Array.from(row)),
     miBits: Array.from(fit.mutualInformationBits),
+    // the online rule forms no Rp or Rf: its condition numbers are NaN, printed as null
     conditionNumber: fit.conditionNumber,
     warnings: fit.warnings,
     ...(memory ? { memory: memoryToJSON(memory) } : {}),

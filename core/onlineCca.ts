@@ -20,7 +20,7 @@
  * averages) and averaged over the last half of the pairs, then ordered and signed as in method.md §1.
  */
 import { CcaFit, signOf } from './cca';
-import { ConfigError, NotEnoughDataError, ShapeError } from './errors';
+import { ConfigError, DegenerateDataError, NotEnoughDataError, ShapeError } from './errors';
 import { mutualInformationBits, mutualInformationNats } from './metrics';
 import { MAX_LAGS, MAX_OPEN_SERIES, readChunk } from './moments';
 import { LinearPredictor, MAX_PREDICTION_ORDER, PredictionErrorPreconditioner } from './prediction';
@@ -338,6 +338,9 @@ export class OnlinePastFutureCca {
     const { channels, pastLags, futureLags, center } = this.options;
     if (this.pairCount === 0) {
       throw new NotEnoughDataError(`no (past, future) pair learned yet: a pair needs pastLags + gap + futureLags = ${this.windowLength} samples of one series (${this.samples} samples received)`);
+    }
+    if (this.lagSums.every((sums) => !(sums[0] > 0))) {
+      throw new DegenerateDataError(`the signal is all zero${center ? ' (or constant: centering is on)' : ''}: there is no direction to learn`);
     }
     const pinnedTap = options.pinnedTap ?? null;
     if (pinnedTap !== null) requireInt('pinnedTap', pinnedTap, { min: 0, max: this.pastDimension - 1 });

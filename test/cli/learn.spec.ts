@@ -181,4 +181,45 @@ describe('cli resu learn', function () {
       assertOneLineError(run(['teach']), /unknown command "teach"/);
     });
   });
+
+  describe('--rule online', function () {
+    it('learns the AR(1) file with the online rule and prints the same keys as batch', function () {
+      const m = 4, h = 3, g = 1;
+      const args = ['learn', arFile, '--past', String(m), '--future', String(h), '--gap', String(g)];
+      const batch = parse(run(args)) as LearnOutput & Record<string, unknown>;
+      const online = parse(run([...args, '--rule', 'online'])) as LearnOutput & Record<string, unknown>;
+      assert.deepEqual(Object.keys(online), Object.keys(batch));
+      assert.equal(online.rule, 'online');
+      assert.equal(batch.rule, 'batch');
+      assert.equal(online.samples, N - (m + g + h) + 1);
+      assert.equal(online.rho.length, 2, 'rank 2 by default (L3 = ψ1, L1/L2 = ψ2)');
+      assert.deepEqual(online.conditionNumber, { past: null, future: null });
+      // the online estimate of ρ1 = a^(g+1) within the batch tolerance plus the online rule's own
+      // error at 4·10³ samples (≈ 0.01: docs/online-learning.md)
+      const truth = a ** (g + 1);
+      assert.ok(Math.abs(online.rho[0] - truth) < 4 * (1 - truth ** 2) / Math.sqrt(N) + 0.01, `rho[0] = ${online.rho[0]}`);
+      // ψ1 = the newest sample, signed like the batch filter (largest tap positive)
+      const psi = online.filters[0], reference = batch.filters[0];
+      const cosine = psi.reduce((s, x, i) => s + x * reference[i], 0) / Math.hypot(...psi) / Math.hypot(...reference);
+      assert.ok(cosine > 0.99, `cosine ${cosine}`);
+      assert.ok(psi[0] > 0);
+      // the second unit has nothing to find in an AR(1): it says so
+      assert.match((online.warnings as string[]).join(), /1 of 2 units found no direction/);
+    });
+
+    it('--rate sets the initial learning rate; the same input gives the same output', function () {
+      const args = ['learn', arFile, '--past', '3', '--future', '3', '--rule', 'online'];
+      const first = run([...args, '--rate', '0.5']), second = run([...args, '--rate', '0.5']);
+      assert.equal(first.stdout, second.stdout);
+      assert.notEqual(parse(first).filters[0][0], parse(run(args)).filters[0][0]);
+    });
+
+    it('rejects options of the other rule and bad values with one line', function () {
+      assertOneLineError(run(['learn', arFile, '--past', '2', '--future', '2', '--rule', 'online', '--ridge', '1e-6']), /--ridge applies to --rule batch/);
+      assertOneLineError(run(['learn', arFile, '--past', '2', '--future', '2', '--rate', '0.5']), /--rate applies to --rule online/);
+      assertOneLineError(run(['learn', arFile, '--past', '2', '--future', '2', '--rule', 'hebbian']), /--rule must be one of "batch", "online"/);
+      assertOneLineError(run(['learn', arFile, '--past', '2', '--future', '2', '--rule', 'online', '--rate', '0']), /--rate must be a finite number > 0 and ≤ 1/);
+      assertOneLineError(run(['learn', '--past', '2', '--future', '2', '--rule', 'online'], '0\n0\n0\n0\n0\n0\n'), /all zero/);
+    });
+  });
 });
