@@ -358,6 +358,34 @@ export function memoryFigure(r: ReproductionResults): Spec {
     ]);
 }
 
+/** Issue 19: the online rule's held-out ρ (÷ batch) and filter cosine against samples, per stream. */
+export function onlineFigure(r: ReproductionResults): Spec {
+  const o = r.online;
+  const rows = (key: 'rhoRatio' | 'cosine'): Row[] => [o.ou, o.natural].flatMap((s) => s.curves.flatMap((curve) => curve.samples.flatMap((samples, c) => [0, 1].map((i) => ({
+    samples, value: curve[key][i][c], filter: `ψ${i + 1}`, run: `${s.stream} ${curve.seed} ψ${i + 1}`, stream: s.stream === 'ou' ? `OU (m = h = ${s.pastLags})` : `scanner (m = h = ${s.pastLags})`,
+  })))));
+  const panel = (key: 'rhoRatio' | 'cosine', title: string, axis: string, criterion: number): Spec => ({
+    title, width: WIDTH, height: HEIGHT,
+    layer: [
+      { data: { values: rows(key) }, mark: { type: 'line', strokeWidth: 1, point: { size: 10 } },
+        encoding: {
+          x: q('samples', 'samples of the stream', { scale: { type: 'log' } }),
+          y: q('value', axis, { scale: { domain: [0.8, 1.005], clamp: true } }),
+          color: n('stream', 'stream', { legend: { symbolType: 'stroke' } }), strokeDash: n('filter', 'filter', { legend: null, scale: { domain: ['ψ1', 'ψ2'], range: [[1, 0], [4, 3]] } }), detail: n('run', 'run'),
+        } },
+      { data: { values: [{ y: criterion }] }, mark: { type: 'rule', color: 'grey', strokeDash: [4, 3] }, encoding: { y: q('y', axis) } },
+    ],
+  });
+  const worst = (s: typeof o.ou) => `ρ ratio ${s.worst.rhoRatio.map((x) => x.toFixed(3)).join(', ')}, cosine ${s.worst.cosine.map((x) => x.toFixed(3)).join(', ')}`;
+  const spec = figure('Online learning rule vs the exact batch CCA (issue 19)',
+    `${o.seeds} run(s) per stream; worst at ${o.criteria.samples} samples (ψ1, ψ2): OU ${worst(o.ou)}; scanner ${worst(o.natural)}; grey: criteria ${o.criteria.rhoRatio} and ${o.criteria.cosine}`, [
+      panel('rhoRatio', 'Held-out ρ, online pair ÷ batch pair (solid ψ1, dashed ψ2)', 'held-out ρ ratio (online / batch)', o.criteria.rhoRatio),
+      panel('cosine', 'Filter cosine, online vs batch (solid ψ1, dashed ψ2)', 'cos(ψ_i online, ψ_i batch)', o.criteria.cosine),
+    ]);
+  // both panels encode the same streams and filters: one legend
+  return { ...spec, resolve: { scale: { color: 'shared', strokeDash: 'shared' } } };
+}
+
 /** File name → figure builder, in experiment order. */
 export const FIGURES: readonly { readonly file: string; readonly build: (r: ReproductionResults) => Spec }[] = [
   { file: 'ou.svg', build: ouFigure },
@@ -369,4 +397,5 @@ export const FIGURES: readonly { readonly file: string; readonly build: (r: Repr
   { file: 'motion2d.svg', build: motion2dFigure },
   { file: 'bidirectional.svg', build: bidirectionalFigure },
   { file: 'memory.svg', build: memoryFigure },
+  { file: 'online.svg', build: onlineFigure },
 ];

@@ -18,13 +18,14 @@ const HELP = `${REPRODUCE_USAGE}
 Reproduces the paper's experiments with its parameters, checks every figure claim against a
 declared expectation, and writes into DIR (default ./resu-output):
   results.json     every number (keys: ou, gp, natural, snr, motion, adaptation; beyond the paper:
-                   motion2d, bidirectional, memory), the claims with their verdicts, the violated
-                   ones, and every value that could not be computed
+                   motion2d, bidirectional, memory, online), the claims with their verdicts,
+                   the violated ones, and every value that could not be computed
   ou.svg gp.svg natural.svg snr.svg motion.svg adaptation.svg motion2d.svg bidirectional.svg
-  memory.svg       one figure per experiment
+  memory.svg online.svg   one figure per experiment
 
 The memory experiment (docs/memory.md) chooses the past length from the data: checked on the OU
-example, reported (REPORT, no verdict) on the natural scenes.
+example, reported (REPORT, no verdict) on the natural scenes. The online experiment
+(docs/online-learning.md) compares the online learning rule with the exact batch CCA.
 
   --out DIR     output directory (created if needed)
   --seed S      master seed (default 1); the same seed gives the same results.json

@@ -1,6 +1,6 @@
 /**
- * The paper reproduction behind `resu reproduce` (issues 5 and 15): six experiments, and three beyond
- * the paper (issue 20: motion2d, bidirectional; issue 18: memory), run through the same core code the nodes use (PastFutureLearner, ResuUnit, T4Layer, Scanner, stimuli, probe
+ * The paper reproduction behind `resu reproduce` (issues 5 and 15): six experiments, and four beyond
+ * the paper (issue 20: motion2d, bidirectional; issue 18: memory; issue 19: online, the online rule against the batch CCA), run through the same core code the nodes use (PastFutureLearner, ResuUnit, T4Layer, Scanner, stimuli, probe
  * scoring), every figure claim of the paper checked with a declared expectation, returning one plain
  * JSON-safe object whose keys are a contract for tools reading results.json. Pure computation: no
  * fs, no console; progress through an optional callback. Same seed, same result.
@@ -24,6 +24,7 @@ import { MOTION_CLAIMS, MotionReproduction, perSceneSummary, runMotionExperiment
 import { MEMORY_CLAIMS, MemoryResult, runMemoryExperiment } from './memory';
 import { Motion2dResult, MOTION2D_CLAIMS, runMotion2dExperiment } from './motion2d';
 import { learnLayerOne, NATURAL_CLAIMS, naturalResult, NaturalResult } from './natural';
+import { ONLINE_CLAIMS, OnlineLearningResult, runOnlineLearningExperiment } from './online';
 import { OU_CLAIMS, runOuExperiment, OuResult } from './ou';
 import { runSnrExperiment, SNR_CLAIMS, SnrResult } from './snr';
 
@@ -60,18 +61,20 @@ export interface ReproductionConfig {
   readonly motion2dDirections: number;
   /** OU samples of the learned-memory check (issue 18; it needs ≈ 10⁶, see core/experiments/memory.ts). */
   readonly memoryOuSamples: number;
+  /** Runs per stream of the online-rule experiment (issue 19: 5 seeds, 10⁵ samples each). */
+  readonly onlineSeeds: number;
 }
 
 /** `--quick`: about a minute on 2 cores (fewer OU samples, GP draws, scene rows and adaptation switches). */
 export const QUICK_CONFIG: ReproductionConfig = Object.freeze({
   ouSamples: 50_000, gpDraws: 40, rowStride: 4, adaptationDraws: Object.freeze([4, 4, 8, 4, 8]), adaptationRepeats: 2, adaptationCheckEvery: 200, builtInScenes: 1,
-  motion2dSceneSize: 256, motion2dPaths: 8, motion2dDirections: 8, memoryOuSamples: 1_000_000,
+  motion2dSceneSize: 256, motion2dPaths: 8, motion2dDirections: 8, memoryOuSamples: 1_000_000, onlineSeeds: 1,
 });
 
 /** The default run: the authors' sizes (200 GP draws, every scene row), four built-in panoramas. */
 export const FULL_CONFIG: ReproductionConfig = Object.freeze({
   ouSamples: 1_000_000, gpDraws: 200, rowStride: 1, adaptationDraws: Object.freeze([5, 5, 25, 5, 25]), adaptationRepeats: 3, adaptationCheckEvery: 100, builtInScenes: 4,
-  motion2dSceneSize: 512, motion2dPaths: 24, motion2dDirections: 12, memoryOuSamples: 1_000_000,
+  motion2dSceneSize: 512, motion2dPaths: 24, motion2dDirections: 12, memoryOuSamples: 1_000_000, onlineSeeds: 5,
 });
 
 export interface ReproductionOptions {
@@ -107,6 +110,8 @@ export interface ReproductionResults {
   readonly bidirectional: BidirectionalResult;
   /** Learned memory (issue 18, beyond the paper): the past length and the I(m) saturation chosen from the data. */
   readonly memory: MemoryResult;
+  /** Beyond the paper: the online learning rule against the batch solver, OU and scanner (docs/online-learning.md). */
+  readonly online: OnlineLearningResult;
   /** Every claim with its expectation, measurement and verdict ({@link CLAIM_REGISTRY}). */
   readonly claims: ClaimResult[];
   /** One line per claim that did not pass (violated or not evaluable). */
@@ -116,7 +121,7 @@ export interface ReproductionResults {
 }
 
 /** Names of the experiments, in run order (for progress and summaries). */
-export const EXPERIMENTS = ['ou', 'gp', 'natural', 'snr', 'motion', 'adaptation', 'motion2d', 'bidirectional', 'memory'] as const;
+export const EXPERIMENTS = ['ou', 'gp', 'natural', 'snr', 'motion', 'adaptation', 'motion2d', 'bidirectional', 'memory', 'online'] as const;
 
 /** Each experiment's claims and the results key they read, in report order. */
 export const CLAIM_REGISTRY: readonly ClaimGroup<ReproductionResults>[] = [
@@ -129,6 +134,7 @@ export const CLAIM_REGISTRY: readonly ClaimGroup<ReproductionResults>[] = [
   { experiment: 'motion2d', claims: MOTION2D_CLAIMS },
   { experiment: 'bidirectional', claims: BIDIRECTIONAL_CLAIMS },
   { experiment: 'memory', claims: MEMORY_CLAIMS },
+  { experiment: 'online', claims: ONLINE_CLAIMS },
 ];
 
 /** Why a value is legitimately absent, appended to its problem line. */
@@ -150,7 +156,7 @@ export function listProblems(results: Omit<ReproductionResults, 'claims' | 'viol
 }
 
 /**
- * Runs all six experiments, then the three beyond the paper (motion2d, bidirectional, memory), and checks the claims.
+ * Runs all six experiments, then the four beyond the paper (motion2d, bidirectional, memory, online), and checks the claims.
  * @throws ConfigError for a bad seed or configuration; errors of the scenes' scanners (e.g. an image too narrow for 3 pixels 5° apart).
  */
 export function runReproduction(options: ReproductionOptions = {}): ReproductionResults {
@@ -161,11 +167,12 @@ export function runReproduction(options: ReproductionOptions = {}): Reproduction
   requireInt('config.adaptationRepeats', config.adaptationRepeats, { min: 1, max: 100 });
   requireInt('config.memoryOuSamples', config.memoryOuSamples, { min: 2 });
   // seeds are drawn in sequence: appending one leaves the others unchanged
-  const [ouSeed, gpSeed, sceneSeed, layerSeed, motionSeed, adaptationSeed, snrSeed, motion2dSeed, bidirectionalSeed, memorySeed] = deriveSeeds(seed, 10);
+  const [ouSeed, gpSeed, sceneSeed, layerSeed, motionSeed, adaptationSeed, snrSeed, motion2dSeed, bidirectionalSeed, memorySeed, onlineSeed] = deriveSeeds(seed, 11);
   const onProgress = options.onProgress;
   requireInt('config.builtInScenes', config.builtInScenes, { min: 1, max: 64 });
   requireInt('config.motion2dSceneSize', config.motion2dSceneSize, { min: 64, max: 4096 });
   requireInt('config.motion2dPaths', config.motion2dPaths, { min: 1, max: 1000 });
+  requireInt('config.onlineSeeds', config.onlineSeeds, { min: 1, max: 100 });
   requireInt('config.motion2dDirections', config.motion2dDirections, { min: 4, max: 360 });
   if (config.motion2dDirections % 2 !== 0) throw new ConfigError('config.motion2dDirections', config.motion2dDirections, 'an even number (every direction needs its opposite)');
   const scenes = options.scenes && options.scenes.length > 0
@@ -191,7 +198,12 @@ export function runReproduction(options: ReproductionOptions = {}): Reproduction
   });
   const bidirectional = runBidirectionalExperiment(scenes, layer, { rowStride: config.rowStride, seed: bidirectionalSeed, onProgress });
   const memory = runMemoryExperiment(scenes, { ouSamples: config.memoryOuSamples, rowStride: config.rowStride, seed: memorySeed, onProgress });
-  const measured = { format: 'resu-reproduce' as const, version: 2 as const, seed, quick, config, ou, gp, gpSettings: resolveGpSettings(gpOptions), natural, snr, motion, adaptation, motion2d, bidirectional, memory };
+  // always on built-in scenes and the OU process: the issue states its criterion for them
+  const online = runOnlineLearningExperiment({ seeds: config.onlineSeeds, seed: onlineSeed, onProgress });
+  const measured = {
+    format: 'resu-reproduce' as const, version: 2 as const, seed, quick, config, ou, gp, gpSettings: resolveGpSettings(gpOptions),
+    natural, snr, motion, adaptation, motion2d, bidirectional, memory, online,
+  };
   const problems = listProblems(measured);
   const claims = evaluateClaims(CLAIM_REGISTRY, { ...measured, claims: [], violations: [], problems });
   return { ...measured, claims, violations: violations(claims), problems };

@@ -19,6 +19,7 @@ import { Scanner } from '../stimuli/scanner';
 import { LinearStateSpace, PAPER_OU_PRESET } from '../stimuli/stateSpace';
 import { requireInt } from '../validate';
 import { builtInScene } from './builtin';
+import { ClaimDefinition, fmt } from './claims';
 import { ProgressCallback, deriveSeeds, progressReporter, round } from './common';
 import { DT_S, SCAN_SPEED_DEG_PER_S, SPACING_DEG } from './natural';
 
@@ -252,3 +253,18 @@ function score(curve: OnlineCurve & { samples: number[] }, seen: number, online:
     curve.streamRho.batch[i].push(round(batchFit ? batchFit.correlations[i] : 0));
   }
 }
+
+/** Issue 19's acceptance criteria as reproduction claims (beyond the paper: it leaves a local rule to future work). */
+export const ONLINE_CLAIMS: readonly ClaimDefinition<OnlineLearningResult>[] = (['ou', 'natural'] as const).map((stream) => ({
+  id: `online.${stream}`,
+  figure: 'issue 19',
+  claim: `a neuron-local online rule learns the past–future CCA of the ${stream === 'ou' ? 'OU process' : 'natural-scene scanner'} as well as the batch solver`,
+  expectation: `after ${ONLINE_CRITERIA.samples} samples, in every run, held-out ρ of the online pair ≥ ${ONLINE_CRITERIA.rhoRatio} × that of the batch pair and filter cosine ≥ ${ONLINE_CRITERIA.cosine}, for ψ1 and ψ2`,
+  evaluate: (r: OnlineLearningResult) => {
+    const s = r[stream];
+    return {
+      measured: `${s.curves.length} run(s): worst ρ ratio ψ1 ${fmt(s.worst.rhoRatio[0], 4)}, ψ2 ${fmt(s.worst.rhoRatio[1], 4)}; worst cosine ψ1 ${fmt(s.worst.cosine[0], 4)}, ψ2 ${fmt(s.worst.cosine[1], 4)}`,
+      pass: s.curves.length === 0 ? null : s.passed,
+    };
+  },
+}));

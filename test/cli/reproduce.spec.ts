@@ -15,7 +15,7 @@ import { spawnNodeSync } from '../helpers/node-command';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');
 const BIN = path.join(ROOT, 'bin', 'resu.js');
-const FIGURES = ['ou.svg', 'gp.svg', 'natural.svg', 'snr.svg', 'motion.svg', 'adaptation.svg', 'motion2d.svg', 'bidirectional.svg', 'memory.svg'];
+const FIGURES = ['ou.svg', 'gp.svg', 'natural.svg', 'snr.svg', 'motion.svg', 'adaptation.svg', 'motion2d.svg', 'bidirectional.svg', 'memory.svg', 'online.svg'];
 
 function run(args: string[]): SpawnSyncReturns<string> {
   return spawnNodeSync([BIN, 'reproduce', ...args], { encoding: 'utf8', timeout: 300_000 });
@@ -81,7 +81,7 @@ describe('cli resu reproduce', function () {
     assert.match(result.stdout, /\nREPORT +beyond paper +memory\.natural-scenes +BIC order \d+ \(m = \d+\); Ĩ\(m\) 95\/99 % at m = \d+\/\d+/);
     assert.equal(lines[2 + 2 * claims.length], `violations: ${failing.length ? failing.join(', ') : 'none'}`);
     assert.equal(lines[3 + 2 * claims.length], `problems: ${results.problems.length || 'none'}`);
-    for (const name of ['ou', 'gp', 'natural', 'snr', 'motion', 'adaptation', 'motion2d', 'bidirectional', 'memory']) assert.match(result.stderr, new RegExp(`\\[${name}\\] done in \\d`));
+    for (const name of ['ou', 'gp', 'natural', 'snr', 'motion', 'adaptation', 'motion2d', 'bidirectional', 'memory', 'online']) assert.match(result.stderr, new RegExp(`\\[${name}\\] done in \\d`));
     assert.match(result.stderr, /wrote results\.json/);
   });
 
@@ -101,6 +101,7 @@ describe('cli resu reproduce', function () {
       'motion2d.svg': ['0°', '90°', '180°', '270°', 'ON edges (peak)', 'OFF edges (peak)', 'gratings 30° (mean)'],
       'bidirectional.svg': ['input channel', 'synaptic weight (per input sd)', 'mirrored moments (authors)', 'gated per pair'],
       'memory.svg': ['past length m (samples)', 'fraction of I(P) (dimensionless)', 'AR order p (samples)', 'criterion above its minimum (nats per sample)'],
+      'online.svg': ['samples of the stream', 'held-out ρ ratio (online / batch)', 'cos(ψ_i online, ψ_i batch)'],
     };
     for (const file of FIGURES) {
       const svg = fs.readFileSync(path.join(dir, 'default', file), 'utf8');

@@ -113,7 +113,7 @@ describe('core/experiments: resu reproduce --quick, seed 1', function () {
   });
 
   it('reports progress per experiment and ends each with done', function () {
-    for (const name of ['ou', 'gp', 'natural', 'snr', 'motion', 'adaptation', 'motion2d', 'bidirectional', 'memory']) assert.ok(events.includes(`${name}:done`), name);
+    for (const name of ['ou', 'gp', 'natural', 'snr', 'motion', 'adaptation', 'motion2d', 'bidirectional', 'memory', 'online']) assert.ok(events.includes(`${name}:done`), name);
   });
 
   it('OU: the first three sample ρ lie within 4 SE + noise floor of the population ρ; the rest of the population ρ are 0', function () {
@@ -152,6 +152,21 @@ describe('core/experiments: resu reproduce --quick, seed 1', function () {
       assert.equal(typeof b.oppositeSelective, 'boolean');
     }
     assert.ok(results.claims.some((c) => c.id === 'motion2d.cardinal') && results.claims.some((c) => c.id === 'bidirectional.gated'));
+  });
+
+  it('writes the online contract (issue 19): per stream one run in --quick, scored at 10⁵ samples, with its claim', function () {
+    const r = asJson(results) as any; // eslint-disable-line @typescript-eslint/no-explicit-any
+    const isNumbers = (x: unknown, length: number) => Array.isArray(x) && x.length === length && x.every((v) => typeof v === 'number');
+    for (const stream of ['ou', 'natural']) {
+      const s = r.online[stream];
+      assert.equal(s.curves.length, 1, stream);
+      const curve = s.curves[0];
+      assert.equal(curve.samples[curve.samples.length - 1], 100_000);
+      for (const key of ['rhoRatio', 'cosine']) for (const i of [0, 1]) assert.ok(isNumbers(curve[key][i], curve.samples.length), `${stream} ${key}`);
+      assert.ok(isNumbers(s.worst.rhoRatio, 2) && isNumbers(s.worst.cosine, 2) && typeof s.passed === 'boolean');
+      const claim = results.claims.find((c) => c.id === `online.${stream}`);
+      assert.ok(claim && claim.figure === 'issue 19' && claim.pass === s.passed, stream);
+    }
   });
 
   it('motion2d: the tuning of an axis triplet is symmetric about its axis (preferred direction on the axis), T4b/T4d the mirror images of T4a/T4c', function () {
