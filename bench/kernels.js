@@ -92,6 +92,22 @@ function filterBench({ samples = 1e7, taps = 50, runs = 5, warmup = 1 } = {}) {
   return { samples, taps, chunk: CHUNK, kernel, seconds: t.seconds, samplesPerSecond: samples / t.seconds, checksum };
 }
 
+/**
+ * The online rule (issue 19, core/onlineCca.ts), k = 2 units, m = h = 50, default options: the
+ * per-sample cost of learning ψ1 and ψ2 without moment matrices (10⁵ samples in chunks of 1000).
+ */
+function onlineBench({ samples = 1e5, rank = 2, runs = 5, warmup = 1 } = {}) {
+  const data = signal(samples, 6)[0];
+  let pairs = 0, rho1 = 0;
+  const t = timeMedian(() => {
+    const learner = new core.OnlinePastFutureCca({ pastLags: 50, futureLags: 50, rank });
+    chunked([data], CHUNK, (c) => learner.update(c[0]));
+    pairs = learner.pairs;
+    rho1 = learner.fit().correlations[0];
+  }, { runs, warmup });
+  return { samples, pastLags: 50, futureLags: 50, rank, chunk: CHUNK, pairs, seconds: t.seconds, samplesPerSecond: samples / t.seconds, microsecondsPerSample: (t.seconds / samples) * 1e6, rho1 };
+}
+
 function filterReferenceBench({ samples = 1e7, taps = 50, runs = 3, warmup = 1 } = {}) {
   const { ReferenceFir } = require('./reference');
   const data = signal(samples, 4)[0];
@@ -163,11 +179,11 @@ function memoryBench({ samples = 1e6, forgettingSamples = 5e4, runs = 5, warmup 
   };
 }
 
-module.exports = { filterReferenceBench,  momentsBench, moments6Bench, solveBench, filterBench, memoryBench, signal, median, timeMedian };
+module.exports = { filterReferenceBench, onlineBench, momentsBench, moments6Bench, solveBench, filterBench, memoryBench, signal, median, timeMedian };
 
 if (require.main === module) {
   const name = process.argv[2] || 'all';
-  const all = { moments: momentsBench, filterReference: filterReferenceBench, momentsDirect: () => momentsBench({ algorithm: 'direct', samples: 2e5, runs: 3 }), moments6: moments6Bench, solve: solveBench, filter: filterBench, memory: memoryBench };
+  const all = { moments: momentsBench, filterReference: filterReferenceBench, momentsDirect: () => momentsBench({ algorithm: 'direct', samples: 2e5, runs: 3 }), moments6: moments6Bench, solve: solveBench, filter: filterBench, memory: memoryBench, online: onlineBench };
   const out = {};
   for (const [key, fn] of Object.entries(all)) if (name === 'all' || name === key) out[key] = fn();
   console.log(JSON.stringify(out, null, 2));

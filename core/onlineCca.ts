@@ -94,6 +94,8 @@ const LATERAL_WINDOW_FRACTION = 1;
 const TARGET_WINDOW_FRACTION = 0.02;
 /** Relative ridge of the lateral k×k whitening (keeps two units that briefly coincide finite). */
 const LATERAL_RIDGE = 1e-6;
+/** The read-out takes a candidate every this many pairs. */
+const READOUT_EVERY = 4;
 /** Fraction of the pairs seen that the reported filters average over (the last half). */
 const AVERAGED_FRACTION = 0.5;
 /** White-noise floor added to r_0 before Levinson: bounds P by 1/(this · r_0). */
@@ -214,6 +216,8 @@ export class OnlinePastFutureCca {
   private readonly candidatesPast: Float64Array[];
   private readonly candidatesFuture: Float64Array[];
   private readonly overlap: Float64Array;
+  private readonly assignment: Int32Array;
+  private readonly used: Uint8Array;
   private readonly workspace: SmallCcaWorkspace;
   private readonly lagScratch: Float64Array;
 
@@ -244,7 +248,7 @@ export class OnlinePastFutureCca {
     this.rotationCorrelations = new Float64Array(k);
     this.candidatesPast = Array.from({ length: k }, () => new Float64Array(P));
     this.candidatesFuture = Array.from({ length: k }, () => new Float64Array(F));
-    this.overlap = new Float64Array(kk + 2 * k);
+    this.overlap = new Float64Array(kk); this.assignment = new Int32Array(k); this.used = new Uint8Array(k);
     this.workspace = new SmallCcaWorkspace(k);
     this.lagScratch = new Float64Array(this.q + 1);
     this.initializeWeights();
@@ -526,7 +530,9 @@ export class OnlinePastFutureCca {
     const fastBeta = 1 / Math.min(t + 1, Math.max(2, TARGET_WINDOW_FRACTION * (P + F) / (2 * mu)));
     addOuter(this.targetCz, z, z, k, fastBeta); addOuter(this.targetCa, a, a, k, fastBeta);
     // read-out first (the covariances describe the filters before this pair's update)
-    this.updateReadout(t);
+    // (every READOUT_EVERY pairs, at fixed pair counts so chunking does not matter: consecutive
+    // candidates barely differ, and this is the costliest part after the preconditioner)
+    if (t % READOUT_EVERY === 0) this.updateReadout(t);
     // targets: each unit's own output, decorrelated from the units before it (Cholesky, lower
     // triangular with a positive diagonal): the past filter learns the future side's, the future
     // filter the past side's. A unit never swaps targets or signs, and one lost in a direction
@@ -559,7 +565,8 @@ export class OnlinePastFutureCca {
   /**
    * Rotates the current filters into canonical directions with the k×k CCA of (z, a) (each with
    * unit output variance over the lateral window), matches them to the running averages (largest
-   * |cosine| first, sign made positive) and blends them in with weight 1 / (AVERAGED_FRACTION·(t + 1)).
+   * |cosine| first, sign made positive) and blends them in with weight
+   * READOUT_EVERY / (AVERAGED_FRACTION·(t + 1)): an average over the last half of the pairs.
    */
   private updateReadout(t: number): void {
     const k = this.k, P = this.pastDimension, F = this.futureDimension;
@@ -588,7 +595,7 @@ export class OnlinePastFutureCca {
         axpy(future, Ta[i * k + j], this.futureWeights[j], F);
       }
     }
-    const alpha = Math.min(1, 1 / (AVERAGED_FRACTION * (t + 1)));
+    const alpha = Math.min(1, READOUT_EVERY / (AVERAGED_FRACTION * (t + 1)));
     if (t === 0) {
       for (let i = 0; i < k; i++) {
         this.readoutPast[i].set(this.candidatesPast[i]); this.readoutFuture[i].set(this.candidatesFuture[i]);
@@ -597,7 +604,7 @@ export class OnlinePastFutureCca {
       return;
     }
     // overlap[i·k + j] = cos(candidate i, average j); greedy matching on the largest |cos|
-    const overlap = this.overlap, assignment = overlap.subarray(k * k, k * k + k), used = overlap.subarray(k * k + k, k * k + 2 * k);
+    const overlap = this.overlap, assignment = this.assignment, used = this.used;
     for (let i = 0; i < k; i++) {
       const ci = this.candidatesPast[i], ni = Math.sqrt(dot(ci, ci, P)) || 1;
       for (let j = 0; j < k; j++) {

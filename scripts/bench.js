@@ -13,6 +13,7 @@
  *   filterReference  the straightforward FIR loop the fast path replaced (bench/reference.js)
  *   memory        learned memory (issue 18): PastFutureLearner with pastLags 'auto' (P = 200) vs
  *                 fixed m = 50, h = 50, per sample and per solve; with forgetting on fewer samples
+ *   online        the online learning rule (issue 19): k = 2 units, m = h = 50, 10^5 samples in chunks of 1000
  *   flow          scanner (64 px, dt 1 ms) → noise → L1 + L3 → T4 (fixed learned weights) in the
  *                 real Node-RED runtime, one fresh child process per run (10 simulated seconds of
  *                 JIT warm-up before the clock starts; peak RSS over the whole run); flowLong: 10×
@@ -118,11 +119,15 @@ async function main() {
     result.filterReference = kernels.filterReferenceBench({ runs: 3 });
     log('memory (pastLags auto, P = 200, vs fixed m = 50; h = 50)');
     result.memory = kernels.memoryBench({ runs: quick ? 3 : 5 });
+    log('online rule (k = 2, m = h = 50, 10^5 samples)');
+    result.online = kernels.onlineBench({ runs: quick ? 3 : 5 });
     result.speedups = {
       momentsVsDirect: round(result.moments.samplesPerSecond / result.momentsReference.samplesPerSecond, 1),
       momentsVsNumpyReference: round(result.moments.samplesPerSecond / 0.4e6, 1),
       filterVsReference: round(result.filter.samplesPerSecond / result.filterReference.samplesPerSecond, 2),
       filterWasmVsJavaScript: round(result.filter.samplesPerSecond / result.filterJavaScript.samplesPerSecond, 2),
+      // per-sample cost of the batch statistics (lagged moments) over that of the online rule
+      momentsVsOnline: round(result.moments.samplesPerSecond / result.online.samplesPerSecond, 1),
     };
   }
   let idle = null;
