@@ -195,7 +195,7 @@ describe('cli resu learn', function () {
       assert.equal(online.rho.length, 2, 'rank 2 by default (L3 = ψ1, L1/L2 = ψ2)');
       assert.deepEqual(online.conditionNumber, { past: null, future: null });
       // the online estimate of ρ1 = a^(g+1) within the batch tolerance plus the online rule's own
-      // error at 4·10³ samples (≈ 0.01: docs/online-learning.md)
+      // error at 4·10³ pairs (its learning curves: docs/online-learning.md)
       const truth = a ** (g + 1);
       assert.ok(Math.abs(online.rho[0] - truth) < 4 * (1 - truth ** 2) / Math.sqrt(N) + 0.01, `rho[0] = ${online.rho[0]}`);
       // ψ1 = the newest sample, signed like the batch filter (largest tap positive)
