@@ -22,7 +22,7 @@
 import { CcaFit, signOf } from './cca';
 import { ConfigError, DegenerateDataError, NotEnoughDataError, ShapeError } from './errors';
 import { mutualInformationBits, mutualInformationNats } from './metrics';
-import { MAX_LAGS, MAX_OPEN_SERIES, readChunk } from './moments';
+import { LaggedMomentsOptions, MAX_LAGS, MAX_OPEN_SERIES, readChunk } from './moments';
 import { LinearPredictor, MAX_PREDICTION_ORDER, PredictionErrorPreconditioner } from './prediction';
 import { Random } from './random';
 import { MAX_SMALL_DIMENSION, SmallCcaWorkspace, smallCanonicalTransforms } from './smallCca';
@@ -36,16 +36,12 @@ export const MAX_ONLINE_RANK = MAX_SMALL_DIMENSION;
 /** How a multi-channel chunk is read (as in {@link PastFutureLearner}). */
 export type OnlinePooling = 'joint' | 'channels';
 
-/** Options of {@link OnlinePastFutureCca}. Defaults: {@link DEFAULT_ONLINE_CCA_OPTIONS}. */
-export interface OnlineCcaOptions {
-  /** C, input channels for 'joint' pooling (ignored by 'channels', which learns one scalar stream). Default 1. */
-  readonly channels?: number;
-  /** m, samples in the past vector (newest first). */
-  readonly pastLags: number;
-  /** h, samples in the future vector. */
-  readonly futureLags: number;
-  /** g, samples skipped between the newest past sample and the first future one. Default 0. */
-  readonly gap?: number;
+/**
+ * Options of {@link OnlinePastFutureCca}; `channels`, `pastLags`, `futureLags`, `gap` mean what they
+ * mean for the batch statistics (`channels` only for 'joint' pooling), and `center` subtracts each
+ * channel's running mean. Defaults: {@link DEFAULT_ONLINE_CCA_OPTIONS}.
+ */
+export interface OnlineCcaOptions extends Pick<LaggedMomentsOptions, 'channels' | 'pastLags' | 'futureLags' | 'gap' | 'center'> {
   /** k, number of units (canonical pairs learned). Default 2 (L3 = ψ1, L1/L2 = ψ2). */
   readonly rank?: number;
   /**
@@ -61,8 +57,6 @@ export interface OnlineCcaOptions {
   readonly rateFloor?: number;
   /** q, order of the prediction-error preconditioner (0: none). Default 8. */
   readonly preconditionerOrder?: number;
-  /** Subtract each channel's running mean before learning. Default false (docs/method.md: uncentered). */
-  readonly center?: boolean;
   /** Seed of the random initial filters. Default 0. */
   readonly seed?: number;
 }
