@@ -221,5 +221,18 @@ describe('cli resu learn', function () {
       assertOneLineError(run(['learn', arFile, '--past', '2', '--future', '2', '--rule', 'online', '--rate', '0']), /--rate must be a finite number > 0 and ≤ 1/);
       assertOneLineError(run(['learn', '--past', '2', '--future', '2', '--rule', 'online'], '0\n0\n0\n0\n0\n0\n'), /all zero/);
     });
+
+    it('--past auto is a batch option: refused with --rule online, accepted with --rule batch', function () {
+      // the online rule's filters have a fixed length from the first sample; the choice of m needs the whole input
+      assertOneLineError(run(['learn', arFile, '--past', 'auto', '--future', '3', '--rule', 'online']), /--past auto applies to --rule batch .*--rule online --past M/);
+      assertOneLineError(run(['learn', arFile, '--past', 'auto', '--future', '3', '--rule', 'online', '--rate', '0.5']), /--past auto applies to --rule batch/);
+      const auto = parse(run(['learn', arFile, '--past', 'auto', '--future', '3', '--rule', 'batch'])) as LearnOutput & { rule: string; pastLags: number; memory: { order: number } };
+      assert.equal(auto.rule, 'batch');
+      assert.equal(auto.memory.order, 1);
+      // the printed pastLags is what --rule online takes
+      const online = parse(run(['learn', arFile, '--past', String(auto.pastLags), '--future', '3', '--rule', 'online'])) as LearnOutput & { rule: string };
+      assert.equal(online.rule, 'online');
+      assert.ok(online.filters.every((f) => f.length === auto.pastLags));
+    });
   });
 });
