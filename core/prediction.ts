@@ -22,6 +22,9 @@ const REFLECTION_MARGIN = 1e-3;
  * j ≤ q, y_t ≈ Σ_{l=1..j} a_j[l] y_{t−l}, and their error variances E_j. For a stationary real
  * signal the backward predictor (an older sample from newer ones) has the same coefficients.
  * A non-positive r_0 (silence) gives the identity: no prediction, E_j = 1.
+ * Not `levinsonDurbin` (core/levinson.ts, the order choice): a preconditioner needs every
+ * order's coefficients (its last rows use lower orders), a fixed order q whatever the data (reflection
+ * coefficients are clamped instead of stopping at a breakdown) and no allocation per refresh.
  */
 export class LinearPredictor {
   readonly order: number;
