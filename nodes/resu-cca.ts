@@ -5,7 +5,7 @@
 import type { Node, NodeAPI, NodeDef } from 'node-red';
 import { fitToJSON, isStatisticsMessage, PastFutureLearner, CcaFit, NotEnoughDataError, solvePastFutureCca } from '../core';
 import { fitSummary, registerStateSource } from './shared/admin';
-import { chartMessages } from './shared/chart';
+import { correlationChart, filterChart } from './shared/chart';
 import { parseLearnerConfig, LearnerNodeOptions } from './shared/config';
 import { InputError } from './shared/errors';
 import { createFederation } from './shared/federation';
@@ -93,9 +93,7 @@ export = function (RED: NodeAPI) {
       lastFit = fit;
       for (const warning of fit.warnings) node.warn(warning);
       const payload = { ...fitToJSON(fit), gap: options.gap, pooling: options.pooling, samplesSeen: learner.moments.samplesSeen, peers: federation.peers };
-      const taps = fit.pastFilters.slice(0, 3).map((row, i) => ({ topic: `ψ${i + 1}`, ys: row, xs: row.map((_, k) => -k) }));
-      const spectrum = { topic: 'ρ', ys: fit.correlations };
-      send([{ topic: 'filters', payload }, chartMessages([...taps, spectrum]), null]);
+      send([{ topic: 'filters', payload }, filterChart(fit), null, correlationChart(fit)]);
       return true;
     }
 

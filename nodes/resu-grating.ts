@@ -7,7 +7,7 @@
 import type { Node, NodeAPI, NodeDef } from 'node-red';
 import { directionSelectivityIndex, probePair, ProbeRun, ProbeScore, ProbeScorer, scoreDirections } from '../core';
 import { registerStateSource } from './shared/admin';
-import { chartMessages, decimate } from './shared/chart';
+import { chartMessage, decimate } from './shared/chart';
 import { parseProbeConfig, PROBE_SCALING_NOISE_SD, ProbeNodeOptions } from './shared/config';
 import { isReset, readChunkMessage, writeChunkMessage } from './shared/messages';
 import { reportConfigError, setupStatefulNode } from './shared/node';
@@ -124,8 +124,8 @@ export = function (RED: NodeAPI) {
           scored = true;
           // an undefined DSI (no response at all) is NaN in core; the message carries null, as JSON would
           const result = lastResult = JSON.parse(JSON.stringify(resultOf(stimuli.map((_, k) => scorerOf(k).score())))) as Record<string, unknown>;
-          send([null, [{ topic: 'DSI', payload: result }, ...chartMessages([
-            { topic: 'T4 preferred', ys: traces.preferred }, { topic: 'T4 null', ys: traces.null },
+          send([null, [{ topic: 'DSI', payload: result }, chartMessage('T4 responses', [
+            { name: 'T4 preferred', ys: traces.preferred }, { name: 'T4 null', ys: traces.null },
           ])]]);
           const what = options.probe === 'edge' ? 'edges' : 'stimuli';
           const on = result.on as { dsi: number | null }, all = result.all as { dsi: number | null };

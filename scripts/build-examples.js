@@ -140,6 +140,44 @@ const examples = {
     const merged = debug(add, 580, 400, 'merged filters');
     wire(nodes, statsIn, 0, aggregator); wire(nodes, aggregator, 0, filtersOut); wire(nodes, aggregator, 0, merged);
   }),
+  '6 Live dashboard - filters and correlations': flow('dashboard', {
+    label: 'ReSU 6: live dashboard',
+    text: 'Needs FlowFuse Dashboard 2 (@flowfuse/node-red-dashboard; `npm start` in a clone has it, otherwise Manage palette ▸ Install). The learner\'s filter-chart output (2) and correlation-chart output (4) each drive their own ui-chart; every solve redraws ψ1–ψ3 against the lag and ρ against k on the page /dashboard/resu.',
+  }, (add, nodes) => {
+    const configNode = (type, props) => {
+      const id = add(type, 0, 0, props);
+      const node = nodes.find((n) => n.id === id);
+      delete node.x; delete node.y; delete node.z; delete node.wires;
+      return id;
+    };
+    comment(add, 300, 40, 'Open /dashboard (the ReSU page) and click "train" there or on the Inject: ψ1–ψ3 and ρ redraw on every solve',
+      'The scanner sends a 500-sample chunk of 8 pixels (4000 pairs) every 200 ms, 400 s of scene motion in all (about 16 s), and the learner (m = h = 50) solves every 20 000 pairs, so the charts redraw about once a second while the filters converge.\n\n'
+      + 'Each chart output sends ONE message per solve carrying all of its series as {x, y, series} points with action "replace": in Dashboard 2 a replace clears every series of a chart, so the filters travel together and ρ (0–1 against the component index k) has its own chart. Both ui-charts are set to Series = key "series", X = key "x", Y = key "y", x axis linear, no points limit.\n\n'
+      + 'Already have a dashboard? On import the editor keeps your ui-base and moves this page to it.');
+    const base = configNode('ui-base', { name: 'ReSU dashboard', path: '/dashboard', appIcon: '', includeClientData: true, acceptsClientConfig: ['ui-notification', 'ui-control'], showPathInSidebar: false, headerContent: 'page', navigationStyle: 'default', titleBarStyle: 'default', showReconnectNotification: true, notificationDisplayTime: 1, showDisconnectNotification: true, allowInstall: false });
+    const theme = configNode('ui-theme', { name: 'ReSU theme', colors: { surface: '#2f6f62', primary: '#2f6f62', bgPage: '#f4f6f6', groupBg: '#ffffff', groupOutline: '#d9d9e0' }, sizes: { density: 'default', pagePadding: '12px', groupGap: '12px', groupBorderRadius: '4px', widgetGap: '12px' } });
+    const page = configNode('ui-page', { name: 'ReSU', ui: base, path: '/resu', icon: 'chart-bell-curve', layout: 'grid', theme, breakpoints: [{ name: 'Default', px: 0, cols: 3 }, { name: 'Tablet', px: 576, cols: 6 }, { name: 'Small Desktop', px: 768, cols: 9 }, { name: 'Desktop', px: 1024, cols: 12 }], order: 1, className: '', visible: 'true', disabled: 'false' });
+    const group = (name, order, width) => configNode('ui-group', { name, page, width, height: 1, order, showTitle: true, className: '', visible: 'true', disabled: 'false', groupType: 'default' });
+    const controls = group('Training', 1, 12);
+    const filtersGroup = group('Filters ψ1–ψ3', 2, 8);
+    const rhoGroup = group('Canonical correlations ρ', 3, 4);
+    const chart = (x, y, name, grp, props) => add('ui-chart', x, y, {
+      group: grp, name, order: 1, chartType: 'line', category: 'series', categoryType: 'property',
+      xAxisProperty: 'x', xAxisPropertyType: 'property', xAxisType: 'linear', xAxisFormat: '', xAxisFormatType: 'auto', xmin: '', xmax: '',
+      yAxisProperty: 'y', yAxisPropertyType: 'property', bins: 10, action: 'replace', stackSeries: false, pointShape: 'circle', pointRadius: 2, showLegend: true,
+      removeOlder: 1, removeOlderUnit: '3600', removeOlderPoints: '', colors: ['#0095FF', '#FF0000', '#FF7F0E', '#2CA02C', '#A347E1', '#D62728', '#FF9896', '#9467BD', '#C5B0D5'],
+      textColor: ['#666666'], textColorDefault: true, gridColor: ['#e5e5e5'], gridColorDefault: true, height: 8, className: '', interpolation: 'linear', ...props,
+    });
+    const train = inject(add, 130, 120, 'train');
+    const button = add('ui-button', 130, 180, { group: controls, name: 'train button', label: 'train', order: 1, width: 2, height: 1, emulateClick: false, tooltip: '', color: '', bgcolor: '', className: '', icon: 'play', iconPosition: 'left', payload: 'start', payloadType: 'str', topic: 'topic', topicType: 'msg', buttonColor: '', textColor: '', iconColor: '', enableClick: true, enablePointerdown: false, pointerdownPayload: '', pointerdownPayloadType: 'str', enablePointerup: false, pointerupPayload: '', pointerupPayloadType: 'str' });
+    const scanner = add('resu-scanner', 320, 140, { name: 'dead-leaves scanner', source: 'deadLeaves', imagePath: '', fovDeg: 360, pixels: 8, spacingDeg: 5, speedDegPerS: 0, direction: 'right', dtS: 0.01, chunkLength: 500, seed: 1, zScoreRows: true, loop: true, maxDurationS: 400, intervalMs: 200, autoStart: false, sceneWidth: 1024, sceneHeight: 16 });
+    const noise = add('resu-noise', 500, 140, { name: 'noise sd 0.05', mode: 'add', sd: 0.05, snr: 0, signalSd: 1, seed: 3 });
+    const learner = add('resu-cca', 680, 140, { name: 'CCA m=h=50', pastLags: 50, futureLags: 50, gap: 0, pooling: 'channels', channels: 1, center: false, timeConstantSamples: 0, ridge: 1e-10, solveEveryPairs: 20000, learning: true, persist: false, store: '' });
+    const filtersChart = chart(920, 100, 'filters ψ', filtersGroup, { label: 'ψ1–ψ3 (newest tap at lag 0)', width: 8, xAxisLabel: 'lag (samples)', yAxisLabel: 'tap', ymin: '', ymax: '' });
+    const rhoChart = chart(920, 180, 'correlations ρ', rhoGroup, { label: 'ρk', width: 4, xAxisLabel: 'k', yAxisLabel: 'ρ', ymin: '0', ymax: '1' });
+    wire(nodes, train, 0, scanner); wire(nodes, button, 0, scanner); wire(nodes, scanner, 0, noise); wire(nodes, noise, 0, learner);
+    wire(nodes, learner, 1, filtersChart); wire(nodes, learner, 3, rhoChart);
+  }),
 };
 
 const dir = path.resolve(__dirname, '..', 'examples');

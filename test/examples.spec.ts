@@ -11,12 +11,15 @@ import { helper, nodeModules, plain, startServer, stopServer, AnyMsg } from './n
 const EXAMPLES = path.resolve(__dirname, '../../examples');
 const coreNodes = ['common/20-inject.js', 'common/90-comment.js'].map((file) => require(require.resolve(`@node-red/nodes/core/${file}`)));
 const modules = [...nodeModules('resu-scanner', 'resu-noise', 'resu-cca', 'resu-unit', 'resu-l3', 'resu-t4', 'resu-grating'), ...coreNodes];
+/** FlowFuse Dashboard 2 (a devDependency), for example 6 only. */
+const DASHBOARD_FILES = { 'ui-base': 'config/ui_base', 'ui-theme': 'config/ui_theme', 'ui-page': 'config/ui_page', 'ui-group': 'config/ui_group', 'ui-chart': 'widgets/ui_chart', 'ui-button': 'widgets/ui_button' };
+const dashboardModules = (): unknown[] => Object.values(DASHBOARD_FILES).map((file) => require(`@flowfuse/node-red-dashboard/nodes/${file}.js`)); // eslint-disable-line @typescript-eslint/no-var-requires
 
 /** Loads an example with its debug nodes replaced by helper nodes (same ids), keyed by debug name. */
-async function loadExample(file: string): Promise<{ nodes: AnyMsg[]; byName: (name: string) => AnyMsg }> {
+async function loadExample(file: string, extra: { modules?: unknown[]; nodes?: AnyMsg[]; wires?: Record<string, string[][]> } = {}): Promise<{ nodes: AnyMsg[]; byName: (name: string) => AnyMsg }> {
   const nodes = JSON.parse(fs.readFileSync(path.join(EXAMPLES, file), 'utf8')) as AnyMsg[];
-  const flow = nodes.map((n) => (n.type === 'debug' ? { id: n.id, z: n.z, type: 'helper', name: n.name, wires: [] } : n));
-  await new Promise<void>((resolve, reject) => helper.load(modules, flow, {}, (err?: Error) => (err ? reject(err) : resolve())));
+  const flow = [...nodes.map((n) => (n.type === 'debug' ? { id: n.id, z: n.z, type: 'helper', name: n.name, wires: [] } : { ...n, wires: extra.wires?.[n.id] ?? n.wires })), ...(extra.nodes ?? [])];
+  await new Promise<void>((resolve, reject) => helper.load([...modules, ...(extra.modules ?? [])], flow, {}, (err?: Error) => (err ? reject(err) : resolve())));
   const byName = (name: string): AnyMsg => {
     const node = nodes.find((n) => n.name === name);
     if (!node) throw new Error(`no node named ${name} in ${file}`);
@@ -39,14 +42,15 @@ describe('example flows', function () {
   beforeEach(startServer);
   afterEach(stopServer);
 
-  it('every example is valid JSON using only core and ReSU nodes, with comments', function () {
+  it('every example is valid JSON using only core and ReSU nodes (and Dashboard 2 in the dashboard example), with comments', function () {
     const allowed = new Set(['tab', 'comment', 'inject', 'debug', 'mqtt in', 'mqtt out', 'mqtt-broker', 'resu-scanner', 'resu-noise', 'resu-cca', 'resu-unit', 'resu-l3', 'resu-t4', 'resu-grating']);
     const files = fs.readdirSync(EXAMPLES).filter((f) => f.endsWith('.json'));
-    assert.strictEqual(files.length, 5); // example 5 needs an MQTT broker: test/e2e/mqtt.spec.ts runs it
+    assert.strictEqual(files.length, 6); // example 5 needs an MQTT broker: test/e2e/mqtt.spec.ts runs it
     const used = new Set<string>();
     for (const file of files) {
       const nodes = JSON.parse(fs.readFileSync(path.join(EXAMPLES, file), 'utf8')) as AnyMsg[];
-      for (const node of nodes) { assert.ok(allowed.has(node.type), `${file}: ${node.type}`); used.add(node.type); }
+      const ok = (type: string): boolean => allowed.has(type) || (/dashboard/i.test(file) && type in DASHBOARD_FILES);
+      for (const node of nodes) { assert.ok(ok(node.type), `${file}: ${node.type}`); used.add(node.type); }
       assert.ok(nodes.some((n) => n.type === 'comment'), `${file} has a comment node`);
     }
     for (const type of allowed) if (type.startsWith('resu-')) assert.ok(used.has(type), `${type} is used in an example`);
@@ -116,5 +120,38 @@ describe('example flows', function () {
     // T4a (trained on rightward motion) is probed with 'right' as preferred, T4b with 'left'. On ON
     // edges (the paper's measure, the authors' probe normalization) each prefers its training direction.
     assert.ok(byDirection.right > 0.3 && byDirection.left > 0.3, JSON.stringify(results.map((m) => m.payload)));
+  });
+  it('6 live dashboard: each solve puts ψ1–ψ3 in one Dashboard 2 chart and ρ in the other', async function () {
+    const file = '6 Live dashboard - filters and correlations.json';
+    const shipped = JSON.parse(fs.readFileSync(path.join(EXAMPLES, file), 'utf8')) as AnyMsg[];
+    const charts = shipped.filter((n) => n.type === 'ui-chart');
+    const learnerConfig = shipped.find((n) => n.type === 'resu-cca') as AnyMsg;
+    assert.deepStrictEqual(learnerConfig.wires, [[], [charts[0].id], [], [charts[1].id]], 'output 2 → filter chart, output 4 → ρ chart, nothing to Debug');
+    for (const chart of charts) {
+      assert.deepStrictEqual([chart.category, chart.categoryType, chart.xAxisProperty, chart.xAxisPropertyType, chart.yAxisProperty, chart.yAxisPropertyType, chart.xAxisType, chart.removeOlderPoints],
+        ['series', 'property', 'x', 'property', 'y', 'property', 'linear', ''], `${chart.name}: series, x and y from the point keys, no points limit`);
+    }
+    // the learner's filters output and both charts' pass-through outputs go to helper nodes
+    const wires = { [learnerConfig.id]: [['fits'], ...learnerConfig.wires.slice(1)], ...Object.fromEntries(charts.map((c) => [c.id, [['drawn']]])) };
+    const { byName } = await loadExample(file, { modules: dashboardModules(), nodes: [{ id: 'fits', type: 'helper' }, { id: 'drawn', type: 'helper' }], wires });
+    const scanner = byName('dead-leaves scanner');
+    const fits: AnyMsg[] = [];
+    helper.getNode('fits').on('input', (msg: AnyMsg) => fits.push(msg.payload));
+    const drawn = messages(helper.getNode('drawn'), 2);
+    byName('train').receive({ payload: 'start' });
+    await drawn;
+    scanner.receive({ command: 'stop' });
+    const store = require('@flowfuse/node-red-dashboard/nodes/store/data.js'); // eslint-disable-line @typescript-eslint/no-var-requires
+    const series = (id: string): Record<string, number[]> => {
+      const out: Record<string, number[]> = {};
+      for (const msg of store.get(id)) (out[msg._datapoint.category] ??= []).push(msg._datapoint.y);
+      return out;
+    };
+    // the charts hold one solve (the latest drawn), with nothing left over from another
+    const psi = series(charts[0].id), rho = series(charts[1].id);
+    assert.deepStrictEqual(Object.keys(psi), ['ψ1', 'ψ2', 'ψ3']);
+    const fit = fits.find((f) => JSON.stringify(f.pastFilters.slice(0, 3)) === JSON.stringify([psi.ψ1, psi.ψ2, psi.ψ3]));
+    assert.ok(fit, 'the filter chart shows a fit the learner sent');
+    assert.deepStrictEqual(rho, { ρ: fit.correlations });
   });
 });

@@ -19,7 +19,7 @@ function deviceFlow(brokerPort: number): unknown[] {
     { id: 'inject-start', type: 'inject', z: 'flow-1', props: [{ p: 'payload' }], payload: 'start', payloadType: 'str', repeat: '', once: true, onceDelay: 0.5, wires: [['scanner']] },
     { id: 'scanner', type: 'resu-scanner', z: 'flow-1', source: 'deadLeaves', pixels: PIXELS, spacingDeg: 5, direction: 'right', dtS: 0.01, chunkLength: WIDTH, seed: SEED, zScoreRows: true, loop: false, maxDurationS: 3600, intervalMs: 0, sceneWidth: WIDTH, sceneHeight: ROWS, wires: [['noise']] },
     { id: 'noise', type: 'resu-noise', z: 'flow-1', mode: 'add', sd: 0.05, seed: SEED + 1, wires: [['learner']] },
-    { id: 'learner', type: 'resu-cca', z: 'flow-1', pastLags: PAST, futureLags: FUTURE, solveEveryPairs: PIXELS * (WIDTH - PAST - FUTURE + 1) * ROWS, sourceId: 'device', wires: [['filters-out'], ['drop-action'], []] },
+    { id: 'learner', type: 'resu-cca', z: 'flow-1', pastLags: PAST, futureLags: FUTURE, solveEveryPairs: PIXELS * (WIDTH - PAST - FUTURE + 1) * ROWS, sourceId: 'device', wires: [['filters-out'], ['drop-action'], [], ['drop-action']] },
     { id: 'filters-out', type: 'mqtt out', z: 'flow-1', topic: 'device/filters', qos: '1', retain: 'true', broker: 'broker-1', wires: [] },
     // chart messages carry msg.action = "replace" (for ui-chart), which mqtt out would take for a
     // connection command ("Invalid action specified"): docs/devices.md deletes it first
@@ -50,10 +50,10 @@ describe('a device run headless: editor disabled, results over MQTT (real broker
       const arrived = new Promise<void>((resolve) => {
         client.on('message', (topic, body) => {
           received.set(topic, JSON.parse(body.toString()));
-          if (['device/filters', 'ψ1', 'ψ2', 'ρ'].every((t) => received.has(t))) resolve();
+          if (['device/filters', 'ψ', 'ρ'].every((t) => received.has(t))) resolve();
         });
       });
-      await new Promise<void>((resolve, reject) => client.subscribe(['device/filters', 'ψ1', 'ψ2', 'ψ3', 'ρ'], { qos: 1 }, (err) => (err ? reject(err) : resolve())));
+      await new Promise<void>((resolve, reject) => client.subscribe(['device/filters', 'ψ', 'ρ'], { qos: 1 }, (err) => (err ? reject(err) : resolve())));
       const device = await startNodeRed(deviceFlow(broker.port), 'httpAdminRoot: false,');
       red = device;
       await arrived;
@@ -66,8 +66,14 @@ describe('a device run headless: editor disabled, results over MQTT (real broker
       const reference = referenceFit();
       assert.strictEqual(fit.pairs, reference.pairs);
       fit.correlations.forEach((rho, i) => assert.ok(Math.abs(rho - reference.correlations[i]) < 1e-9, `ρ${i + 1}: ${rho} vs ${reference.correlations[i]}`));
-      const psi2 = received.get('ψ2') as { x: number; y: number }[];
-      assert.ok(Array.isArray(psi2) && psi2.length === PAST && psi2.every((p) => Number.isFinite(p.x) && Number.isFinite(p.y)), 'ψ2 chart series: {x, y} points, one per tap');
+      // the filter chart (output 2) carries ψ1–ψ3 as {x, y, series} points, one per tap; the ρ chart (output 4) ρ1 … ρm
+      const psi = received.get('ψ') as { x: number; y: number; series: string }[];
+      assert.deepStrictEqual([...new Set(psi.map((p) => p.series))], ['ψ1', 'ψ2', 'ψ3']);
+      const psi2 = psi.filter((p) => p.series === 'ψ2');
+      psi2.forEach((p, lag) => assert.ok(p.x === -lag && Math.abs(p.y - reference.pastFilters[1][lag]) < 1e-9, `ψ2 tap ${lag}`));
+      assert.strictEqual(psi2.length, PAST);
+      const rho = received.get('ρ') as { x: number; y: number }[];
+      assert.deepStrictEqual(rho.map((p) => p.x), Array.from(reference.correlations, (_, k) => k + 1));
       assert.doesNotMatch(device.log(), /\[error\]/);
     } finally {
       client.end(true);

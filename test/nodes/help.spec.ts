@@ -46,7 +46,7 @@ describe('editor help files (nodes/locales/en-US)', function () {
 
 describe('help checker (test/helpers/help-html.ts) finds what breaks the Help sidebar', function () {
   const cca = fs.readFileSync(helpPath('resu-cca'), 'utf8');
-  const expect: HelpExpectations = { type: 'resu-cca', inputs: 1, outputs: 3 };
+  const expect: HelpExpectations = { type: 'resu-cca', inputs: 1, outputs: 4 };
   const problemsOf = (text: string): string => checkHelpFile(text, expect).join('\n');
 
   it('accepts the real file', function () {
@@ -76,7 +76,7 @@ describe('help checker (test/helpers/help-html.ts) finds what breaks the Help si
   });
 
   it('rejects a port list that does not match the outputs, and a section out of place', function () {
-    assert.match(checkHelpFile(cca, { ...expect, outputs: 2 }).join('\n'), /ol.node-ports has 3 entries, expected 2/);
+    assert.match(checkHelpFile(cca, { ...expect, outputs: 2 }).join('\n'), /ol.node-ports has 4 entries, expected 2/);
     assert.match(problemsOf(cca.replace('<h3>Details</h3>', '<h3>Description</h3>')), /h3 sections are \[Inputs, Outputs, Description, References\]/);
     assert.match(problemsOf(cca.replace('<ol class="node-ports">', '<ol>')), /expected one ol.node-ports, found 0/);
   });

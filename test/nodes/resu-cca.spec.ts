@@ -5,9 +5,10 @@ const modules = nodeModules('resu-cca');
 
 function learnerFlow(config: Record<string, unknown> = {}): Record<string, unknown>[] {
   return [
-    { id: 'learner', type: 'resu-cca', pastLags: 3, futureLags: 2, solveEveryPairs: 0, wires: [['filters'], ['chart']], ...config },
+    { id: 'learner', type: 'resu-cca', pastLags: 3, futureLags: 2, solveEveryPairs: 0, wires: [['filters'], ['chart'], [], ['rho-chart']], ...config },
     { id: 'filters', type: 'helper' },
     { id: 'chart', type: 'helper' },
+    { id: 'rho-chart', type: 'helper' },
     ...catchAll(),
   ];
 }
@@ -113,18 +114,29 @@ describe('resu-cca node', function () {
     assert.match(err.error.message, /no \(past, future\) pair/);
   });
 
-  it('solves automatically every K pairs and emits chart messages', async function () {
+  it('solves automatically every K pairs and sends one filter-chart and one ρ-chart message per solve', async function () {
     await load(modules, learnerFlow({ solveEveryPairs: 1000 }));
     const learner = helper.getNode('learner');
     const filters = collect('filters', 2);
-    const chart = collect('chart', 4);
+    const chart = collect('chart', 2);
+    const rhoChart = collect('rho-chart', 2);
     const series = ar1(2100, 0.5, 2);
     for (let i = 0; i < series.length; i += 100) learner.receive({ payload: series.slice(i, i + 100) });
     const msgs = await filters;
     assert.ok(msgs[0].payload.pairs >= 1000 && msgs[1].payload.pairs >= 2000);
-    const charts = await chart;
-    assert.deepStrictEqual(charts.map((m) => m.topic), ['ψ1', 'ψ2', 'ρ', 'ψ1']); // rank min(m, h) = 2
-    assert.ok(charts[0].payload.every((p: { x: number; y: number }) => Number.isFinite(p.x) && Number.isFinite(p.y)));
+    const [charts, rhoCharts] = await Promise.all([chart, rhoChart]);
+    // each chart message carries the whole chart (a ui-chart replace clears all its series), from the same fit
+    for (const [k, fit] of msgs.map((m) => m.payload).entries()) {
+      assert.deepStrictEqual(charts[k], {
+        topic: 'ψ', action: 'replace', _msgid: charts[k]._msgid,
+        payload: fit.pastFilters.flatMap((taps: number[], i: number) => taps.map((y, lag) => ({ x: lag === 0 ? 0 : -lag, y, series: `ψ${i + 1}` }))),
+      });
+      assert.deepStrictEqual(rhoCharts[k], {
+        topic: 'ρ', action: 'replace', _msgid: rhoCharts[k]._msgid,
+        payload: fit.correlations.map((y: number, i: number) => ({ x: i + 1, y, series: 'ρ' })),
+      });
+    }
+    assert.deepStrictEqual([...new Set(charts[0].payload.map((p: { series: string }) => p.series))], ['ψ1', 'ψ2']); // rank min(m, h) = 2
   });
 
   it('freezes with msg.learning = false', async function () {

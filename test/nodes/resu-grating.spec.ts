@@ -87,10 +87,10 @@ describe('resu-grating node', function () {
     assert.deepStrictEqual(msgs.map((m) => m.chunk.series), [...new Array(4).fill('probe/preferred'), ...new Array(4).fill('probe/null')]);
   });
 
-  it('T4 responses fed back yield the DSI message for ON, OFF and all edges (windows of each triplet\'s centre pixel), then chart messages', async function () {
+  it('T4 responses fed back yield the DSI message for ON, OFF and all edges (windows of each triplet\'s centre pixel), then one chart message with both traces', async function () {
     await load(modules, probeFlow());
     const node = helper.getNode('probe-node');
-    const out = collect('result-out', 3);
+    const out = collect('result-out', 2);
     // centre pixel 1 lags 5 samples ('right' preferred run) and 5 samples (null run, mirrored: (3 − 1 − 1)·5):
     // its ON windows are [5, 45) and [85, 125), OFF windows [45, 85) and [125, 165)
     // preferred: 3 at sample 10 (ON), 5 at 50 (OFF); null: 1 at 90 (ON), 0.5 at 130 (OFF)
@@ -99,7 +99,7 @@ describe('resu-grating node', function () {
     const labelled = statusMatching('probe-node', /^DSI ON edges 0\.50 · all edges 0\.67$/);
     node.receive({ payload: [[100, 100]], chunk: { series: 'row-0', startSample: 0 } }); // not a probe response: ignored
     for (const msg of interleave(responseChunks('preferred', preferred, 30), responseChunks('null', nul, 45))) node.receive(msg);
-    const [dsi, chartPreferred, chartNull] = await out;
+    const [dsi, chart] = await out;
     await labelled;
     assert.strictEqual(dsi.topic, 'DSI');
     const on = { preferredPeak: 3, nullPeak: 1, dsi: 0.5 }, off = { preferredPeak: 5, nullPeak: 0.5, dsi: 4.5 / 5.5 }, all = { preferredPeak: 5, nullPeak: 1, dsi: 4 / 6 };
@@ -107,12 +107,13 @@ describe('resu-grating node', function () {
       probe: 'edge', preferredDirection: 'right', normalization: 'training', on, off, all, preferredPeak: 5, nullPeak: 1, dsi: 4 / 6,
       stimuli: [{ id: 'edges', waveform: 'smoothed square', on, off, all }],
     });
-    assert.strictEqual(chartPreferred.topic, 'T4 preferred');
-    assert.strictEqual(chartNull.topic, 'T4 null');
-    assert.strictEqual(chartPreferred.action, 'replace');
+    // one ui-chart message: a replace clears every series of a Dashboard 2 chart, so both traces travel together
+    assert.strictEqual(chart.topic, 'T4 responses');
+    assert.strictEqual(chart.action, 'replace');
     const maxOver = (data: number[][]): number[] => data[0].map((_, i) => Math.max(...data.map((c) => c[i])));
-    assert.deepStrictEqual(chartPreferred.payload, maxOver(preferred).map((y, x) => ({ x, y })));
-    assert.deepStrictEqual(chartNull.payload, maxOver(nul).map((y, x) => ({ x, y })));
+    assert.deepStrictEqual(chart.payload, [
+      ...maxOver(preferred).map((y, x) => ({ x, y, series: 'T4 preferred' })), ...maxOver(nul).map((y, x) => ({ x, y, series: 'T4 null' })),
+    ]);
   });
 
   it('the sidebar state carries the labelled result and the preferred and null traces of the first stimulus', async function () {
