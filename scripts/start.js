@@ -40,6 +40,17 @@ fs.writeFileSync(settingsFile, `module.exports = {
 };
 `);
 
+// FlowFuse Dashboard 2 (a devDependency, for example 6): Node-RED loads node packages from the
+// node_modules folders above its own nodes, i.e. this repo's, so an installed devDependency is
+// already in the palette. Nothing is downloaded here: without it everything else still starts.
+let dashboard = null;
+try {
+  dashboard = require(require.resolve('@flowfuse/node-red-dashboard/package.json', { paths: [root] })).version;
+} catch {
+  process.stdout.write('Note: FlowFuse Dashboard 2 (@flowfuse/node-red-dashboard) is not installed, so example 6 (live dashboard) cannot\n'
+    + 'deploy. Run `npm install` in this folder (it is a devDependency), or install it from the editor: Manage palette ▸ Install.\n');
+}
+
 const red = require.resolve('node-red/red.js');
 const child = spawn(process.execPath, [red, '--userDir', userDir, '--settings', settingsFile], { stdio: ['inherit', 'pipe', 'inherit'] });
 let announced = false;
@@ -47,7 +58,9 @@ child.stdout.on('data', (data) => {
   process.stdout.write(data);
   if (!announced && /Started flows|Server now running/.test(String(data))) {
     announced = true;
-    process.stdout.write(`\nReSU editor: http://${host}:${port}/  (two-layer example deployed; click "train", then "probe")\n\n`);
+    process.stdout.write(`\nReSU editor: http://${host}:${port}/  (two-layer example deployed; click "train", then "probe")\n`);
+    if (dashboard) process.stdout.write(`Dashboard 2 ${dashboard}: import example 6 (live dashboard), deploy, open http://${host}:${port}/dashboard\n`);
+    process.stdout.write('\n');
   }
 });
 for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));
