@@ -124,6 +124,16 @@ describe('a CCA learner feeding FlowFuse Dashboard 2 ui-charts (their server-sid
     }
   });
 
+  it('the grating\'s result output (a DSI object, then one chart message) leaves both T4 traces in a chart and nothing of the DSI', async function () {
+    await load(dashboardModules(), [...dashboard, chartNode('chart', [['drawn']]), { id: 'drawn', type: 'helper' }]);
+    const drawn = new Promise<void>((resolve) => { let n = 0; helper.getNode('drawn').on('input', () => { if (++n === 2) resolve(); }); });
+    const chart = helper.getNode('chart');
+    chart.receive({ topic: 'DSI', payload: { dsi: 0.5, on: { dsi: 0.7 } } });
+    chart.receive(chartMessage('T4 responses', [{ name: 'T4 preferred', ys: [0, 2, 1] }, { name: 'T4 null', ys: [0, 1, 0] }]));
+    await drawn;
+    assert.deepStrictEqual(stored('chart'), { 'T4 preferred': [[0, 0], [1, 2], [2, 1]], 'T4 null': [[0, 0], [1, 1], [2, 0]] });
+  });
+
   it('control: one replace message per series (the old format, series = msg.topic) leaves only the last series', async function () {
     await load(dashboardModules(), [...dashboard, chartNode('chart', [['drawn']], { category: 'topic', categoryType: 'msg' }), { id: 'drawn', type: 'helper' }]);
     const drawn = new Promise<void>((resolve) => { let n = 0; helper.getNode('drawn').on('input', () => { if (++n === 3) resolve(); }); });
