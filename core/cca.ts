@@ -30,6 +30,7 @@ export interface CcaOptions {
   readonly whitening?: 'eigen' | 'cholesky';
 }
 
+/** Defaults of {@link CcaOptions}: relative ridge ε = 1e-10, largest-tap sign rule, symmetric eigen-whitening (docs/method.md §1). */
 export const DEFAULT_CCA_OPTIONS = { ridge: 1e-10, pinnedTap: null, whitening: 'eigen' } as const;
 
 /** A solved past–future CCA. Immutable; only produced by {@link solvePastFutureCca}. */

@@ -13,7 +13,9 @@ import { ConfigError, ShapeError } from './errors';
 import { LaggedMoments, LaggedMomentsJSON, ResolvedMomentsOptions } from './moments';
 import { requireInt } from './validate';
 
+/** `format` tag of a {@link StatisticsMessage}. */
 export const STATISTICS_FORMAT = 'resu-statistics';
+/** Version of {@link StatisticsMessage} this library writes and reads. */
 export const STATISTICS_VERSION = 1;
 /** Largest number of peers an aggregator tracks. */
 export const MAX_SOURCES = 1024;
@@ -41,6 +43,7 @@ export function isStatisticsMessage(value: unknown): boolean {
   return typeof value === 'object' && value !== null && (value as { format?: unknown }).format === STATISTICS_FORMAT;
 }
 
+/** What {@link StatisticsPool} did with an offered snapshot: kept it, saw it already, or had a newer one. */
 export type OfferResult = 'applied' | 'repeat' | 'stale';
 
 /** The newest snapshot of every peer; their sum is what an aggregator adds to its own statistics. */

@@ -23,6 +23,7 @@ import { requireInt, requireOneOf } from './validate';
  */
 export type Pooling = 'channels' | 'joint';
 
+/** Options of {@link PastFutureLearner}: the moments' options plus pooling, `pastLags` (a number or 'auto') and the solver's. */
 export interface LearnerOptions extends Omit<LaggedMomentsOptions, 'channels' | 'pastLags'> {
   readonly pooling?: Pooling;
   /** Input channels: required for 'joint'; with 'channels' any count is accepted per chunk. */
@@ -46,6 +47,7 @@ export interface LearnerMemoryOptions {
   readonly criterion?: OrderCriterion;
 }
 
+/** Versioned plain-JSON state of a {@link PastFutureLearner} (its moments, and the autocovariance with `pastLags: 'auto'`). */
 export interface LearnerJSON {
   readonly format: 'resu-learner';
   readonly version: 1;
@@ -55,6 +57,7 @@ export interface LearnerJSON {
   readonly autocovariance?: AutocovarianceJSON;
 }
 
+/** Streaming past–future CCA learner: lagged moments, layer-1 pooling and the solve (batch rule); what the resu-cca node and `resu learn` run. */
 export class PastFutureLearner {
   readonly pooling: Pooling;
   private accumulator: LaggedMoments;

@@ -43,6 +43,7 @@ export const DEFAULT_MAX_PAST_LAGS = 200;
 /** Fractions of I(P) whose reaching point is reported. */
 export const SATURATION_FRACTIONS = [0.95, 0.99] as const;
 
+/** Information criterion choosing the AR order: BIC (consistent) or AIC. */
 export type OrderCriterion = 'bic' | 'aic';
 
 /** Options of {@link estimateMemory}. */

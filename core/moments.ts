@@ -27,6 +27,7 @@ export const MAX_OPEN_SERIES = 4096;
 /** Largest lag count m or h, and gap g. */
 export const MAX_LAGS = 1000;
 
+/** Accumulation algorithm: `direct` O(D²) per pair, `lagged` O(C²·(m+g+h)) by the Hankel/Toeplitz recursion, `auto` picks. */
 export type MomentsAlgorithm = 'auto' | 'direct' | 'lagged';
 
 /** Options of {@link LaggedMoments}. Defaults: {@link DEFAULT_MOMENTS_OPTIONS}. */
@@ -53,6 +54,7 @@ export interface LaggedMomentsOptions {
 /** Fully resolved options. */
 export type ResolvedMomentsOptions = Required<LaggedMomentsOptions>;
 
+/** Defaults of {@link LaggedMomentsOptions} (docs/method.md §1: one channel, gap 0, uncentered, no forgetting). */
 export const DEFAULT_MOMENTS_OPTIONS = {
   channels: 1,
   gap: 0,

@@ -63,6 +63,7 @@ export interface OnlineCcaOptions extends Pick<LaggedMomentsOptions, 'channels' 
 
 export type ResolvedOnlineCcaOptions = Required<OnlineCcaOptions>;
 
+/** Defaults of {@link OnlineCcaOptions} (docs/online-learning.md). */
 export const DEFAULT_ONLINE_CCA_OPTIONS = {
   channels: 1,
   gap: 0,

@@ -33,11 +33,13 @@ export interface ProbeScore {
   readonly all: DirectionScore;
 }
 
+/** The two runs of a probe pair: motion in the preferred and in the null direction. */
 export type ProbeLabel = 'preferred' | 'null';
 
 /** The ON/OFF windows of the two runs, e.g. from {@link probePair}'s runs. */
 export type RunPolarities = Record<ProbeLabel, (pixel: number, sample: number) => TransitionPolarity>;
 
+/** Options of {@link ProbeScorer}. */
 export interface ProbeScorerOptions {
   /**
    * Samples at the start of each run that are not scored: the filters' histories are still filling

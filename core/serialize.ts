@@ -6,7 +6,9 @@ import { ConfigError, ShapeError } from './errors';
 import { mutualInformationBits, mutualInformationNats } from './metrics';
 import { requireFinite, requireFiniteArray, requireInt } from './validate';
 
+/** `format` tag of a serialized fit ({@link CcaFitJSON}); a filters message is recognised by it. */
 export const FIT_FORMAT = 'resu-cca-fit';
+/** Version of {@link CcaFitJSON} this library writes and reads. */
 export const FIT_VERSION = 1;
 
 /** JSON-safe CcaFit: plain arrays, a format tag and a version. */

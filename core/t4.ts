@@ -51,6 +51,7 @@ export interface T4InputScaling {
 /** Measured T4a input weights (paper Fig. 5D), ordered left, centre, right. */
 export const CONNECTOME_WEIGHTS = { L1: [0.37, 1.37, 0.34], L3: [0.2, -0.38, -0.09] } as const;
 
+/** Options of {@link T4Layer} (docs/method.md §4.4). */
 export interface T4Options {
   /** Samples between the past 6-vector and the future one. Default 5. */
   readonly delay?: number;

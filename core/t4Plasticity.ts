@@ -171,6 +171,7 @@ export interface GatedT4Options {
   readonly ridge?: number;
 }
 
+/** Defaults of {@link GatedT4Options}. */
 export const DEFAULT_GATED_T4_OPTIONS = { delay: 5, rounds: 8, perturbation: 0.1, thresholdSd: 0, gate: 'pair', adopt: 'closest', ridge: 1e-10 } as const;
 
 /** One learning round of the gated pair. */
@@ -183,6 +184,7 @@ export interface GatedRound {
   readonly gateOpen: [number, number];
 }
 
+/** Result of {@link trainGatedT4Pair}: the start, both final weight vectors and every round. */
 export interface GatedT4Pair {
   /** The symmetric start (before the perturbations). */
   readonly start: Float64Array;

@@ -7,12 +7,14 @@ import { Polarity, ResuUnit } from './units';
 
 export const MAX_UNIT_SERIES = 4096;
 
+/** Options of {@link UnitBank}: the units' polarity and threshold θ; `channelwise` (one filter per channel) or `combined` (taps span all channels). */
 export interface UnitBankOptions {
   readonly polarity: Polarity;
   readonly threshold?: number;
   readonly mode?: 'channelwise' | 'combined';
 }
 
+/** ReSUs sharing one filter over several interleaved series, each with its own history (capped at 4096 open series). */
 export class UnitBank {
   private units = new Map<string, ResuUnit>();
   private taps: Float64Array | null = null;

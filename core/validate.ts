@@ -3,6 +3,7 @@
  */
 import { ConfigError } from './errors';
 
+/** Bounds for {@link requireFinite} and {@link requireInt}; both ends inclusive unless excluded. */
 export interface RangeOptions {
   readonly min?: number;
   readonly max?: number;

@@ -12,15 +12,15 @@
  */
 'use strict';
 const path = require('path');
-const core = require(path.join(__dirname, '..', 'dist', 'core'));
+const experiments = require(path.join(__dirname, '..', 'dist', 'core', 'experiments'));
 
 const arg = (name, fallback) => {
   const i = process.argv.indexOf(name);
   return i < 0 ? fallback : Number(process.argv[i + 1]);
 };
 const seeds = arg('--seeds', 10), rowStride = arg('--row-stride', 4);
-const scenes = [core.builtInScene(568047)];
-const layer = core.learnLayerOne(scenes, { rowStride, seed: 3 });
+const scenes = [experiments.builtInScene(568047)];
+const layer = experiments.learnLayerOne(scenes, { rowStride, seed: 3 });
 const variants = [
   ['mirrored moments (authors)', (r) => r.mirrored],
   ['gated per pair, closest direction', (r) => r.gated],
@@ -29,7 +29,7 @@ const variants = [
 const lines = variants.map(() => []), counts = variants.map(() => 0);
 const signed = (x) => (Math.abs(x) < 0.005 ? '0.00' : `${x > 0 ? '+' : ''}${x.toFixed(2)}`);
 for (let seed = 1; seed <= seeds; seed++) {
-  const result = core.runBidirectionalExperiment(scenes, layer, { rowStride, seed });
+  const result = experiments.runBidirectionalExperiment(scenes, layer, { rowStride, seed });
   variants.forEach(([, pick], v) => {
     const scheme = pick(result);
     lines[v].push(`${scheme.units.map((u) => signed(u.dsi)).join('/')}${scheme.oppositeSelective ? '*' : ''}`);

@@ -25,6 +25,7 @@ export const ADAPTED_CORRELATION = 0.9;
 /** Time constants tried by the fit, lag-vector lengths: 400 log-spaced values in [0.05, 1000]. */
 const TIME_CONSTANT_GRID = Array.from({ length: 400 }, (_, i) => 0.05 * Math.pow(1000 / 0.05, i / 399));
 
+/** Options of {@link runAdaptationExperiment}. */
 export interface AdaptationOptions {
   /** Noise sd of the low and high phases. Default 0.01 and 0.4. */
   readonly lowNoise?: number;
@@ -91,6 +92,7 @@ export interface AdaptationSummary {
   readonly switches: number;
 }
 
+/** The adaptation experiment (filters following switches of the noise level) in results.json. */
 export interface AdaptationResult {
   readonly switches: SwitchFit[];
   readonly summary: { readonly 'low→high': AdaptationSummary; readonly 'high→low': AdaptationSummary };

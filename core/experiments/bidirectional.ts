@@ -35,6 +35,7 @@ export const SELECTIVE_DSI = 0.5;
 /** Largest max |ŵ2 − mirror(ŵ1)| (weights scaled to max |w| = 1) for two units to count as mirror images. */
 export const MIRROR_TOLERANCE = 0.1;
 
+/** Options of {@link runBidirectionalExperiment}. */
 export interface BidirectionalOptions {
   /** Use every rowStride-th row of the first scene. */
   readonly rowStride: number;
@@ -69,6 +70,7 @@ export interface BidirectionalScheme {
   readonly mirrorImages: boolean;
 }
 
+/** Two T4 units learning from motion in both directions (docs/motion-2d.md), in results.json. */
 export interface BidirectionalResult {
   readonly channels: string[];
   readonly scene: string;

@@ -16,6 +16,7 @@ export const GP_NOISE_SDS = [0.01, 0.1, 0.4] as const;
 /** Taps of ψ2 inspected for sign changes (issue 5). */
 export const SIGN_CHANGE_TAPS = 60;
 
+/** Options of {@link runGpExperiment} (Gaussian-process draws at several noise levels, Fig. 3). */
 export interface GpExperimentOptions {
   /** Independent draws (the authors: 200). */
   readonly draws: number;
@@ -29,6 +30,7 @@ export interface GpExperimentOptions {
   readonly onProgress?: ProgressCallback;
 }
 
+/** The GP experiment at one noise sd, in results.json. */
 export interface GpResult {
   /** Observation-noise sd. */
   readonly noise: number;
@@ -49,6 +51,7 @@ export interface GpSettings {
   readonly gap: number;
 }
 
+/** The GP experiment's settings with defaults filled in (the authors' m = 75, h = 25, g = 1, 1000 points). */
 export function resolveGpSettings(options: GpExperimentOptions): GpSettings {
   return { draws: options.draws, points: options.points ?? 1000, pastLags: options.pastLags ?? 75, futureLags: options.futureLags ?? 25, gap: options.gap ?? 1 };
 }

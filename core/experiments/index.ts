@@ -28,19 +28,31 @@ import { ONLINE_CLAIMS, OnlineLearningResult, runOnlineLearningExperiment } from
 import { OU_CLAIMS, runOuExperiment, OuResult } from './ou';
 import { runSnrExperiment, SNR_CLAIMS, SnrResult } from './snr';
 
-export * from './common';
-export * from './claims';
-export * from './builtin';
-export * from './ou';
-export * from './gp';
-export * from './natural';
-export * from './snr';
-export * from './motion';
-export * from './adaptation';
-export * from './motion2d';
-export * from './bidirectional';
-export * from './memory';
-export * from './online';
+// The public surface of this entry, pinned by test/core/api.spec.ts; helpers of single experiments stay in their modules.
+export type { ProgressEvent, ProgressCallback, ExperimentScene } from './common';
+export { evaluateClaims, failedChecks, violations } from './claims';
+export type { ClaimKind, ClaimOutcome, ClaimDefinition, ClaimResult, ClaimGroup } from './claims';
+export { builtInScene, builtInTorusScene } from './builtin';
+export { runOuExperiment, OU_CLAIMS } from './ou';
+export type { OuExperimentOptions, OuResult } from './ou';
+export { runGpExperiment, resolveGpSettings, GP_CLAIMS } from './gp';
+export type { GpExperimentOptions, GpResult, GpSettings } from './gp';
+export { learnLayerOne, naturalResult, NATURAL_CLAIMS } from './natural';
+export type { LayerOneOptions, LayerOne, NaturalResult } from './natural';
+export { runSnrExperiment, SNR_CLAIMS } from './snr';
+export type { SnrExperimentOptions, SnrResult } from './snr';
+export { runMotionExperiment, withPerScene, perSceneSummary, MOTION_CLAIMS } from './motion';
+export type { MotionExperimentOptions, MotionResult, MotionReproduction } from './motion';
+export { runAdaptationExperiment, ADAPTATION_CLAIMS } from './adaptation';
+export type { AdaptationOptions, AdaptationResult } from './adaptation';
+export { runMotion2dExperiment, MOTION2D_CLAIMS } from './motion2d';
+export type { Motion2dOptions, Motion2dResult } from './motion2d';
+export { runBidirectionalExperiment, BIDIRECTIONAL_CLAIMS } from './bidirectional';
+export type { BidirectionalOptions, BidirectionalResult } from './bidirectional';
+export { runMemoryExperiment, MEMORY_CLAIMS } from './memory';
+export type { MemoryExperimentOptions, MemoryReport, MemoryResult } from './memory';
+export { runOnlineLearningExperiment, ONLINE_CLAIMS } from './online';
+export type { OnlineExperimentOptions, OnlineLearningResult } from './online';
 
 /** Sizes of one reproduction run. */
 export interface ReproductionConfig {
@@ -77,6 +89,7 @@ export const FULL_CONFIG: ReproductionConfig = Object.freeze({
   motion2dSceneSize: 512, motion2dPaths: 24, motion2dDirections: 12, memoryOuSamples: 1_000_000, onlineSeeds: 5,
 });
 
+/** Options of {@link runReproduction}. */
 export interface ReproductionOptions {
   /** Master seed; every experiment's seed derives from it. Default 1. */
   readonly seed?: number;

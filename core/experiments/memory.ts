@@ -27,6 +27,7 @@ const OU_POPULATION_LAGS = 60;
 /** Tolerance of the OU check, lags (issue 18). */
 export const MEMORY_OU_TOLERANCE_LAGS = 2;
 
+/** Options of {@link runMemoryExperiment}. */
 export interface MemoryExperimentOptions {
   /** OU samples (the check needs ≈ 10⁶: the 99 % point is within sampling noise at 10⁵). */
   readonly ouSamples: number;
@@ -56,6 +57,7 @@ export interface MemoryReport {
   readonly warnings: string[];
 }
 
+/** The learned-memory experiment (docs/memory.md): the OU check and the natural-scene report. */
 export interface MemoryResult {
   readonly ou: MemoryReport & {
     /** Population I(m), m = 1 … 60, from the CCA of the exact moments (solveFromAutocovariance). */

@@ -59,6 +59,7 @@ export const AUTHORS_PROBE_SPEED_DEG_PER_S = SPACING_DEG / 5 / DT_S;
  */
 export const AUTHORS_CONNECTOME_COSINE = 0.72;
 
+/** Options of {@link runMotionExperiment}. */
 export interface MotionExperimentOptions {
   /** Use every `rowStride`-th image row. */
   readonly rowStride: number;
@@ -110,6 +111,7 @@ export interface DataThreshold {
   readonly scores: Record<ProbeNormalization, { readonly T4a: ThresholdPoint; readonly T4b: ThresholdPoint }>;
 }
 
+/** The motion experiment (T4 weights, direction selectivity, connectome comparison; Fig. 5) on one set of scenes. */
 export interface MotionResult {
   /** Layer-2 canonical correlations of T4a (6, descending); T4b's in `rhoT4b`. */
   readonly rho: number[];

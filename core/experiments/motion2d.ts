@@ -54,6 +54,7 @@ export const GRATING_PERIOD_DEG = 30;
 /** Grating periods averaged for the grating response (after the layer-1 warm-up). */
 const GRATING_MEASURE_PERIODS = 8;
 
+/** Options of {@link runMotion2dExperiment}. */
 export interface Motion2dOptions {
   /** Side of the dead-leaves torus, pixels (360° each way). */
   readonly sceneSize: number;
@@ -92,6 +93,7 @@ export interface T4SubtypeResult extends DirectionTuningSummary {
   readonly grating: DirectionTuningSummary & { readonly responses: number[] };
 }
 
+/** T4a–d on a 2-D lattice with their tuning curves (docs/motion-2d.md), in results.json. */
 export interface Motion2dResult {
   readonly T4a: T4SubtypeResult;
   readonly T4b: T4SubtypeResult;

@@ -23,6 +23,7 @@ export const DT_S = 0.01;
 /** Scene speed of every scan: 5° per 13 steps ≈ 0.385°/step = 38.5°/s at dt = 10 ms. */
 export const SCAN_SPEED_DEG_PER_S = SPACING_DEG / TRAINING_SAMPLES_PER_SPACING / DT_S;
 
+/** Options of {@link learnLayerOne}. */
 export interface LayerOneOptions {
   /** Use every `rowStride`-th image row (1: all rows). */
   readonly rowStride: number;
@@ -114,6 +115,7 @@ export function staircaseResponses(layer: LayerOne, stepSamples = 150): Staircas
   return { stimulus: plain(stimulus), L1: run(layer.l1Filter, 'on'), L2: run(layer.l1Filter, 'off'), L3: run(layer.l3Filter, 'linear') };
 }
 
+/** The natural-scene experiment (layer-1 filters L1/L2/L3, Fig. 4) in results.json. */
 export interface NaturalResult {
   /** Scene names ("built-in dead-leaves scene …" or file names). */
   readonly source: string[];

@@ -135,6 +135,7 @@ export interface OnlineStreamResult {
   readonly passed: boolean;
 }
 
+/** The online rule against the batch CCA on the OU and scanner streams (docs/online-learning.md). */
 export interface OnlineLearningResult {
   readonly criteria: typeof ONLINE_CRITERIA;
   readonly seeds: number;
@@ -143,6 +144,7 @@ export interface OnlineLearningResult {
   readonly natural: OnlineStreamResult;
 }
 
+/** Options of {@link runOnlineLearningExperiment}. */
 export interface OnlineExperimentOptions {
   /** Runs per stream (independent seeds derived from `seed`). */
   readonly seeds: number;

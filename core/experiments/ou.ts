@@ -14,6 +14,7 @@ import { LinearStateSpace, PAPER_OU_PRESET, stateSpaceAutocovariance } from '../
 import { ClaimDefinition, fmt, verdict } from './claims';
 import { ProgressCallback, plain, progressReporter } from './common';
 
+/** Options of {@link runOuExperiment} (the paper's OU process, Fig. 2). */
 export interface OuExperimentOptions {
   /** Samples simulated. */
   readonly samples: number;
@@ -25,6 +26,7 @@ export interface OuExperimentOptions {
   readonly onProgress?: ProgressCallback;
 }
 
+/** The OU experiment in results.json: sample against population canonical correlations and filters. */
 export interface OuResult {
   /** Sample canonical correlations, descending (m of them). */
   readonly rho: number[];

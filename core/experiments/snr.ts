@@ -20,6 +20,7 @@ export const SNR_NOISE_SDS = [0.005, 0.02, 0.05, 0.2, 0.5] as const;
 /** Samples of the step stimulus before and after the step. */
 const STEP_SAMPLES = 100;
 
+/** Options of {@link runSnrExperiment}. */
 export interface SnrExperimentOptions {
   readonly rowStride: number;
   readonly noiseSds?: readonly number[];
@@ -51,6 +52,7 @@ export interface SnrLevel {
   readonly onOffMismatch: number;
 }
 
+/** The signal-to-noise experiment (filters and step responses per noise level) in results.json. */
 export interface SnrResult {
   readonly levels: SnrLevel[];
   /** Sample interval, seconds (lags × dtS = seconds). */

@@ -47,6 +47,7 @@ export interface ContrastOptions {
   readonly wrapVertically?: boolean;
 }
 
+/** Defaults of {@link ContrastOptions} (docs/stimuli.md). */
 export const DEFAULT_CONTRAST_OPTIONS = {
   fovDeg: 360,
   fwhmDeg: 5.7,

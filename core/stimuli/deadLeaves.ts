@@ -60,6 +60,7 @@ export interface DeadLeavesImage extends LuminanceImage {
   readonly uncoveredPixels: number;
 }
 
+/** Defaults of {@link DeadLeavesOptions} (docs/stimuli.md). */
 export const DEFAULT_DEAD_LEAVES_OPTIONS = {
   width: 1024,
   height: 64,

@@ -24,6 +24,7 @@ import { choleskyInPlace } from './dense';
 /** A stationary covariance function of the lag τ (same units as the grid). */
 export type Kernel = (tau: number) => number;
 
+/** Covariance functions {@link GaussianProcessSampler} draws from. */
 export type KernelName = 'rationalQuadratic' | 'squaredExponential' | 'exponential';
 
 /** Largest grid (the Cholesky factor holds points² doubles: 4096² × 8 B = 134 MB). */
@@ -82,6 +83,7 @@ export interface GaussianProcessOptions {
   readonly jitter?: number;
 }
 
+/** Defaults of {@link GaussianProcessOptions} (docs/method.md §3). */
 export const DEFAULT_GP_OPTIONS = {
   alpha: 1,
   lengthScale: 1,

@@ -33,6 +33,7 @@ export const LUMA_WEIGHTS = {
   rec709: [0.2126, 0.7152, 0.0722],
 } as const;
 
+/** Name of a luma weighting of RGB (Rec. 601 or Rec. 709). */
 export type LumaWeights = keyof typeof LUMA_WEIGHTS;
 
 /** Options of {@link decodeImage}. */

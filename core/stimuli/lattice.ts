@@ -10,6 +10,7 @@
 import { ConfigError } from '../errors';
 import { requireFinite, requireInt, requireOneOf } from '../validate';
 
+/** Arrangement of the pixels of a {@link Lattice}. */
 export type LatticeKind = 'square' | 'hexagonal';
 /** The axis a T4 triplet pools along: horizontal (T4a/T4b) or vertical (T4c/T4d). */
 export type LatticeAxis = 'horizontal' | 'vertical';
@@ -29,6 +30,7 @@ export interface LatticeOptions {
   readonly spacingDeg?: number;
 }
 
+/** Defaults of {@link LatticeOptions}. */
 export const DEFAULT_LATTICE_OPTIONS = { kind: 'square' as LatticeKind, rows: 3, columns: 3, spacingDeg: 5 } as const;
 
 /** One pixel of a lattice: its index in chunks (row · columns + column) and its position. */

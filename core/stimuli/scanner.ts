@@ -66,6 +66,7 @@ export interface ScannerOptions {
   readonly zScoreRows?: boolean;
 }
 
+/** Defaults of {@link ScannerOptions}: the paper's fly eye (docs/method.md §3). */
 export const DEFAULT_SCANNER_OPTIONS = {
   pixels: 3,
   spacingDeg: 5,

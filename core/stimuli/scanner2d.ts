@@ -55,6 +55,7 @@ export interface Scanner2dOptions {
   readonly zScorePaths?: boolean;
 }
 
+/** Defaults of {@link Scanner2dOptions}. */
 export const DEFAULT_SCANNER2D_OPTIONS = { directionDeg: 0, dtS: 0.01, paths: 1, zScorePaths: false } as const;
 
 /** One multi-channel piece of one path. */

@@ -10,7 +10,8 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { PNG } from 'pngjs';
-import { createDeadLeavesImage, runReproduction } from '../../core';
+import { createDeadLeavesImage } from '../../core';
+import { runReproduction } from '../../core/experiments';
 import { spawnNodeSync } from '../helpers/node-command';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');

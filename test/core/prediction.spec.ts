@@ -1,5 +1,5 @@
 import * as assert from 'assert';
-import { LinearPredictor, PredictionErrorPreconditioner } from '../../core';
+import { LinearPredictor, PredictionErrorPreconditioner } from '../../core/prediction';
 
 /** Autocovariance of the AR(2) y_t = a1 y_{t−1} + a2 y_{t−2} + e_t, Var e = s2 (Yule–Walker, closed form). */
 function ar2Autocovariance(a1: number, a2: number, s2: number, lags: number): number[] {

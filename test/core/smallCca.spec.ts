@@ -1,5 +1,6 @@
 import * as assert from 'assert';
-import { Random, SmallCcaWorkspace, smallCanonicalTransforms, solvePastFutureCca, symmetricEigen } from '../../core';
+import { Random, solvePastFutureCca } from '../../core';
+import { SmallCcaWorkspace, smallCanonicalTransforms, symmetricEigen } from '../../core/smallCca';
 
 /** Row-major n×n product A·B (and with transposes), written the obvious way. */
 function multiply(A: ArrayLike<number>, B: ArrayLike<number>, n: number, { ta = false, tb = false } = {}): Float64Array {

@@ -1,5 +1,6 @@
 import * as assert from 'assert';
-import { connectomeComparison, LaggedMoments, mirrorT4Weights, Random, solvePastFutureCca, T4_DRIVE_SAMPLE_SIZE, T4Layer, tripletChannels } from '../../core';
+import { connectomeComparison, LaggedMoments, mirrorT4Weights, Random, solvePastFutureCca, T4Layer } from '../../core';
+import { T4_DRIVE_SAMPLE_SIZE, tripletChannels } from '../../core/t4';
 
 /** A seeded 5-pixel stimulus: a smoothed random pattern moving one pixel per `step` samples. */
 function movingPattern(direction: 'right' | 'left', length: number, seed: number): { l3: Float64Array[]; l1: Float64Array[] } {

@@ -1,8 +1,9 @@
 import * as assert from 'assert';
 import {
-  ConfigError, LaggedMoments, mirrorSymmetricMoments, mirrorT4Weights, Random, ShapeError, solveMirroredT4, solvePastFutureCca,
+  ConfigError, LaggedMoments, mirrorT4Weights, Random, ShapeError, solveMirroredT4, solvePastFutureCca,
   T4Series, trainGatedT4Pair, WeightedT4Moments,
 } from '../../core';
+import { mirrorSymmetricMoments } from '../../core/t4Plasticity';
 
 /** Six T4 channels of 3 pixels seeing a smoothed random pattern move one pixel per 3 samples (L1 = rectified derivative). */
 function series(direction: 'right' | 'left', length: number, seed: number): Float64Array[] {

@@ -3,7 +3,7 @@
  * constants is log-spaced with ratio (1000/0.05)^(1/399) ≈ 1.025, so T is recovered within 2.5 %.
  */
 import { strict as assert } from 'assert';
-import { fitExponentialApproach } from '../../../core/experiments';
+import { fitExponentialApproach } from '../../../core/experiments/adaptation';
 
 describe('core/experiments/adaptation: exponential approach fit', function () {
   it('recovers T, the asymptote and the starting level of a − b·exp(−t/T)', function () {

@@ -3,7 +3,8 @@
  * a claim passes, fails, or is not evaluable exactly as its declared expectation says.
  */
 import { strict as assert } from 'assert';
-import { ClaimDefinition, evaluateClaims, failedChecks, fmt, GP_CLAIMS, GpResult, MEMORY_CLAIMS, MemoryReport, MemoryResult, verdict, violations } from '../../../core/experiments';
+import { ClaimDefinition, evaluateClaims, failedChecks, GP_CLAIMS, GpResult, MEMORY_CLAIMS, MemoryReport, MemoryResult, violations } from '../../../core/experiments';
+import { fmt, verdict } from '../../../core/experiments/claims';
 
 describe('core/experiments/claims', function () {
   const above = (limit: number): ClaimDefinition<{ x: number }> => ({

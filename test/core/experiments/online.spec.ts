@@ -9,10 +9,10 @@
  * cosine is the most sensitive: its higher canonical neighbours have 5–25 × larger tap norms).
  */
 import { strict as assert } from 'assert';
+import { LaggedMoments, solvePastFutureCca } from '../../../core';
 import {
-  LaggedMoments, ONLINE_CRITERIA, OnlineLearningResult, defaultCheckpoints, pairCorrelation, runOnlineLearningExperiment,
-  sceneStream, solvePastFutureCca, streamMoments,
-} from '../../../core';
+  ONLINE_CRITERIA, OnlineLearningResult, defaultCheckpoints, pairCorrelation, runOnlineLearningExperiment, sceneStream, streamMoments,
+} from '../../../core/experiments/online';
 
 describe('core/experiments/online: online rule vs batch CCA (issue 19)', function () {
   this.timeout(600_000);

@@ -10,9 +10,11 @@
  * |ρ_i − ρ_i^pop| / (4 SE_i + ρ_floor) stayed below 0.25.
  */
 import { strict as assert } from 'assert';
-import {
-  angleBetweenDeg, CLAIM_REGISTRY, DEFAULT_FRACTIONS_KEPT, PROBE_NORMALIZATIONS, ReproductionResults, probeBattery, runReproduction, SNR_NOISE_SDS,
-} from '../../../core';
+import { DEFAULT_FRACTIONS_KEPT } from '../../../core';
+import { CLAIM_REGISTRY, ReproductionResults, runReproduction } from '../../../core/experiments';
+import { PROBE_NORMALIZATIONS, probeBattery } from '../../../core/experiments/motion';
+import { SNR_NOISE_SDS } from '../../../core/experiments/snr';
+import { angleBetweenDeg } from '../../../core/stimuli/lattice';
 
 /** NaN and ±∞ as JSON writes them (null). */
 function asJson(value: unknown): unknown {
