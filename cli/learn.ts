@@ -1,13 +1,15 @@
 /**
  * `resu learn [FILE|-] --past M|auto --future H [--gap G] [--rank K] [--center] [--ridge E] [--max-past P] [--rule batch|online] [--rate R]`
- * Reads one sample per line (columns = channels), prints one JSON object with rho, filters, mi, samples;
+ * Reads one sample per line (columns = channels), prints one JSON object: the fit as filters messages carry it
+ * (core/serialize.ts fitToJSON, plus gap and rule; a resu-unit or resu-l3 node takes it as msg.payload) and
+ * the earlier keys rho, filters, mi, miBits, samples;
  * with `--past auto` (one column) also `memory`: the chosen order, the criterion curve and I(m) (docs/memory.md).
  * `--rule online` learns the same filters with the online rule (core/onlineCca.ts, docs/online-learning.md);
  * it needs a fixed `--past M`: `--past auto` with `--rule online` is a usage error.
  */
 import * as fs from 'fs';
 import {
-  CcaFit, ConfigError, DEFAULT_MAX_PAST_LAGS, LaggedMoments, MAX_JOINT_DIMENSION, MAX_LAGS, memoryToJSON, OnlinePastFutureCca,
+  CcaFit, ConfigError, DEFAULT_MAX_PAST_LAGS, fitToJSON, LaggedMoments, MAX_JOINT_DIMENSION, MAX_LAGS, memoryToJSON, OnlinePastFutureCca,
   PastFutureLearner, requireFinite, requireInt, requireOneOf, ResuError, solvePastFutureCca,
 } from '../core';
 import { parseArgs, UsageError } from './args';
@@ -72,19 +74,20 @@ export async function learnCommand(argv: readonly string[], io: { stdin: NodeJS.
   }
   const fit = (learner as { fit(): CcaFit }).fit();
   const memory = automaticLearner ? (automaticLearner as PastFutureLearner).memory : null;
+  // the fit as a "filters" message carries it (fitToJSON, with gap as the learner node adds it), so this
+  // output is a unit's filters as it stands; the online rule forms no Rp or Rf: its condition numbers are
+  // NaN, printed as null
+  const filters = fitToJSON(fit);
   const result = {
-    rho: Array.from(fit.correlations),
-    filters: fit.pastFilters.map((row) => Array.from(row)),
-    mi: Array.from(fit.mutualInformationNats),
-    samples: fit.pairs,
-    channels: fit.channels,
-    pastLags: fit.pastLags, futureLags, gap,
+    ...filters,
+    gap,
     rule,
-    futureDirections: fit.futureDirections.map((row) => Array.from(row)),
-    miBits: Array.from(fit.mutualInformationBits),
-    // the online rule forms no Rp or Rf: its condition numbers are NaN, printed as null
-    conditionNumber: fit.conditionNumber,
-    warnings: fit.warnings,
+    // the keys printed before the fit format, kept for scripts reading them
+    rho: filters.correlations,
+    filters: filters.pastFilters,
+    mi: filters.mutualInformationNats,
+    miBits: filters.mutualInformationBits,
+    samples: fit.pairs,
     ...(memory ? { memory: memoryToJSON(memory) } : {}),
   };
   io.stdout.write(`${JSON.stringify(result)}\n`);

@@ -74,14 +74,16 @@ export function fitFromJSON(payload: unknown): CcaFit {
     if (!Array.isArray(value) || value.length !== rank) throw new ShapeError(`filters.${field} must hold ${rank} rows (one per correlation)`);
     return value.map((row, i) => requireFiniteArray(`filters.${field}[${i}]`, row, { minLength: width, maxLength: width }));
   };
+  // NaN (no such matrix, e.g. the online rule's fit) travels as null: read it back as NaN, not Number(null) = 0
   const conditionNumber = data.conditionNumber ?? { past: NaN, future: NaN };
+  const condition = (value: unknown): number => (typeof value === 'number' ? value : NaN);
   return {
     correlations,
     pastFilters: rows('pastFilters', channels * pastLags),
     futureDirections: rows('futureDirections', channels * futureLags),
     mutualInformationNats: mutualInformationNats(correlations),
     mutualInformationBits: mutualInformationBits(correlations),
-    conditionNumber: { past: Number(conditionNumber.past), future: Number(conditionNumber.future) },
+    conditionNumber: { past: condition(conditionNumber.past), future: condition(conditionNumber.future) },
     pairs: typeof data.pairs === 'number' ? (data.pairs === -1 ? Number.POSITIVE_INFINITY : data.pairs) : 0,
     weight: typeof data.weight === 'number' ? data.weight : 0,
     channels, pastLags, futureLags,

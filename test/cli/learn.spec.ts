@@ -14,6 +14,9 @@ import { solvePastFutureCca } from '../../core/cca';
 import { LaggedMoments } from '../../core/moments';
 import { PastFutureLearner } from '../../core/learner';
 import { Random } from '../../core/random';
+import { fitFromJSON, fitToJSON, FIT_FORMAT } from '../../core/serialize';
+import { ResuUnit } from '../../core/units';
+import { catchAll, collect, helper, load, nodeModules, startServer, stopServer } from '../nodes/harness';
 import { correlatedSeries, relativeError, simulateAr1 } from '../helpers/oracles';
 import { assertOneLineError } from '../helpers/cli';
 import { spawnNodeSync } from '../helpers/node-command';
@@ -77,6 +80,66 @@ describe('cli resu learn', function () {
     const fit = solvePastFutureCca(new LaggedMoments({ pastLags: m, futureLags: h, gap: g }).update(y));
     assert.ok(relativeError(out.rho, fit.correlations) < 1e-12);
     out.filters.forEach((f, i) => assert.ok(relativeError(f, fit.pastFilters[i]) < 1e-12));
+  });
+
+  it('prints the fit as filters messages carry it (fitToJSON plus gap), keeping the earlier keys', function () {
+    const m = 4, h = 3, g = 1;
+    const out = parse(run(['learn', arFile, '--past', String(m), '--future', String(h), '--gap', String(g)])) as LearnOutput & Record<string, unknown>;
+    const library = solvePastFutureCca(new LaggedMoments({ pastLags: m, futureLags: h, gap: g }).update(y));
+    // every key and value of the node's format, exactly (JSON carries doubles exactly; one chunk, the same sums)
+    const expected = JSON.parse(JSON.stringify(fitToJSON(library))) as Record<string, unknown>;
+    for (const [key, value] of Object.entries(expected)) {
+      if (key === 'correlations' || key === 'pastFilters' || key === 'futureDirections' || key.startsWith('mutualInformation')) {
+        assert.ok(relativeError((value as number[] | number[][]).flat(), (out[key] as number[] | number[][]).flat()) < 1e-12, key);
+      } else assert.deepEqual(out[key], value, key);
+    }
+    assert.equal(out.format, FIT_FORMAT);
+    assert.equal(out.gap, g);
+    assert.equal(out.pairs, N - (m + g + h) + 1);
+    // the earlier keys are the same numbers under their earlier names
+    assert.deepEqual(out.rho, out.correlations);
+    assert.deepEqual(out.filters, out.pastFilters);
+    assert.deepEqual(out.mi, out.mutualInformationNats);
+    assert.deepEqual(out.miBits, out.mutualInformationBits);
+    assert.equal(out.samples, out.pairs);
+    // and core reads it back as the fit it is
+    const read = fitFromJSON(out);
+    assert.ok(relativeError(read.correlations, library.correlations) < 1e-12);
+    read.pastFilters.forEach((row, i) => assert.ok(relativeError(row, library.pastFilters[i]) < 1e-12));
+  });
+
+  describe('its output drives a unit node', function () {
+    beforeEach(startServer);
+    afterEach(stopServer);
+
+    it('as msg.payload it sets the filters of a real resu-unit and resu-l3: their output is core\'s units on the same input', async function () {
+      const m = 5, h = 5;
+      const out = parse(run(['learn', arFile, '--past', String(m), '--future', String(h)]));
+      // the library's own fit on the same data, and its units: the oracle the nodes must match
+      const library = solvePastFutureCca(new LaggedMoments({ pastLags: m, futureLags: h }).update(y));
+      const input = [simulateAr1(new Random(7), 0.6, 300), simulateAr1(new Random(8), 0.6, 300)];
+      const expectedOn = new ResuUnit({ taps: library.pastFilters[1], polarity: 'on', channels: 2 }).process(input);
+      const expectedL3 = new ResuUnit({ taps: library.pastFilters[0], polarity: 'linear', channels: 2 }).process(input);
+      await load(nodeModules('resu-unit', 'resu-l3'), [
+        { id: 'unit', type: 'resu-unit', wires: [['unit-out']] }, { id: 'l3', type: 'resu-l3', wires: [['l3-out']] },
+        { id: 'unit-out', type: 'helper' }, { id: 'l3-out', type: 'helper' }, ...catchAll(),
+      ]);
+      // a node that does not take the output as filters reports it through the catch node: fail on the first such error
+      const failed = collect('errors', 1).then(([msg]) => { throw new Error(`a node rejected the resu learn output: ${msg.error?.message}`); });
+      const outputs = Promise.all([collect('unit-out', 1), collect('l3-out', 1)]);
+      for (const id of ['unit', 'l3']) {
+        helper.getNode(id).receive({ topic: 'filters', payload: out });
+        helper.getNode(id).receive({ payload: input.map((channel) => Array.from(channel)), chunk: { series: 'row-0', channels: ['px0', 'px1'] } });
+      }
+      const [[on], [l3]] = await Promise.race([outputs, failed]);
+      assert.equal(on.chunk.signal, 'L1');
+      assert.equal(l3.chunk.signal, 'L3');
+      for (let c = 0; c < 2; c++) {
+        // CLI and library fits agree to round-off (1e-12), and so do the units' outputs
+        assert.ok(relativeError(on.payload[c], expectedOn[c]) < 1e-10, `ON channel ${c}`);
+        assert.ok(relativeError(l3.payload[c], expectedL3[c]) < 1e-10, `L3 channel ${c}`);
+      }
+    });
   });
 
   it('reads stdin (no file, and "-") with the same result as the file', function () {

@@ -50,6 +50,13 @@ describe('core/serialize fitToJSON / fitFromJSON', function () {
     assert.deepEqual(plain(fitFromJSON(JSON.parse(JSON.stringify(fitToJSON(warned))))), plain(warned));
   });
 
+  it('round-trips condition numbers that do not exist (the online rule forms no Rp or Rf: NaN, written as null) as NaN, not 0', function () {
+    const fit: CcaFit = { ...sampleFit(), conditionNumber: { past: NaN, future: NaN } };
+    const text = JSON.stringify(fitToJSON(fit));
+    assert.match(text, /"conditionNumber":\{"past":null,"future":null\}/);
+    assert.deepEqual(fitFromJSON(JSON.parse(text)).conditionNumber, { past: NaN, future: NaN });
+  });
+
   it('the JSON holds plain arrays only', function () {
     const json = fitToJSON(sampleFit());
     for (const value of [json.correlations, ...json.pastFilters, ...json.futureDirections, json.mutualInformationNats]) {
