@@ -39,6 +39,7 @@ export interface AutocovarianceOptions {
   readonly center?: boolean;
 }
 
+/** {@link AutocovarianceOptions} with every default filled in (`StreamingAutocovariance.options`). */
 export type ResolvedAutocovarianceOptions = Required<AutocovarianceOptions>;
 
 /** An autocovariance estimate. */

@@ -21,7 +21,7 @@ export { allocateChannels, isCompactView } from './channels';
 
 // Streaming lagged moments (method.md §1)
 export { LaggedMoments, DEFAULT_MOMENTS_OPTIONS, MAX_LAGS, MAX_JOINT_DIMENSION, MAX_OPEN_SERIES, truncatePastLags } from './moments';
-export type { LaggedMomentsOptions, LaggedMomentsJSON, MomentMatrices, MomentsAlgorithm, ChunkInput } from './moments';
+export type { LaggedMomentsOptions, ResolvedMomentsOptions, LaggedMomentsJSON, MomentMatrices, MomentsAlgorithm, ChunkInput } from './moments';
 
 // Past–future CCA solve
 export { solvePastFutureCca, solveFromAutocovariance, DEFAULT_CCA_OPTIONS } from './cca';
@@ -31,11 +31,11 @@ export type { CcaOptions, CcaFit } from './cca';
 export { PastFutureLearner } from './learner';
 export type { LearnerOptions, LearnerMemoryOptions, LearnerJSON, Pooling } from './learner';
 export { OnlinePastFutureCca, DEFAULT_ONLINE_CCA_OPTIONS, MAX_ONLINE_DIMENSION, MAX_ONLINE_RANK } from './onlineCca';
-export type { OnlineCcaOptions, OnlineCcaJSON, OnlinePooling } from './onlineCca';
+export type { OnlineCcaOptions, ResolvedOnlineCcaOptions, OnlineCcaJSON, OnlinePooling } from './onlineCca';
 
 // Learned memory: how long a past the data supports (docs/memory.md)
 export { StreamingAutocovariance } from './autocovariance';
-export type { AutocovarianceOptions, AutocovarianceEstimate, AutocovarianceJSON } from './autocovariance';
+export type { AutocovarianceOptions, ResolvedAutocovarianceOptions, AutocovarianceEstimate, AutocovarianceJSON } from './autocovariance';
 export { levinsonDurbin } from './levinson';
 export type { LevinsonResult } from './levinson';
 export { estimateMemory, memoryAutocovarianceLags, memoryToJSON, DEFAULT_MAX_PAST_LAGS } from './memory';

@@ -61,6 +61,7 @@ export interface OnlineCcaOptions extends Pick<LaggedMomentsOptions, 'channels' 
   readonly seed?: number;
 }
 
+/** {@link OnlineCcaOptions} with every default filled in (`OnlinePastFutureCca.options`). */
 export type ResolvedOnlineCcaOptions = Required<OnlineCcaOptions>;
 
 /** Defaults of {@link OnlineCcaOptions} (docs/online-learning.md). */

@@ -3,14 +3,16 @@
  * the paper (issue 20: motion2d, bidirectional; issue 18: memory; issue 19: online, the online rule against the batch CCA), run through the same core code the nodes use (PastFutureLearner, ResuUnit, T4Layer, Scanner, stimuli, probe
  * scoring), every figure claim of the paper checked with a declared expectation, returning one plain
  * JSON-safe object whose keys are a contract for tools reading results.json. Pure computation: no
- * fs, no console; progress through an optional callback. Same seed, same result.
+ * fs, no console; progress through an optional callback. Same seed, same result. A separate entry of
+ * the package, `require('@resu-circuits/node-red-resu/experiments')`: the core entry does not carry it.
  *
  * The learned-memory experiment (issue 18) goes beyond the paper: its OU check has a declared
  * expectation like the paper's claims; its natural-scene numbers are reported without a verdict
  * (kind 'report': the paper chose m by hand and claims nothing about it).
  *
  * Adding an experiment: a module exporting `run…Experiment` and its `…_CLAIMS`, a key in
- * {@link ReproductionResults}, a line in {@link runReproduction} and one {@link CLAIM_REGISTRY} entry.
+ * {@link ReproductionResults}, a line in {@link runReproduction}, one {@link CLAIM_REGISTRY} entry, and
+ * its run function and claims in the export list below (pinned by test/core/api.spec.ts).
  */
 import { requireInt } from '../validate';
 import { ConfigError } from '../errors';
@@ -41,7 +43,7 @@ export { learnLayerOne, naturalResult, NATURAL_CLAIMS } from './natural';
 export type { LayerOneOptions, LayerOne, NaturalResult } from './natural';
 export { runSnrExperiment, SNR_CLAIMS } from './snr';
 export type { SnrExperimentOptions, SnrResult } from './snr';
-export { runMotionExperiment, withPerScene, perSceneSummary, MOTION_CLAIMS } from './motion';
+export { runMotionExperiment, MOTION_CLAIMS } from './motion';
 export type { MotionExperimentOptions, MotionResult, MotionReproduction } from './motion';
 export { runAdaptationExperiment, ADAPTATION_CLAIMS } from './adaptation';
 export type { AdaptationOptions, AdaptationResult } from './adaptation';
