@@ -146,6 +146,9 @@ describe('restarts: persisted statistics survive SIGKILL (real Node-RED, localfi
     const first = await startNodeRed(flow(), SETTINGS);
     running = first;
     for (let i = 0; i < 5; i++) await sendChunk(first.port, data, i);
+    // the HTTP replies come before the nodes have learned: stopping earlier would drop queued
+    // chunks (close completes them unprocessed), and the "kept their state" checks would race
+    await until(async () => (await state(first.port, 'rs-learner')).samplesSeen === 5 * CHUNK && (await state(first.port, 'rs-t4')).pairs === 5 * CHUNK - DELAY, 'the five chunks to be learned');
     await first.stop();
     running = null;
     return first.userDir;
