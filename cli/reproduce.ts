@@ -6,7 +6,8 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { decodeImage, requireFinite, requireInt, ResuError, toContrastImage } from '../core';
+import { DEFAULT_MAX_PIXELS, requireFinite, requireInt, ResuError, toContrastImage } from '../core';
+import { loadImageFile } from '../nodes/shared/image-file';
 import { ClaimResult, ExperimentScene, failedChecks, ProgressEvent, ReproductionResults, runReproduction } from '../core/experiments';
 import { parseArgs, UsageError } from './args';
 import { FIGURES, renderSvg } from './figures';
@@ -36,19 +37,14 @@ example, reported (REPORT, no verdict) on the natural scenes. The online experim
 
 Exit status 0 even when claims fail: the verdicts are results, listed on stdout and in results.json.`;
 
-/** Reads, decodes and converts the images to contrast (the authors' pipeline). */
-function loadScenes(files: readonly string[], fovDeg: number): ExperimentScene[] {
-  return files.map((file) => {
-    let bytes: Buffer;
-    try {
-      bytes = fs.readFileSync(file);
-    } catch (err) {
-      const code = (err as NodeJS.ErrnoException).code;
-      throw new ResuError(`${file}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : (err as Error).message}`);
-    }
-    const image = decodeImage(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), file);
-    return { name: path.basename(file), builtIn: false, contrast: toContrastImage(image, { fovDeg }) };
-  });
+/** Reads and decodes the images (shared/image-file.ts: regular files only, decoded off the main thread) and converts them to contrast (the authors' pipeline). */
+async function loadScenes(files: readonly string[], fovDeg: number): Promise<ExperimentScene[]> {
+  const scenes: ExperimentScene[] = [];
+  for (const file of files) {
+    const image = await loadImageFile(file, { maxPixels: DEFAULT_MAX_PIXELS });
+    scenes.push({ name: path.basename(file), builtIn: false, contrast: toContrastImage(image, { fovDeg }) });
+  }
+  return scenes;
 }
 
 /** Progress on stderr: each experiment's start and end, and at most one line per second between. */
@@ -114,7 +110,7 @@ export async function reproduceCommand(argv: readonly string[], io: { stdout: No
   const quick = options.quick === true;
 
   const started = Date.now();
-  const scenes = loadScenes(images, fovDeg);
+  const scenes = await loadScenes(images, fovDeg);
   io.stderr.write(`resu reproduce: ${quick ? 'quick' : 'full'} run, seed ${seed}, scenes: ${scenes.length > 0 ? scenes.map((s) => s.name).join(', ') : 'built-in dead-leaves panoramas'}\n`);
   const results = runReproduction({ seed, quick, scenes, onProgress: progressPrinter(io.stderr) });
   fs.mkdirSync(out, { recursive: true });

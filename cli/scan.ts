@@ -9,11 +9,11 @@
  * 1024 samples per row and m = h = 50 that is ~10% of the pairs. `--series-column` prepends the row
  * index as column 0 for tools that split series by a column.
  */
-import * as fs from 'fs';
 import {
-  ConfigError, createDeadLeavesImage, decodeImage, DEFAULT_MAX_PIXELS, LuminanceImage, MAX_IMAGE_PIXELS,
+  ConfigError, createDeadLeavesImage, DEFAULT_MAX_PIXELS, MAX_IMAGE_PIXELS,
   ResuError, Scanner, ScannerOptions, toContrastImage, WhiteNoise, requireFinite, requireInt,
 } from '../core';
+import { loadImageFile } from '../nodes/shared/image-file';
 import { parseArgs, UsageError } from './args';
 
 export const SCAN_USAGE = 'usage: resu scan [--image FILE] [--fov DEG] [--fwhm DEG] [--local-mean-sd DEG] [--pixels N] [--spacing DEG] '
@@ -73,22 +73,6 @@ export function parseRowList(text: string, height: number): number[] {
   return rows;
 }
 
-async function readImageFile(file: string, maxPixels: number): Promise<LuminanceImage> {
-  let bytes: Buffer;
-  try {
-    const stat = await fs.promises.stat(file);
-    if (stat.isDirectory()) throw new ResuError(`${file}: is a directory`);
-    // A compressed image is far smaller than its pixels; this only stops absurd inputs early.
-    if (stat.size > 8 * maxPixels + 1_048_576) throw new ResuError(`${file}: ${stat.size} bytes is too large for --max-pixels ${maxPixels}`);
-    bytes = await fs.promises.readFile(file);
-  } catch (err) {
-    if (err instanceof ResuError) throw err;
-    const code = (err as NodeJS.ErrnoException).code;
-    throw new ResuError(`${file}: ${code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : (err as Error).message}`);
-  }
-  return decodeImage(bytes, file, { maxPixels });
-}
-
 function formatter(digits: number): (v: number) => string {
   return (v) => String(Number(v.toPrecision(digits)));
 }
@@ -118,7 +102,7 @@ export async function scanCommand(argv: readonly string[], io: { stdout: NodeJS.
   let sceneText: string;
   try {
     const image = imageFile !== undefined
-      ? await readImageFile(imageFile, maxPixels)
+      ? await loadImageFile(imageFile, { maxPixels })
       : createDeadLeavesImage({ width: options.width as number | undefined, height: options.height as number | undefined, seed, maxPixels });
     sceneText = imageFile !== undefined ? `image=${JSON.stringify(imageFile)}` : `scene=dead-leaves seed=${seed}`;
     const scene = toContrastImage(image, {

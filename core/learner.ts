@@ -14,7 +14,7 @@ import { AutocovarianceJSON, StreamingAutocovariance } from './autocovariance';
 import { CcaFit, CcaOptions, DEFAULT_CCA_OPTIONS, solvePastFutureCca } from './cca';
 import { ConfigError, ShapeError } from './errors';
 import { DEFAULT_MAX_PAST_LAGS, estimateMemory, MemoryEstimate, memoryAutocovarianceLags, OrderCriterion } from './memory';
-import { LaggedMoments, LaggedMomentsJSON, LaggedMomentsOptions, MAX_JOINT_DIMENSION, MAX_LAGS, MAX_OPEN_SERIES, readChunk, truncatePastLags } from './moments';
+import { LaggedMoments, LaggedMomentsJSON, LaggedMomentsOptions, MAX_JOINT_DIMENSION, MAX_LAGS, MAX_OPEN_SERIES, readChunk, requireSeriesName, truncatePastLags } from './moments';
 import { requireInt, requireOneOf } from './validate';
 
 /**
@@ -109,6 +109,7 @@ export class PastFutureLearner {
    * @param end end the series after this chunk.
    */
   update(chunk: unknown, series = '', { restart = false, end = false }: { restart?: boolean; end?: boolean } = {}): void {
+    requireSeriesName('series', series);
     if (this.pooling === 'joint') {
       const data = readChunk(chunk, this.channels);
       if (restart) this.endKey(series);
@@ -121,11 +122,11 @@ export class PastFutureLearner {
     const count = list && list.length > 0 && typeof list[0] !== 'number' ? list.length : 1;
     const data = readChunk(chunk, count);
     // check the open-series cap for all channels first, so a chunk is learned entirely or not at all
-    const open = new Set(this.moments.openSeries);
+    const open = this.moments.openSeriesCount;
     let opening = 0;
-    for (let c = 0; c < data.length; c++) if (!open.has(`${series}\u0000${c}`)) opening++;
-    if (open.size + opening > MAX_OPEN_SERIES) {
-      throw new ShapeError(`too many open series (${open.size} open, this chunk would open ${opening} more; at most ${MAX_OPEN_SERIES}): end series with endSeries()`);
+    for (let c = 0; c < data.length; c++) if (!this.moments.hasSeries(`${series}\u0000${c}`)) opening++;
+    if (open + opening > MAX_OPEN_SERIES) {
+      throw new ShapeError(`too many open series (${open} open, this chunk would open ${opening} more; at most ${MAX_OPEN_SERIES}): end series with endSeries()`);
     }
     for (let c = 0; c < data.length; c++) {
       const key = `${series}\u0000${c}`;

@@ -18,12 +18,19 @@
  *   (pair entering at the tail). O(C²·L) per pair: ~50× less work at m = h = 50.
  */
 import { ConfigError, NotEnoughDataError, ShapeError } from './errors';
-import { isArrayLikeOfNumbers, requireBoolean, requireFinite, requireFiniteArray, requireInt, requireOneOf } from './validate';
+import { isArrayLikeOfNumbers, MAX_SAMPLE_MAGNITUDE, requireBoolean, requireFinite, requireFiniteArray, requireInt, requireOneOf } from './validate';
 
 /** Largest joint dimension C·(m + h): the sums hold D² doubles (1024² ≈ 8 MB). */
 export const MAX_JOINT_DIMENSION = 1024;
 /** Largest number of series open at once (each keeps L − 1 samples per channel). */
 export const MAX_OPEN_SERIES = 4096;
+/**
+ * Longest series name (characters) a learner accepts. Series names are map keys kept while a series
+ * is open, so 4096 open series of 10 MB names held 40 GB; 1024 characters × 4096 series is 8 MB.
+ */
+export const MAX_SERIES_NAME_LENGTH = 1024;
+/** Longest accumulator series key: a name plus the suffix learners add per channel or triplet. */
+export const MAX_SERIES_KEY_LENGTH = MAX_SERIES_NAME_LENGTH + 32;
 /** Largest lag count m or h, and gap g. */
 export const MAX_LAGS = 1000;
 
@@ -144,6 +151,24 @@ export interface LaggedMomentsJSON {
   readonly openSeries: { readonly key: string; readonly tail: number[][] }[];
 }
 
+/**
+ * The additive part of a {@link LaggedMoments} state (true sums, forgetting materialized): what a
+ * statistics pool keeps per peer. No open-series tails, which only serve to continue a series.
+ */
+export interface MomentSums {
+  readonly pairs: number;
+  /** N: the pair count, or the sum of forgetting weights. */
+  readonly weight: number;
+  readonly samplesSeen: number;
+  readonly seriesEnded: number;
+  /** Per-channel offset the sums are relative to (centering), or null. */
+  readonly shift: Float64Array | null;
+  /** Σ w x xᵀ, upper triangle row by row (D(D+1)/2 values). */
+  readonly sumOuterUpper: Float64Array;
+  /** Σ w x (D values). */
+  readonly sum: Float64Array;
+}
+
 /** Per-series streaming state. */
 interface SeriesState {
   /** Last up to L − 1 samples per channel (shifted). */
@@ -205,20 +230,29 @@ function readChunkChecked(chunk: unknown, channels: number, field: string, copy:
   return out;
 }
 
+/**
+ * What a refused sample should have been: "a finite number" for NaN, ±∞ and non-numbers, "a number
+ * within ±1e50" for a finite one beyond {@link MAX_SAMPLE_MAGNITUDE}.
+ */
+export function sampleExpectation(x: unknown): string {
+  return typeof x === 'number' && Number.isFinite(x) ? 'a number within ±1e50 (the sample magnitude limit)' : 'a finite number';
+}
+
 function copyFinite(values: ArrayLike<unknown>, field: string, copy = true): Float64Array {
+  const limit = MAX_SAMPLE_MAGNITUDE;
   if (values instanceof Float64Array) {
-    // typed input: one memcpy (or none), then a monomorphic finiteness scan (x − x is NaN only for NaN, ±∞)
+    // typed input: one memcpy (or none), then a monomorphic scan; the comparisons are false for NaN
     const checked = copy ? new Float64Array(values) : values;
     for (let i = 0; i < checked.length; i++) {
       const x = checked[i];
-      if (x - x !== 0) throw new ConfigError(`${field}[${i}]`, x, 'a finite number');
+      if (!(x <= limit && x >= -limit)) throw new ConfigError(`${field}[${i}]`, x, sampleExpectation(x));
     }
     return checked;
   }
   const out = new Float64Array(values.length);
   for (let i = 0; i < values.length; i++) {
     const x = values[i];
-    if (typeof x !== 'number' || !Number.isFinite(x)) throw new ConfigError(`${field}[${i}]`, x, 'a finite number');
+    if (typeof x !== 'number' || !(x <= limit && x >= -limit)) throw new ConfigError(`${field}[${i}]`, x, sampleExpectation(x));
     out[i] = x;
   }
   return out;
@@ -293,6 +327,10 @@ export class LaggedMoments {
   get weight(): number { return this.weightScaled / this.growth; }
   /** Keys of the series currently open. */
   get openSeries(): string[] { return [...this.series.keys()]; }
+  /** Number of series currently open (at most {@link MAX_OPEN_SERIES}). */
+  get openSeriesCount(): number { return this.series.size; }
+  /** True when series `key` is open (its tail is kept). */
+  hasSeries(key: string): boolean { return this.series.has(key); }
   /** Which exact algorithm this accumulator runs. */
   get algorithm(): 'direct' | 'lagged' { return this.useLagged ? 'lagged' : 'direct'; }
 
@@ -304,7 +342,7 @@ export class LaggedMoments {
    */
   update(chunk: ChunkInput, seriesKey = ''): this {
     const data = readChunkShared(chunk, this.options.channels); // only read: copied into the work buffers below
-    if (typeof seriesKey !== 'string') throw new ConfigError('seriesKey', seriesKey, 'a string');
+    requireSeriesKey('seriesKey', seriesKey);
     const n = data[0].length;
     if (n === 0) return this;
     let state = this.series.get(seriesKey);
@@ -393,7 +431,7 @@ export class LaggedMoments {
     this.flushAll();
     other.flushAll();
     if (other.growth !== 1) other.rescale(); // true sums (changes other's representation only)
-    this.addSums(other.sumOuter, other.sum, other.weightScaled, other.shift);
+    this.addShiftedSums(other.sumOuter, false, other.sum, other.weightScaled, other.shift);
     this.pairCount += other.pairCount;
     this.samples += other.samples;
     this.ended += other.ended + other.series.size;
@@ -493,8 +531,8 @@ export class LaggedMoments {
       throw new ConfigError('moments payload openSeries', data.openSeries, `an array of at most ${MAX_OPEN_SERIES} series`);
     }
     for (const entry of data.openSeries) {
-      if (!entry || typeof entry.key !== 'string' || !Array.isArray(entry.tail) || entry.tail.length !== C) {
-        throw new ShapeError(`moments payload openSeries entry must have a string key and ${C} tail channels`);
+      if (!entry || typeof entry.key !== 'string' || entry.key.length > MAX_SERIES_KEY_LENGTH || !Array.isArray(entry.tail) || entry.tail.length !== C) {
+        throw new ShapeError(`moments payload openSeries entry must have a string key of at most ${MAX_SERIES_KEY_LENGTH} characters and ${C} tail channels`);
       }
       const state = moments.newSeries();
       const length = Array.isArray(entry.tail[0]) ? entry.tail[0].length : -1;
@@ -505,6 +543,62 @@ export class LaggedMoments {
       moments.series.set(entry.key, state);
     }
     return moments;
+  }
+
+  /**
+   * Reads the sums and counts of a {@link toJSON} payload without rebuilding its open series (they
+   * are counted, at most {@link MAX_OPEN_SERIES}, and dropped): a peer's tails would cost memory
+   * and can never be continued here.
+   * @param expected the configuration the payload must have.
+   * @throws ShapeError / ConfigError for another format, version, shape or configuration, or non-finite values.
+   */
+  static readSums(payload: unknown, expected: LaggedMomentsOptions): MomentSums {
+    const data = payload as Partial<LaggedMomentsJSON> | null;
+    if (data === null || typeof data !== 'object') throw new ConfigError('moments payload', payload, 'an object');
+    if (data.format !== 'resu-lagged-moments') throw new ShapeError(`moments payload has format ${JSON.stringify(data.format)}; expected "resu-lagged-moments"`);
+    if (data.version !== 1) throw new ShapeError(`moments payload has version ${JSON.stringify(data.version)}; this library reads version 1`);
+    const options = resolveMomentsOptions(expected);
+    const given = data.options as Partial<ResolvedMomentsOptions> | undefined;
+    if (given === null || typeof given !== 'object') throw new ConfigError('moments payload options', given, 'an object');
+    assertSameConfiguration(options, { ...options, ...pickConfiguration(given) }, 'merge');
+    const D = options.channels * (options.pastLags + options.futureLags);
+    if (!Array.isArray(data.openSeries) || data.openSeries.length > MAX_OPEN_SERIES) {
+      throw new ConfigError('moments payload openSeries', data.openSeries, `an array of at most ${MAX_OPEN_SERIES} series`);
+    }
+    return {
+      pairs: requireInt('moments payload pairs', data.pairs, { min: 0, max: Number.MAX_SAFE_INTEGER }),
+      weight: requireFinite('moments payload weight', data.weight, { min: 0 }),
+      samplesSeen: requireInt('moments payload samplesSeen', data.samplesSeen, { min: 0, max: Number.MAX_SAFE_INTEGER }),
+      seriesEnded: requireInt('moments payload seriesEnded', data.seriesEnded, { min: 0, max: Number.MAX_SAFE_INTEGER }),
+      shift: data.shift === null || data.shift === undefined ? null : requireNumberArray('moments payload shift', data.shift, options.channels),
+      sumOuterUpper: requireNumberArray('moments payload sumOuterUpper', data.sumOuterUpper, (D * (D + 1)) / 2),
+      sum: requireNumberArray('moments payload sum', data.sum, D),
+    };
+  }
+
+  /**
+   * Adds `factor` × the sums of a {@link MomentSums} (expressed with its own shift) and
+   * `countSign` × its counts: factor −1 with countSign −1 removes a contribution added before, a
+   * factor in (0, 1) with countSign 0 down-weights one already counted. The sums stay exact up to
+   * round-off; the configuration must be this accumulator's (not checked: see {@link readSums}).
+   */
+  addSums(sums: MomentSums, factor = 1, countSign: -1 | 0 | 1 = 1): this {
+    this.flushAll();
+    this.addShiftedSums(sums.sumOuterUpper, true, sums.sum, sums.weight, sums.shift, factor);
+    this.pairCount += countSign * sums.pairs;
+    this.samples += countSign * sums.samplesSeen;
+    this.ended += countSign * sums.seriesEnded;
+    return this;
+  }
+
+  /** True when every stored sum is finite. */
+  get finite(): boolean {
+    const S = this.sumOuter, D = this.dimension;
+    for (let r = 0; r < D; r++) {
+      if (!Number.isFinite(this.sum[r])) return false;
+      for (let s = r; s < D; s++) if (!Number.isFinite(S[r * D + s])) return false;
+    }
+    return Number.isFinite(this.weightScaled) && Number.isFinite(this.growth);
   }
 
   // ---------------------------------------------------------------- internals
@@ -668,8 +762,12 @@ export class LaggedMoments {
     state.headLength = state.tailLength;
   }
 
-  /** Adds sums expressed with another shift (centering) into this accumulator's. */
-  private addSums(otherOuter: Float64Array, otherSum: Float64Array, otherWeight: number, otherShift: Float64Array | null): void {
+  /**
+   * Adds `factor` × sums expressed with another shift (centering) into this accumulator's.
+   * `otherOuter` is the full row-major D×D matrix (upper triangle read) or, when `packed`, the
+   * upper triangle row by row.
+   */
+  private addShiftedSums(otherOuter: Float64Array, packed: boolean, otherSum: Float64Array, otherWeight: number, otherShift: Float64Array | null, factor = 1): void {
     const D = this.dimension;
     if (this.options.center && this.shift === null && otherShift !== null) this.shift = Float64Array.from(otherShift);
     // delta = otherShift − thisShift per x component (x_this = x_other + delta)
@@ -677,15 +775,16 @@ export class LaggedMoments {
     if (this.options.center && otherShift && this.shift) {
       for (let r = 0; r < D; r++) delta[r] = otherShift[this.xChannel[r]] - this.shift[this.xChannel[r]];
     }
-    const growth = this.growth;
-    for (let r = 0; r < D; r++) {
-      for (let s = r; s < D; s++) {
-        const shifted = otherOuter[r * D + s] + delta[r] * otherSum[s] + otherSum[r] * delta[s] + otherWeight * delta[r] * delta[s];
-        this.sumOuter[r * D + s] += shifted * growth;
+    const scale = this.growth * factor;
+    for (let r = 0, k = 0; r < D; r++) {
+      for (let s = r; s < D; s++, k++) {
+        const outer = otherOuter[packed ? k : r * D + s];
+        const shifted = outer + delta[r] * otherSum[s] + otherSum[r] * delta[s] + otherWeight * delta[r] * delta[s];
+        this.sumOuter[r * D + s] += shifted * scale;
       }
     }
-    for (let r = 0; r < D; r++) this.sum[r] += (otherSum[r] + otherWeight * delta[r]) * growth;
-    this.weightScaled += otherWeight * growth;
+    for (let r = 0; r < D; r++) this.sum[r] += (otherSum[r] + otherWeight * delta[r]) * scale;
+    this.weightScaled += otherWeight * scale;
   }
 }
 
@@ -753,6 +852,25 @@ export function addLagProducts(wa: Float64Array, wb: Float64Array, K: number, L:
 function requireNumberArray(field: string, value: unknown, length: number): Float64Array {
   if (!Array.isArray(value) || value.length !== length) throw new ShapeError(`${field} must be an array of ${length} numbers (got ${Array.isArray(value) ? `length ${value.length}` : typeof value})`);
   return requireFiniteArray(field, value);
+}
+
+/** The configuration fields of a payload's options (algorithm is a local choice, never compared). */
+function pickConfiguration(given: Partial<ResolvedMomentsOptions>): Partial<ResolvedMomentsOptions> {
+  const out: Record<string, unknown> = {};
+  for (const key of ['channels', 'pastLags', 'futureLags', 'gap', 'center', 'timeConstantSamples'] as const) out[key] = given[key];
+  return out as Partial<ResolvedMomentsOptions>;
+}
+
+/** A series name of at most {@link MAX_SERIES_NAME_LENGTH} characters. @throws ConfigError naming `field`. */
+export function requireSeriesName(field: string, name: unknown): string {
+  if (typeof name !== 'string' || name.length > MAX_SERIES_NAME_LENGTH) throw new ConfigError(field, name, `a string of at most ${MAX_SERIES_NAME_LENGTH} characters`);
+  return name;
+}
+
+/** A series key: a string of at most {@link MAX_SERIES_KEY_LENGTH} characters. @throws ConfigError. */
+export function requireSeriesKey(field: string, key: unknown): string {
+  if (typeof key !== 'string' || key.length > MAX_SERIES_KEY_LENGTH) throw new ConfigError(field, key, `a string of at most ${MAX_SERIES_KEY_LENGTH} characters`);
+  return key;
 }
 
 function assertSameConfiguration(a: ResolvedMomentsOptions, b: ResolvedMomentsOptions, action: string): void {

@@ -9,7 +9,7 @@
 import { CcaFit, solvePastFutureCca } from './cca';
 import { allocateChannels } from './channels';
 import { ConfigError, ShapeError } from './errors';
-import { LaggedMoments, LaggedMomentsJSON } from './moments';
+import { LaggedMoments, LaggedMomentsJSON, MAX_OPEN_SERIES, readChunkShared, requireSeriesName } from './moments';
 import { Random } from './random';
 import { WhiteNoise } from './stimuli/noise';
 import { requireFinite, requireFiniteArray, requireInt, requireOneOf } from './validate';
@@ -180,12 +180,24 @@ export class T4Layer {
 
   /**
    * Accumulates the pairs of every triplet of a chunk. l3 and l1 hold one channel per pixel (N ≥ 3),
-   * all of the same length. Validates first.
+   * all of the same length. Validates everything first (shapes, values, series name, and the cap of
+   * {@link MAX_OPEN_SERIES} open series: each triplet of a series is one), so a chunk is learned
+   * entirely or not at all.
+   * @throws ShapeError / ConfigError.
    */
   learn(l3: readonly Float64Array[], l1: readonly Float64Array[], series = '', { restart = false, end = false } = {}): void {
     checkPixels(l3, l1);
+    requireSeriesName('series', series);
+    l3.forEach((channel, p) => readChunkShared(channel, 1, `l3[${p}]`));
+    l1.forEach((channel, p) => readChunkShared(channel, 1, `l1[${p}]`));
+    const open = this.moments.openSeriesCount;
+    let opening = 0;
+    for (let centre = 1; centre < l3.length - 1; centre++) if (!this.moments.hasSeries(tripletKey(series, centre))) opening++;
+    if (open + opening > MAX_OPEN_SERIES) {
+      throw new ShapeError(`too many series in flight: ${open} triplet series open, this chunk would open ${opening} more (at most ${MAX_OPEN_SERIES}); end finished series (endOfSeries)`);
+    }
     for (let centre = 1; centre < l3.length - 1; centre++) {
-      const key = `${series}\u0000${centre}`;
+      const key = tripletKey(series, centre);
       if (restart) this.moments.endSeries(key);
       const channels = tripletChannels(l3, l1, centre);
       this.moments.update(channels, key);
@@ -358,6 +370,11 @@ export class T4Layer {
       return w * Math.sqrt(variance);
     });
   }
+}
+
+/** The statistics' series key of the triplet centred on pixel `centre` of series `series`. */
+function tripletKey(series: string, centre: number): string {
+  return `${series}\u0000${centre}`;
 }
 
 function checkPixels(l3: readonly Float64Array[], l1: readonly Float64Array[]): void {

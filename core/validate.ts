@@ -81,9 +81,24 @@ export function requireFiniteArray(
   return out;
 }
 
-/** Plain arrays and numeric typed arrays (not DataView, not BigInt arrays). */
+/**
+ * Plain arrays and numeric typed arrays (not DataView, not BigInt arrays), also typed arrays made in
+ * another realm (a `vm` context, a worker's transfer): `instanceof DataView` is false for a DataView
+ * of another realm, which then passed as an array without a length, so the kind is read from the
+ * object's tag instead.
+ */
 export function isArrayLikeOfNumbers(value: unknown): value is ArrayLike<number> {
-  if (Array.isArray(value)) return true;
-  return ArrayBuffer.isView(value) && !(value instanceof DataView)
-    && !(value instanceof BigInt64Array) && !(value instanceof BigUint64Array);
+  if (Array.isArray(value) || value instanceof Float64Array) return true;
+  if (!ArrayBuffer.isView(value)) return false;
+  const tag = Object.prototype.toString.call(value);
+  return tag !== '[object DataView]' && tag !== '[object BigInt64Array]' && tag !== '[object BigUint64Array]';
 }
+
+/**
+ * Largest accepted |sample| (1e50) in chunks the library learns from. The moments add products of
+ * two samples over pairs: x² ≤ 1e100, times at most 2⁵³ ≈ 9·10¹⁵ pairs, times the forgetting
+ * accumulators' rescale factor (≤ 1e100) and 1024 pooled peers stays below 1e220, far from the
+ * float64 limit 1.8·10³⁰⁸. Without a limit a chunk of finite 1e200 samples overflowed the sums to
+ * ∞, and every later solve failed.
+ */
+export const MAX_SAMPLE_MAGNITUDE = 1e50;

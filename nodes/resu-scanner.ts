@@ -2,10 +2,10 @@
  * resu-scanner: the stimulus scanner. A row of pixels looks at a scene (the built-in dead-leaves
  * panorama or an image file) translating at a set angular velocity, and emits chunk messages.
  */
-import * as fs from 'fs';
 import type { Node, NodeAPI, NodeDef } from 'node-red';
-import { ConfigError, createDeadLeavesImage, decodeImage, MAX_CHUNK_VALUES, sampleCount, Scanner, toContrastImage } from '../core';
+import { ConfigError, ContrastImage, MAX_CHUNK_VALUES, sampleCount, Scanner } from '../core';
 import { MAX_SCENE_PIXELS, parseScannerConfig, ScannerNodeOptions } from './shared/config';
+import { createContrastDeadLeaves, loadContrastImageFile } from './shared/image-file';
 import { writeChunkMessage } from './shared/messages';
 import { compact, reportConfigError, setupStatefulNode } from './shared/node';
 import { createSourceRunner, readCommand } from './shared/source';
@@ -22,6 +22,8 @@ export = function (RED: NodeAPI) {
       }
     } catch (err) { reportConfigError(node, err); return; }
     let scanner: Scanner | null = null;
+    // the scene is prepared off the event loop; closing the node stops a preparation in progress
+    const closing = new AbortController();
     let pass = 0;
     let emitted = 0;
     const sequences = new Map<string, number>();
@@ -56,15 +58,18 @@ export = function (RED: NodeAPI) {
     });
 
     const { status } = setupStatefulNode(RED, node, {
-      onInput(msg) {
+      async onInput(msg) {
         const command = readCommand(msg) ?? 'start';
         if (command === 'stop') { runner.stop(); return; }
         if (command === 'reset') { runner.stop(); rewind(); status.idle('reset'); return; }
-        if (!scanner) scanner = new Scanner(loadScene(options), scannerOptions(options));
+        if (!scanner) {
+          status.idle(options.source === 'image' ? 'loading image…' : 'building scene…');
+          scanner = new Scanner(await loadScene(options, closing.signal), scannerOptions(options));
+        }
         if (emitted >= maxSamples || scanner.remainingSamples === 0) rewind(); // a finished run starts over
         runner.start();
       },
-      onClose() { runner.stop(); scanner = null; sequences.clear(); },
+      onClose() { closing.abort(); runner.stop(); scanner = null; sequences.clear(); },
     });
 
     /**
@@ -85,20 +90,13 @@ export = function (RED: NodeAPI) {
   RED.nodes.registerType('resu-scanner', ResuScannerNode);
 };
 
-function loadScene(options: ScannerNodeOptions) {
+/** The scene as contrast, prepared in a worker thread (image files: regular files only, ≤ MAX_SCENE_PIXELS pixels). */
+function loadScene(options: ScannerNodeOptions, signal: AbortSignal): Promise<ContrastImage> {
   if (options.source === 'deadLeaves') {
-    return toContrastImage(createDeadLeavesImage({ width: options.sceneWidth, height: options.sceneHeight, seed: options.seed }), { fovDeg: 360 });
+    return createContrastDeadLeaves({ width: options.sceneWidth, height: options.sceneHeight, seed: options.seed, contrast: { fovDeg: 360 } }, signal);
   }
-  let bytes: Buffer;
-  try {
-    // a compressed image holds at most a few bytes per pixel: refuse to read anything far bigger
-    const size = fs.statSync(options.imagePath).size;
-    if (size > MAX_SCENE_PIXELS * 8) throw new Error(`${size} bytes; at most ${MAX_SCENE_PIXELS * 8}`);
-    bytes = fs.readFileSync(options.imagePath);
-  } catch (err) {
-    throw new Error(`cannot read image ${JSON.stringify(options.imagePath)}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
-  }
-  return toContrastImage(decodeImage(bytes, options.imagePath, { maxPixels: MAX_SCENE_PIXELS }), { fovDeg: options.fovDeg });
+  return loadContrastImageFile(options.imagePath, { maxPixels: MAX_SCENE_PIXELS, contrast: { fovDeg: options.fovDeg }, signal })
+    .catch((err: Error) => { throw new Error(`cannot use image: ${err.message}`); });
 }
 
 function scannerOptions(options: ScannerNodeOptions) {

@@ -100,10 +100,10 @@ export function decodeImage(bytes: Uint8Array, name = 'image', options: DecodeIm
   const format = detectImageFormat(bytes);
   if (format === null) {
     const other = OTHER_FORMATS.find((f) => startsWith(bytes, f.magic));
-    const head = Array.from(bytes.subarray(0, 4), (b) => b.toString(16).padStart(2, '0')).join(' ');
+    // never echo the bytes: the file may be anything readable (an error once showed "root" of /etc/passwd)
     throw new ImageDecodeError(name, other
       ? `${other.name} images are not supported (convert to PNG or JPEG)`
-      : `not a PNG or JPEG image (first bytes ${head})`);
+      : 'not a PNG or JPEG image (no PNG or JPEG signature at the start)');
   }
   const header = format === 'png' ? readPngSize(bytes) : readJpegSize(bytes);
   if (header) checkSize(name, header.width, header.height, maxPixels);
@@ -186,9 +186,26 @@ function decodeJpeg(bytes: Uint8Array, name: string, maxPixels: number): RawRgba
   }
 }
 
+/**
+ * Decoder messages that carry no file content. pngjs and jpeg-js put bytes of the file into some
+ * messages ("Unsupported critical chunk type <4 bytes>", "unknown JPEG marker <hex>"); only the
+ * constant start of a known message is kept, anything else becomes "corrupt data", so no byte of
+ * the file ever reaches an error, a log or a node status.
+ */
+const DECODER_MESSAGES = [
+  'Ran out of data', 'unrecognised depth', 'extra data found', 'Invalid file signature', 'Expected IHDR',
+  'Unsupported critical chunk type', 'Crc error', 'Unsupported bit depth', 'Unsupported color type', 'Unsupported compression method',
+  'Unsupported filter method', 'Unsupported interlace method', 'unrecognised filter type', 'Unrecognised filter type', 'not in palette', 'bad png - invalid compressed data',
+  'bad png - invalid inflate data', 'Unexpected end of input', 'Could not recreate Huffman Table', 'unexpected marker', 'invalid huffman sequence',
+  'invalid ACn encoding', 'marker was not found', 'SOI not found', 'DQT: invalid table spec', 'maxResolutionInMP limit exceeded',
+  'Invalid sampling factor', 'first unknown JPEG marker', 'unknown JPEG marker', 'only single frame JPEGs supported', 'Unsupported color mode',
+  'maxMemoryUsageInMB limit exceeded', 'Could not allocate enough memory', 'read requests', 'finished stream',
+];
+
 function messageOf(err: unknown): string {
-  const text = err instanceof Error ? err.message : String(err);
-  return text.split('\n')[0];
+  const text = (err instanceof Error ? err.message : String(err)).split('\n')[0];
+  const known = DECODER_MESSAGES.find((start) => text.toLowerCase().includes(start.toLowerCase()));
+  return known ?? 'corrupt data';
 }
 
 /** sRGB decoding (IEC 61966-2-1) of a value in [0, 1]. */

@@ -1,8 +1,10 @@
 /**
  * Admin HTTP endpoints for the editor sidebar, and the live-state registry behind them.
  *
- *   GET  /resu/nodes              ReSU nodes of the running flows: id, type, name, tab, status, hasState  (resu.read)
- *   GET  /resu/nodes/:id/state    the node's latest learned state (JSON; see each node's state source)   (resu.read)
+ *   GET  /resu/nodes              ReSU nodes of the running flows: id, type, name, tab, status, hasState,
+ *                                 queue {waiting, dropped}                                                (resu.read)
+ *   GET  /resu/nodes/:id/state    the node's latest learned state (JSON; see each node's state source),
+ *                                 with its input queue {waiting, dropped}                                (resu.read)
  *   POST /resu/nodes/:id/solve    node.receive({ solve: true }): through the node's queue, like a wire   (resu.write)
  *   POST /resu/nodes/:id/reset    node.receive({ reset: true })                                           (resu.write)
  *   GET  /resu/nodes/:id/export   the learned filters as a JSON download (404 before the first solve)     (resu.write)
@@ -28,7 +30,9 @@ export interface StateSource {
 }
 
 interface Entry { node: Node; source: StateSource }
-interface Registry { entries: Map<string, Entry>; statuses: Map<string, Record<string, unknown>> }
+/** What the admin routes show of a node's input queue. */
+export interface QueueInfo { readonly length: number; readonly dropped: number }
+interface Registry { entries: Map<string, Entry>; statuses: Map<string, Record<string, unknown>>; queues: Map<string, QueueInfo> }
 type StatusEvents = { on(name: string, listener: (event: { id?: unknown; status?: Record<string, unknown> }) => void): void };
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -47,7 +51,7 @@ export function registerAdminRoutes(RED: NodeAPI): Registry {
   const app = RED.httpAdmin as unknown as AdminApp;
   const existing = registries.get(app);
   if (existing) return existing;
-  const registry: Registry = { entries: new Map(), statuses: trackStatuses(RED.events as unknown as StatusEvents) };
+  const registry: Registry = { entries: new Map(), statuses: trackStatuses(RED.events as unknown as StatusEvents), queues: new Map() };
   registries.set(app, registry);
   const read = RED.auth.needsPermission(READ_PERMISSION);
   const write = RED.auth.needsPermission(WRITE_PERMISSION);
@@ -59,6 +63,7 @@ export function registerAdminRoutes(RED: NodeAPI): Registry {
       nodes.push({
         id: config.id, type: config.type, name: config.name || '', z: config.z ?? null,
         status: registry.statuses.get(config.id) ?? null, hasState: registry.entries.has(config.id),
+        queue: queueSummary(registry.queues.get(config.id)),
       });
     });
     res.json(nodes);
@@ -69,7 +74,7 @@ export function registerAdminRoutes(RED: NodeAPI): Registry {
     if (!entry) { notFound(res, req.params.id); return; }
     respond(res, () => ({
       id: entry.node.id, type: entry.node.type, name: (entry.node as { name?: string }).name || '',
-      status: registry.statuses.get(entry.node.id) ?? null, ...entry.source.state(),
+      status: registry.statuses.get(entry.node.id) ?? null, queue: queueSummary(registry.queues.get(entry.node.id)), ...entry.source.state(),
     }));
   });
 
@@ -108,6 +113,22 @@ export function registerStateSource(RED: NodeAPI, node: Node, source: StateSourc
   node.on('close', () => {
     if (registry.entries.get(node.id) === entry) registry.entries.delete(node.id);
   });
+}
+
+/**
+ * Makes a node's input queue (messages waiting, and dropped because it was full) visible in
+ * GET /resu/nodes and /state; removed when the node closes.
+ */
+export function registerQueue(RED: NodeAPI, node: Node, queue: QueueInfo): void {
+  const registry = registerAdminRoutes(RED);
+  registry.queues.set(node.id, queue);
+  node.on('close', () => {
+    if (registry.queues.get(node.id) === queue) registry.queues.delete(node.id);
+  });
+}
+
+function queueSummary(queue: QueueInfo | undefined): { waiting: number; dropped: number } | null {
+  return queue ? { waiting: queue.length, dropped: queue.dropped } : null;
 }
 
 function findResuNode(RED: NodeAPI, id: string): Node | null {

@@ -80,6 +80,25 @@ export interface LearningNodeOptions {
   publishEveryPairs: number;
   /** Identity in statistics snapshots ('' = hostname/node id). */
   sourceId: string;
+  /** Largest share of the pooled weight one peer's statistics may have, in (0, 1]; 1 = no cap. */
+  maxPeerShare: number;
+}
+
+/** Shortest shared secret accepted: a short one could be guessed offline from one signed snapshot. */
+export const MIN_SHARED_SECRET_LENGTH = 16;
+
+/**
+ * The learning nodes' shared secret, a Node-RED credential (`credentials.sharedSecret`, kept in the
+ * encrypted credentials file, never in the flow): '' when unset.
+ * @throws ConfigError when set but shorter than {@link MIN_SHARED_SECRET_LENGTH} characters.
+ */
+export function parseSharedSecret(credentials: unknown): string {
+  const value = (credentials as { sharedSecret?: unknown } | undefined)?.sharedSecret;
+  if (value === undefined || value === null || value === '') return '';
+  if (typeof value !== 'string' || value.length < MIN_SHARED_SECRET_LENGTH) {
+    throw new ConfigError('sharedSecret', typeof value === 'string' ? `(${value.length} characters)` : value, `a string of at least ${MIN_SHARED_SECRET_LENGTH} characters`);
+  }
+  return value;
 }
 
 function parseLearningFields(raw: RawConfig): LearningNodeOptions {
@@ -92,6 +111,7 @@ function parseLearningFields(raw: RawConfig): LearningNodeOptions {
     checkpointS: numberField(raw, 'checkpointS', DEFAULT_CHECKPOINT_S, { min: 0, max: 86400 }),
     publishEveryPairs: intField(raw, 'publishEveryPairs', 0, { min: 0, max: 1e12 }),
     sourceId: stringField(raw, 'sourceId', '').trim(),
+    maxPeerShare: numberField(raw, 'maxPeerShare', 1, { min: 0, exclusiveMin: true, max: 1 }),
   };
 }
 

@@ -15,7 +15,11 @@ export class InputError extends Error {
   }
 }
 
-/** Turns anything thrown into an Error with a useful message. */
+/** Turns anything thrown into an Error with a useful message (never throws itself). */
 export function asError(err: unknown): Error {
-  return err instanceof Error ? err : new Error(String(err));
+  try {
+    return err instanceof Error ? err : new Error(String(err));
+  } catch {
+    return new Error('unknown error (the thrown value cannot be turned into text)');
+  }
 }

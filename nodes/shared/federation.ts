@@ -1,10 +1,12 @@
 /**
  * Learning across devices for the learner and T4 nodes: publishes cumulative statistics snapshots
- * (msg.payload {format: "resu-statistics", source, sequence, …}) and merges peers' snapshots
- * through core's StatisticsPool (newest per source; repeats and stale ones ignored).
+ * (msg.payload {format: "resu-statistics", source, epoch, sequence, …, signature}) and merges peers'
+ * snapshots through core's StatisticsPool (trust model: docs/federation.md).
  */
+import { randomBytes } from 'crypto';
 import * as os from 'os';
-import { createStatisticsMessage, LaggedMoments, StatisticsPool } from '../../core';
+import { createStatisticsMessage, LaggedMoments, OfferResult, StatisticsPool } from '../../core';
+import type { RejectionReason } from '../../core/federation';
 import { InputError } from './errors';
 
 export interface FederationOptions {
@@ -12,22 +14,40 @@ export interface FederationOptions {
   publishEveryPairs: number;
   /** Source id; '' means `<hostname>/<node id>` (node ids repeat when one flow runs on many devices). */
   sourceId: string;
+  /** Largest share of the pooled weight one peer may have, in (0, 1]; 1: no cap. */
+  maxPeerShare: number;
 }
 
-export function createFederation(nodeId: string, options: FederationOptions, kind: 'cca' | 't4', local: () => LaggedMoments) {
+/**
+ * @param sharedSecret signs this node's snapshots and, when non-empty, makes it merge only snapshots
+ *   signed with the same secret (a Node-RED credential of the node).
+ */
+export function createFederation(nodeId: string, options: FederationOptions, kind: 'cca' | 't4', local: () => LaggedMoments, sharedSecret = '') {
   const source = options.sourceId || `${os.hostname()}/${nodeId}`;
+  // a new epoch per start: a restarted device's sequence starts again at 1 without looking stale
+  const epoch = randomBytes(8).toString('hex');
   let pool: StatisticsPool | null = null;
   let sequence = 0;
   let pairsAtPublish = 0;
-  const getPool = (): StatisticsPool => (pool ??= new StatisticsPool(local().options, kind, source));
+  const getPool = (): StatisticsPool => (pool ??= new StatisticsPool(local().options, kind, { ownSource: source, sharedSecret, maxPeerShare: options.maxPeerShare }));
   return {
     source,
+    epoch,
+    signed: sharedSecret !== '',
     /** Peers merged so far. */
     get peers(): number { return pool?.size ?? 0; },
-    /** Applies a peer snapshot; returns true when it changed the merged statistics. @throws InputError. */
-    offer(payload: unknown): boolean {
+    /** Snapshots refused so far, by reason. */
+    get rejected(): Partial<Record<RejectionReason, number>> { return pool?.rejected ?? {}; },
+    /** Snapshots refused so far, all reasons. */
+    get rejectedTotal(): number { return Object.values(pool?.rejected ?? {}).reduce((acc, n) => acc + n, 0); },
+    /** What the admin state shows. */
+    summary(): Record<string, unknown> {
+      return { source, epoch, signed: sharedSecret !== '', peers: pool?.size ?? 0, bytes: pool?.bytes ?? 0, capped: pool?.capped ?? 0, rejected: pool?.rejected ?? {}, sources: pool?.sources ?? {} };
+    },
+    /** Applies a peer snapshot. @throws InputError naming the problem (also counted by reason). */
+    offer(payload: unknown): OfferResult {
       try {
-        return getPool().offer(payload) === 'applied';
+        return getPool().offer(payload);
       } catch (err) {
         throw new InputError(`msg.payload is not usable statistics: ${(err as Error).message}`);
       }
@@ -40,8 +60,10 @@ export function createFederation(nodeId: string, options: FederationOptions, kin
       const due = options.publishEveryPairs > 0 && pairs - pairsAtPublish >= options.publishEveryPairs;
       if (!force && !due) return null;
       pairsAtPublish = pairs;
-      return { topic: 'statistics', payload: createStatisticsMessage(source, ++sequence, kind, local()) };
+      return { topic: 'statistics', payload: createStatisticsMessage(source, ++sequence, kind, local(), { epoch, secret: sharedSecret }) };
     },
     reset(): void { pool?.clear(); pairsAtPublish = 0; },
   };
 }
+
+export type Federation = ReturnType<typeof createFederation>;

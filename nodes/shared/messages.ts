@@ -12,12 +12,130 @@
  * Filters travel as msg.payload = the versioned fit JSON ({format: "resu-cca-fit", …}).
  */
 import { allocateChannels, fitFromJSON, FIT_FORMAT, CcaFit, isArrayLikeOfNumbers, isCompactView } from '../../core';
+import { MAX_SERIES_NAME_LENGTH, sampleExpectation } from '../../core/moments';
+import { MAX_SAMPLE_MAGNITUDE } from '../../core/validate';
 import { InputError } from './errors';
 
 /** Per-channel and total caps: no message can make a node allocate gigabytes. */
 export const MAX_CHANNELS = 4096;
 export const MAX_CHUNK_SAMPLES = 1_000_000;
 export const MAX_CHUNK_VALUES = 4_000_000;
+
+/**
+ * Deepest nesting of any message a ReSU node accepts (msg.payload[c][i] is 3 levels, a statistics
+ * snapshot 7). Node-RED copies a message recursively (Catch and Complete nodes inside done(),
+ * fan-out to several wires) and overflowed the stack at ≈ 2000 levels: a 400 kB message of 2·10⁵
+ * levels made Node-RED exit. Deeper messages are rejected before anything copies them.
+ */
+export const MAX_MESSAGE_DEPTH = 64;
+/**
+ * Longest array anywhere in a message (as many as a chunk's values), checked before it is walked:
+ * a sparse array can claim 2³² − 1 elements. Chunk arrays have their own, smaller caps.
+ */
+export const MAX_MESSAGE_ARRAY_LENGTH = MAX_CHUNK_VALUES;
+/** Most array elements and object members in one message: a full chunk plus 1,000,000 for the rest. */
+export const MAX_MESSAGE_VALUES = MAX_CHUNK_VALUES + 1_000_000;
+
+/** A message that must not be processed or copied as it is, and the top-level property at fault. */
+export interface MessageProblem {
+  /** Top-level property holding the problem (replaced by {@link defuseMessage}). */
+  key: string;
+  /** Short reason, also the replacement text. */
+  note: string;
+  error: InputError;
+}
+
+/**
+ * Checks a message's shape before anything reads, copies or queues it: nesting depth at most
+ * {@link MAX_MESSAGE_DEPTH}, arrays at most {@link MAX_MESSAGE_ARRAY_LENGTH} long (checked before
+ * they are walked), at most {@link MAX_MESSAGE_VALUES} values in all, and every property readable
+ * (a getter that throws would throw again in Node-RED's copy). Iterative, so the check itself
+ * cannot overflow; typed arrays and Buffers are leaves; msg.req and msg.res (Node-RED keeps them
+ * by reference) are not walked; objects seen twice (shared or circular) are walked once.
+ * Costs one type test per array element (≈ 0.1 ms for 64 × 1000 plain numbers); chunks between
+ * ReSU nodes are typed arrays and cost nothing.
+ * @returns null when the message is fine, else the first problem found.
+ */
+export function screenMessage(msg: Record<string, unknown>): MessageProblem | null {
+  const problem = (key: string, note: string, detail: string): MessageProblem => ({ key, note, error: new InputError(`msg.${key} ${detail}`) });
+  let keys: string[];
+  try { keys = Object.keys(msg); } catch (err) { return problem('', 'unreadable', `cannot be read: ${describeError(err)}`); }
+  const walk: MessageWalk = { seen: new Set(), values: keys.length, stack: [] };
+  for (const key of keys) {
+    if (key === 'req' || key === 'res') continue;
+    let value: unknown;
+    try { value = msg[key]; } catch (err) { return problem(key, 'unreadable property', `cannot be read: ${describeError(err)}`); }
+    if (value === null || typeof value !== 'object' || ArrayBuffer.isView(value)) continue;
+    let verdict: WalkVerdict;
+    try {
+      verdict = walkValue(value, walk);
+    } catch (err) {
+      return problem(key, 'unreadable property', `has a property that cannot be read: ${describeError(err)}`);
+    }
+    if (verdict === 'deep') return problem(key, `nested deeper than ${MAX_MESSAGE_DEPTH} levels`, `is nested deeper than ${MAX_MESSAGE_DEPTH} levels`);
+    if (typeof verdict === 'number') return problem(key, 'array too long', `holds an array of ${verdict} elements; at most ${MAX_MESSAGE_ARRAY_LENGTH} are accepted`);
+    if (verdict === 'large') return problem(key, 'too many values', `makes the message hold more than ${MAX_MESSAGE_VALUES} values`);
+  }
+  return null;
+}
+
+interface MessageWalk { seen: Set<object>; values: number; stack: { value: object; depth: number }[] }
+/** 'ok', 'deep', 'large' (too many values), or the length of an array too long. */
+type WalkVerdict = 'ok' | 'deep' | 'large' | number;
+
+/** Walks one top-level value depth-first with an explicit stack (may throw from a getter). */
+function walkValue(value: object, walk: MessageWalk): WalkVerdict {
+  const stack = walk.stack;
+  stack.push({ value, depth: 1 });
+  while (stack.length > 0) {
+    const { value: node, depth } = stack.pop()!;
+    if (walk.seen.has(node)) continue;
+    walk.seen.add(node);
+    if (depth > MAX_MESSAGE_DEPTH) { stack.length = 0; return 'deep'; }
+    if (Array.isArray(node)) {
+      if (node.length > MAX_MESSAGE_ARRAY_LENGTH) { stack.length = 0; return node.length; }
+      walk.values += node.length;
+      if (walk.values <= MAX_MESSAGE_VALUES) pushObjectItems(node, depth, stack);
+    } else {
+      const names = Object.keys(node);
+      walk.values += names.length;
+      if (walk.values <= MAX_MESSAGE_VALUES) for (const name of names) pushIfObject((node as Record<string, unknown>)[name], depth, stack);
+    }
+    if (walk.values > MAX_MESSAGE_VALUES) { stack.length = 0; return 'large'; }
+  }
+  return 'ok';
+}
+
+/** The hot loop (plain number arrays from JSON): one type test per element. */
+function pushObjectItems(items: unknown[], depth: number, stack: MessageWalk['stack']): void {
+  for (let i = 0, n = items.length; i < n; i++) {
+    const item = items[i];
+    if (typeof item === 'object' && item !== null && !ArrayBuffer.isView(item)) stack.push({ value: item, depth: depth + 1 });
+  }
+}
+
+function pushIfObject(item: unknown, depth: number, stack: MessageWalk['stack']): void {
+  if (typeof item === 'object' && item !== null && !ArrayBuffer.isView(item)) stack.push({ value: item, depth: depth + 1 });
+}
+
+/**
+ * Replaces top-level property `key` of a rejected message with a short text, so that Node-RED can
+ * copy the message for Catch nodes. The message is being rejected, so nothing else reads it.
+ * @returns false when the property cannot be replaced (the caller's done(err) is guarded anyway).
+ */
+export function defuseMessage(msg: Record<string, unknown>, key: string, note: string): boolean {
+  if (key === '') return false;
+  try {
+    Object.defineProperty(msg, key, { value: `[removed by ReSU: ${note}]`, writable: true, enumerable: true, configurable: true });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function describeError(err: unknown): string {
+  try { return err instanceof Error ? err.message : String(err); } catch { return 'unknown error'; }
+}
 
 /** Metadata carried in msg.chunk. */
 export interface ChunkMeta {
@@ -85,8 +203,10 @@ export function readChunkMessage(msg: Record<string, unknown>, options: { proper
   const list = payload as ArrayLike<unknown>;
   if (list.length === 0 && !options.allowEmpty) throw new InputError(`${field} is empty; expected at least one sample`);
   const nested = list.length > 0 && typeof list[0] !== 'number';
+  // sizes before copying anything: a sparse array of length 2³² − 1 took 10 s to copy
+  if (nested && list.length > MAX_CHANNELS) throw new InputError(`${field} has ${list.length} channels; at most ${MAX_CHANNELS} are accepted`);
+  if (!nested && list.length > MAX_CHUNK_SAMPLES) throw new InputError(`${field} has ${list.length} samples; at most ${MAX_CHUNK_SAMPLES} per chunk are accepted`);
   const channelsIn: ArrayLike<unknown>[] = nested ? Array.from(list as ArrayLike<ArrayLike<unknown>>) : [list];
-  if (channelsIn.length > MAX_CHANNELS) throw new InputError(`${field} has ${channelsIn.length} channels; at most ${MAX_CHANNELS} are accepted`);
   if (options.expectedChannels !== undefined && channelsIn.length !== options.expectedChannels) {
     throw new InputError(`${field} has ${channelsIn.length} channel${channelsIn.length === 1 ? '' : 's'}; this node expects ${options.expectedChannels}`);
   }
@@ -112,21 +232,22 @@ export function readChunkMessage(msg: Record<string, unknown>, options: { proper
   }
   const length = data[0].length;
   if (length * data.length > MAX_CHUNK_VALUES) throw new InputError(`${field} has ${length * data.length} values; at most ${MAX_CHUNK_VALUES} per chunk are accepted`);
-  return { data, length, meta: readMeta(msg, data.length), borrowed: data.some((channel, c) => channel === channelsIn[c] && !(channel instanceof ChunkSamples)) };
+  return { data, length, meta: readMeta(msg, data.length, length), borrowed: data.some((channel, c) => channel === channelsIn[c] && !(channel instanceof ChunkSamples)) };
 }
 
 /**
  * One validated channel as a Float64Array. Hot path of every node (64 channels × 1000 samples per
  * message in the motion circuit): a Float64Array is checked in place and used as it is (no copy;
- * callers only read it), other arrays are copied, each kind in its own monomorphic loop;
- * `x − x !== 0` is true exactly for NaN and ±∞.
+ * callers only read it), other arrays are copied, each kind in its own monomorphic loop. Samples
+ * must be finite and within ±MAX_SAMPLE_MAGNITUDE (so the learners' sums of products cannot
+ * overflow); the range comparisons are false for NaN.
  */
 function readFiniteChannel(channel: ArrayLike<unknown>, name: string, target: () => Float64Array): Float64Array {
-  const n = channel.length;
+  const n = channel.length, limit = MAX_SAMPLE_MAGNITUDE;
   if (channel instanceof Float64Array) {
     for (let i = 0; i < n; i++) {
       const x = channel[i];
-      if (x - x !== 0) throw InputError.field(`${name}[${i}]`, x, 'a finite number');
+      if (!(x <= limit && x >= -limit)) throw InputError.field(`${name}[${i}]`, x, sampleExpectation(x));
     }
     return channel;
   }
@@ -135,29 +256,45 @@ function readFiniteChannel(channel: ArrayLike<unknown>, name: string, target: ()
     const list = channel as unknown[];
     for (let i = 0; i < n; i++) {
       const x = list[i];
-      if (typeof x !== 'number' || x - x !== 0) throw InputError.field(`${name}[${i}]`, x, 'a finite number');
+      if (typeof x !== 'number' || !(x <= limit && x >= -limit)) throw InputError.field(`${name}[${i}]`, x, sampleExpectation(x));
       values[i] = x;
     }
     return values;
   }
   for (let i = 0; i < n; i++) {
     const x = channel[i];
-    if (typeof x !== 'number' || !Number.isFinite(x)) throw InputError.field(`${name}[${i}]`, x, 'a finite number');
+    if (typeof x !== 'number' || !(x <= limit && x >= -limit)) throw InputError.field(`${name}[${i}]`, x, sampleExpectation(x));
     values[i] = x;
   }
   return values;
 }
 
-function readMeta(msg: Record<string, unknown>, channelCount: number): ChunkMeta {
+/**
+ * Chunk metadata. Names (series, channels, signal) are at most MAX_SERIES_NAME_LENGTH characters
+ * (series names are kept as keys while a series is open: 10 MB names grew the heap by 940 MB);
+ * positions are safe integers with startSample + length ≤ 2⁵³ − 1, so the next expected sample is
+ * exact (at startSample 1e300 or 2⁵³, start + length rounded back to start and the same chunk was
+ * learned twice).
+ */
+function readMeta(msg: Record<string, unknown>, channelCount: number, length: number): ChunkMeta {
   const raw = msg.chunk;
   if (raw !== undefined && (raw === null || typeof raw !== 'object' || Array.isArray(raw))) throw InputError.field('msg.chunk', raw, 'an object');
   const chunk = (raw ?? {}) as Record<string, unknown>;
+  const seriesField = chunk.series !== undefined && chunk.series !== null ? 'msg.chunk.series' : 'msg.topic';
   const series = chunk.series ?? msg.topic ?? '';
-  if (typeof series !== 'string' && typeof series !== 'number') throw InputError.field('msg.chunk.series', series, 'a string');
-  const optionalInt = (name: string): number | null => {
+  if (typeof series !== 'string' && typeof series !== 'number') throw InputError.field(seriesField, series, 'a string');
+  const name = (field: string, value: unknown): string => {
+    const text = String(value);
+    if (text.length > MAX_SERIES_NAME_LENGTH) throw InputError.field(field, text, `at most ${MAX_SERIES_NAME_LENGTH} characters long (got ${text.length})`);
+    return text;
+  };
+  const optionalInt = (name: string, headroom = 0): number | null => {
     const value = chunk[name];
     if (value === undefined || value === null) return null;
-    if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) throw InputError.field(`msg.chunk.${name}`, value, 'a non-negative integer');
+    if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0 || value > Number.MAX_SAFE_INTEGER - headroom) {
+      const limit = headroom ? `at most ${Number.MAX_SAFE_INTEGER - headroom}, so that it plus the chunk's ${headroom} samples stays exact` : 'at most 2⁵³ − 1';
+      throw InputError.field(`msg.chunk.${name}`, value, `a non-negative integer (${limit})`);
+    }
     return value;
   };
   let samplePeriodS: number | null = null;
@@ -172,12 +309,12 @@ function readMeta(msg: Record<string, unknown>, channelCount: number): ChunkMeta
   } else if (!Array.isArray(chunk.channels) || chunk.channels.length !== channelCount) {
     throw new InputError(`msg.chunk.channels must name each of the ${channelCount} channels (got ${Array.isArray(chunk.channels) ? chunk.channels.length : typeof chunk.channels})`);
   } else {
-    channels = chunk.channels.map(String);
+    channels = chunk.channels.map((channel, c) => name(`msg.chunk.channels[${c}]`, channel));
   }
-  const signal = chunk.signal === undefined || chunk.signal === null ? null : String(chunk.signal);
+  const signal = chunk.signal === undefined || chunk.signal === null ? null : name('msg.chunk.signal', chunk.signal);
   return {
-    series: String(series), channels, samplePeriodS,
-    startSample: optionalInt('startSample'), sequence: optionalInt('sequence'),
+    series: name(seriesField, series), channels, samplePeriodS,
+    startSample: optionalInt('startSample', length), sequence: optionalInt('sequence'),
     endOfSeries: chunk.endOfSeries === true, signal, train: chunk.train !== false,
   };
 }
@@ -234,7 +371,9 @@ export function writeChunkMessage(msg: Record<string, unknown>, data: readonly A
   const rest: Record<string, unknown> = {};
   let hasRest = false;
   for (const key of Object.keys(msg)) {
-    if (key === 'payload' || key === 'chunk' || key === 'topic') continue;
+    // an own "__proto__" key (JSON.parse makes one) would become the prototype of the output
+    // message by assignment, and its members (a `reset`) would look like the message's own
+    if (key === 'payload' || key === 'chunk' || key === 'topic' || key === '__proto__') continue;
     rest[key] = msg[key];
     hasRest = true;
   }

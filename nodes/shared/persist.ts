@@ -35,11 +35,37 @@ export interface Persistable {
 }
 
 /**
+ * Where the first number that is not finite sits in a JSON-like value ("moments.sum[3]"), or null.
+ * Iterative. JSON writes NaN and ±∞ as null, so such a state would be saved as nulls and then
+ * refused on load: every pair learned would be lost at the next restart.
+ */
+export function findNonFinite(value: unknown): string | null {
+  const stack: { value: unknown; path: string }[] = [{ value, path: '' }];
+  while (stack.length > 0) {
+    const { value: item, path: at } = stack.pop()!;
+    if (typeof item === 'number') { if (!Number.isFinite(item)) return at || '(value)'; continue; }
+    if (item === null || typeof item !== 'object') continue;
+    if (Array.isArray(item) || ArrayBuffer.isView(item)) {
+      const list = item as ArrayLike<unknown>;
+      for (let i = 0; i < list.length; i++) {
+        const x = list[i];
+        if (typeof x === 'number') { if (!Number.isFinite(x)) return `${at}[${i}]`; } else if (x !== null && typeof x === 'object') stack.push({ value: x, path: `${at}[${i}]` });
+      }
+      continue;
+    }
+    for (const [name, x] of Object.entries(item as Record<string, unknown>)) stack.push({ value: x, path: at ? `${at}.${name}` : name });
+  }
+  return null;
+}
+
+/**
  * Persistence for one node: `restored` settles once the saved state (if any) is loaded; a corrupt,
- * truncated or mismatched state gives a warning and a fresh start, never a crash.
+ * truncated or mismatched state gives a warning and a fresh start, never a crash. A state that is
+ * not finite is never saved: the last good checkpoint stays in the store (one warning per bad spell).
  */
 export function createPersistence(node: Node, key: string, enabled: boolean, store: string, target: Persistable, checkpointMs = 0) {
   let timer: ReturnType<typeof setTimeout> | null = null;
+  let refused = false;
   const restored = !enabled ? Promise.resolve() : loadState(node, key, store).then(
     (saved) => { if (saved !== undefined) target.load(saved); },
   ).catch((err) => {
@@ -49,7 +75,17 @@ export function createPersistence(node: Node, key: string, enabled: boolean, sto
   async function save(): Promise<void> {
     if (!enabled) return;
     if (timer) { clearTimeout(timer); timer = null; }
-    try { await saveState(node, key, target.toJSON(), store); } catch (err) { node.warn(`could not persist state: ${(err as Error).message}`); }
+    try {
+      const state = target.toJSON();
+      const bad = findNonFinite(state);
+      if (bad !== null) {
+        if (!refused) node.warn(`state not saved: ${bad} is not finite; the last good checkpoint is kept`);
+        refused = true;
+        return;
+      }
+      refused = false;
+      await saveState(node, key, state, store);
+    } catch (err) { node.warn(`could not persist state: ${(err as Error).message}`); }
   }
   return {
     restored,
@@ -76,10 +112,12 @@ const repaired = new WeakSet<object>();
 
 /**
  * Runs when the node types register, before Node-RED opens its context stores: a `localfilesystem`
- * file that is not valid JSON makes Node-RED refuse to start at all, and a power cut while the store
- * rewrites a file (it writes in place) can leave one cut short. A file of a ReSU node (it holds one of
- * {@link STATE_KEYS}) that does not parse is renamed to `<file>.corrupt-<time>` with a warning, so
- * Node-RED starts and that node starts fresh. Other nodes' files are never touched.
+ * file that is not valid JSON, or whose JSON is `null`, makes Node-RED refuse to start at all, and a
+ * power cut while the store rewrites a file (it writes in place) can leave one cut short. A file of
+ * a ReSU node (it holds one of {@link STATE_KEYS}) that does not parse is renamed to
+ * `<file>.corrupt-<time>` with a warning, so Node-RED starts and that node starts fresh. A file
+ * holding just `null` holds no node's data, so it is moved aside whichever node it belongs to. Other
+ * nodes' files with data are never touched.
  * @returns the files moved aside.
  */
 export function quarantineCorruptState(settings: StoreSettings | undefined, log: Logger): string[] {
@@ -96,13 +134,14 @@ export function quarantineCorruptState(settings: StoreSettings | undefined, log:
     for (const file of contextFiles(base)) {
       let text: string;
       try { text = fs.readFileSync(file, 'utf8'); } catch { continue; }
-      if (text.trim() === '' || !STATE_KEYS.some((key) => text.includes(`"${key}"`))) continue;
-      try { JSON.parse(text); continue; } catch { /* corrupt: move it aside */ }
+      const holdsNull = text.trim() === 'null';
+      if (!holdsNull && (text.trim() === '' || !STATE_KEYS.some((key) => text.includes(`"${key}"`)))) continue;
+      if (!holdsNull) try { JSON.parse(text); continue; } catch { /* corrupt: move it aside */ }
       const target = `${file}.corrupt-${Date.now()}`;
       try {
         fs.renameSync(file, target);
         moved.push(file);
-        log.warn(`[resu] context file ${file} is not valid JSON (a write cut short?); moved to ${target}: that node's persisted state starts fresh`);
+        log.warn(`[resu] context file ${file} ${holdsNull ? 'holds only null' : 'is not valid JSON (a write cut short?)'}; moved to ${target}: that node's persisted state starts fresh`);
       } catch (err) {
         log.warn(`[resu] context file ${file} is not valid JSON and could not be moved aside: ${(err as Error).message}`);
       }

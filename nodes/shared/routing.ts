@@ -39,7 +39,7 @@ export function isChunkMessage(msg: unknown): msg is Record<string, unknown> & {
 /** A deep copy of a chunk message: the channels by typed-array copy, the rest by `clone`. */
 export function copyChunkMessage(msg: Record<string, unknown> & { payload: ChunkSamples[] }, clone: Clone): Record<string, unknown> {
   const rest: Record<string, unknown> = {};
-  for (const key of Object.keys(msg)) if (key !== 'payload') rest[key] = msg[key];
+  for (const key of Object.keys(msg)) if (key !== 'payload' && key !== '__proto__') rest[key] = msg[key]; // see writeChunkMessage
   const copy = clone(rest);
   copy.payload = toChunkSamples(msg.payload, true);
   return copy;

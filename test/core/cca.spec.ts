@@ -323,7 +323,7 @@ describe('core/cca solvePastFutureCca', function () {
             alternating: () => [base[0].map((_, i) => (i % 2 ? 1 : -1)), base[1].map((_, i) => (i % 2 ? -1 : 1))],
             short: () => base,
             tiny: () => base.map((ch) => ch.map((x) => x * 1e-120)),
-            huge: () => base.map((ch) => ch.map((x) => x * 1e120)),
+            huge: () => base.map((ch) => ch.map((x) => x * 1e45)), // the sample limit is ±1e50
             step: () => base.map((ch) => ch.map((_, i) => (i < n / 2 ? 0 : 1))),
           }[shape]();
           const moments = new LaggedMoments({ channels: 2, pastLags: 4, futureLags: 3, center }).update(series);
@@ -342,12 +342,12 @@ describe('core/cca solvePastFutureCca', function () {
   });
 
   describe('scaling', function () {
-    it('scaling the input by c leaves ρ unchanged and scales ψ by 1/c (fast-check, c from 1e-100 to 1e100)', function () {
+    it('scaling the input by c leaves ρ unchanged and scales ψ by 1/c (fast-check, c from 1e-100 to 1e45; samples are limited to ±1e50)', function () {
       const series = correlatedSeries(new Random(23), 2, 2000);
       const options = { pastLags: 4, futureLags: 3, gap: 1 };
       const { fit: reference } = fitSeries(series, options);
       fc.assert(fc.property(
-        fc.integer({ min: -100, max: 100 }), fc.double({ min: 1, max: 10, noNaN: true }), fc.boolean(),
+        fc.integer({ min: -100, max: 44 }), fc.double({ min: 1, max: 10, noNaN: true }), fc.boolean(),
         (exponent, mantissa, negative) => {
           const c = (negative ? -1 : 1) * mantissa * 10 ** exponent;
           const { fit } = fitSeries(series.map((ch) => ch.map((x) => c * x)), options);

@@ -251,7 +251,7 @@ describe('resu-scanner node', function () {
       helper.getNode('scan').receive({ command: 'start' });
       helper.getNode('scan').receive({ command: 'start' });
       const caught = await errors;
-      assert.match(caught[0].error.message, /cannot read image ".*missing\.png": ENOENT/);
+      assert.match(caught[0].error.message, /cannot use image: .*missing\.png: no such file/);
       // the file appears: the next start works
       writePng(file, 100, 2);
       const out = collect('out', 2);

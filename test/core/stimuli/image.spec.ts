@@ -1,7 +1,7 @@
 import * as assert from 'assert';
 import { ConfigError, ResuError } from '../../../core/errors';
 import { decodeImage, detectImageFormat, ImageDecodeError, LUMA_WEIGHTS, requireLuminanceImage } from '../../../core/stimuli/image';
-import { colourJpeg, greyJpeg, pngHeaderOnly, writePng } from '../../fixtures/images';
+import { colourJpeg, greyJpeg, pngHeaderOnly, pngWithChunk, writePng } from '../../fixtures/images';
 
 /** Rec. 601 luma of 8-bit code values, in [0, 1]. */
 const rec601 = (r: number, g: number, b: number): number => (0.299 * r + 0.587 * g + 0.114 * b) / 255;
@@ -90,11 +90,18 @@ describe('core/stimuli/image', function () {
       expectDecodeError(new Uint8Array(0), /^scene\.png: empty file \(0 bytes\)$/);
     });
 
-    it('names unsupported formats and shows the first bytes of unknown ones', function () {
+    it('names unsupported formats and never echoes the bytes of a file (issue 13)', function () {
       expectDecodeError(Buffer.from('GIF89a......'), /GIF images are not supported/);
       expectDecodeError(Buffer.from('BM..........'), /BMP images are not supported/);
-      expectDecodeError(Buffer.from('hello world'), /not a PNG or JPEG image \(first bytes 68 65 6c 6c\)/);
+      // /etc/passwd once showed "first bytes 72 6f 6f 74" ("root") in the scanner's status
+      const passwd = Buffer.from('root:x:0:0:root:/root:/bin/bash\n');
+      assert.throws(() => decodeImage(passwd, 'passwd'), (err: Error) => /not a PNG or JPEG image/.test(err.message) && !/root|72 6f/.test(err.message.replace(/^passwd: /, '')));
       assert.strictEqual(detectImageFormat(Buffer.from('hello')), null);
+      // decoders quote file bytes in some messages (a PNG chunk name, a JPEG marker): only their constant part is kept
+      const chunkName = pngWithChunk('ROOT', Buffer.from('secret'));
+      assert.throws(() => decodeImage(chunkName, 'x.png'), (err: Error) => /unreadable PNG/.test(err.message) && !/ROOT|secret/.test(err.message));
+      const marker = Buffer.from([0xff, 0xd8, 0xff, 0x72, 0x6f, 0x6f, 0x74, 0x3a, 0x78, 0x3a, 0x30, 0x3a]);
+      assert.throws(() => decodeImage(marker, 'x.jpg'), (err: Error) => /unreadable JPEG/.test(err.message) && !/72|6f|root/.test(err.message.replace(/^x\.jpg: /, '')));
     });
 
     it('reports truncated or corrupt PNG and JPEG data as unreadable', function () {

@@ -1,0 +1,169 @@
+/**
+ * One controller for the learning nodes (resu-cca, resu-t4): everything they share around their
+ * model, in one place so the two cannot drift apart:
+ *   - the FIFO, message screening and close handling (setupStatefulNode);
+ *   - msg.reset, and the switches msg.learning / msg.solve / msg.publish (validated before any
+ *     takes effect);
+ *   - persistence (restore before the first message, checkpoint after learning, save after
+ *     solving and on close; never a non-finite state);
+ *   - federation (peers' statistics snapshots: signature, plausibility, share cap; publishing
+ *     snapshots on the third output);
+ *   - solving every K pairs and on request (an automatic solve that fails never fails the chunk);
+ *   - status (pairs, ρ, peers, refused snapshots) and the admin state.
+ * The node supplies its model and what is specific to it (how a message is learned, what a fit
+ * looks like on the wire).
+ */
+import type { Node, NodeAPI } from 'node-red';
+import { isStatisticsMessage, LaggedMoments, NotEnoughDataError } from '../../core';
+import { registerStateSource } from './admin';
+import { LearningNodeOptions } from './config';
+import { InputError } from './errors';
+import { createFederation } from './federation';
+import { isReset } from './messages';
+import { compact, Msg, setupStatefulNode } from './node';
+import { createPersistence, Persistable, quarantineCorruptState } from './persist';
+import { Send } from './queue';
+import { ThrottledStatus } from './status';
+
+/** The model a learning node trains: local statistics, a solver, and its persisted state. */
+export interface LearningModel<Fit> extends Persistable {
+  /** The local statistics (published to peers and merged with theirs). */
+  readonly statistics: LaggedMoments;
+  /** Solves on `moments` (the local statistics, or merged with the peers') and adopts the fit. */
+  solve(moments: LaggedMoments): Fit;
+}
+
+/** What a learning node adds to the controller. */
+export interface LearningNodeSpec<Fit> {
+  kind: 'cca' | 't4';
+  /** Context key of the persisted state. */
+  stateKey: string;
+  options: LearningNodeOptions;
+  /** The shared secret (credential), '' when unset. */
+  sharedSecret: string;
+  model: LearningModel<Fit>;
+  /** Switches besides learning/solve/publish this node reads (validated as booleans). */
+  switches?: readonly string[];
+  /** Whether restored state carries a usable fit (then the next automatic solve is K pairs on). */
+  restoredFitIsCurrent?: boolean;
+  /**
+   * Handles a message that is neither a reset nor a peer snapshot: validates it completely, then
+   * applies switches and learns (calling `learned()` after changing the statistics). Returns
+   * 'stop' when no publishing or solving should follow.
+   */
+  onMessage(msg: Msg, send: Send, context: LearningContext): void | 'stop' | Promise<void | 'stop'>;
+  /** Sends a fit on the node's outputs (after every solve). */
+  sendFit(fit: Fit, send: Send, peers: number): void;
+  /** Node part of the status text, e.g. "learning · 12k pairs · ρ2 0.31"; `active`: green dot, else blue ring. */
+  statusText(learning: boolean): { text: string; active: boolean };
+  /** Drops node-specific state on msg.reset and close. */
+  onReset?(): void;
+  onClose?(): void;
+  /** Node part of the admin state and the export. */
+  state(learning: boolean): Record<string, unknown>;
+  exportFilters(): Record<string, unknown> | null;
+}
+
+/** What onMessage may use. */
+export interface LearningContext {
+  learning: boolean;
+  /** Marks the statistics as changed (checkpoint). */
+  learned(): void;
+  /** Saves the state now (e.g. after adopting weights). */
+  save(): Promise<void>;
+  status: ThrottledStatus;
+}
+
+const CONTROL = ['learning', 'solve'] as const;
+
+/** Sets up a learning node around `spec`. */
+export function createLearningNode<Fit>(RED: NodeAPI, node: Node, spec: LearningNodeSpec<Fit>): void {
+  const { options, model } = spec;
+  const persistence = createPersistence(node, spec.stateKey, options.persist, options.store, model, options.checkpointS * 1000);
+  const federation = createFederation(node.id, options, spec.kind, () => model.statistics, spec.sharedSecret);
+  let pairsAtSolve = 0;
+  void persistence.restored.then(() => { if (spec.restoredFitIsCurrent) pairsAtSolve = model.statistics.pairs; });
+  const context: LearningContext = {
+    learning: options.learning,
+    learned: () => persistence.touch(),
+    save: () => persistence.save(),
+    status: null as unknown as ThrottledStatus,
+  };
+
+  const { status } = setupStatefulNode(RED, node, {
+    async onInput(msg, send) {
+      await persistence.restored;
+      if (isReset(msg)) {
+        model.reset(); federation.reset(); spec.onReset?.();
+        pairsAtSolve = 0;
+        await persistence.save();
+        status.clear();
+        return;
+      }
+      if (isStatisticsMessage(msg.payload)) {
+        // a peer's snapshot: re-solve on the merged statistics and send the result
+        if (federation.offer(msg.payload) === 'applied') await solveAndSend(send, false);
+        showStatus();
+        return;
+      }
+      if (msg.publish !== undefined && msg.publish !== true) throw InputError.field('msg.publish', msg.publish, 'true');
+      for (const name of [...CONTROL, ...(spec.switches ?? [])]) {
+        if (msg[name] !== undefined && typeof msg[name] !== 'boolean') throw InputError.field(`msg.${name}`, msg[name], 'true or false');
+      }
+      if ((await spec.onMessage(msg, send, context)) === 'stop') { showStatus(); return; }
+      const snapshot = federation.snapshot(msg.publish === true);
+      if (snapshot) send([null, null, snapshot]);
+      const due = options.solveEveryPairs > 0 && model.statistics.pairs - pairsAtSolve >= options.solveEveryPairs;
+      if (msg.solve === true || (context.learning && due)) {
+        if (!(await solveAndSend(send, msg.solve === true))) return;
+      }
+      showStatus();
+    },
+    async onClose(removed) {
+      persistence.dispose();
+      if (options.persist && !removed) await persistence.save();
+      model.reset();
+      spec.onClose?.();
+    },
+  });
+  context.status = status;
+  registerStateSource(RED, node, {
+    state: () => ({ ...spec.state(context.learning), federation: federation.summary() }),
+    exportFilters: () => spec.exportFilters(),
+  });
+  showStatus();
+
+  async function solveAndSend(send: Send, requested: boolean): Promise<boolean> {
+    pairsAtSolve = model.statistics.pairs;
+    let fit: Fit;
+    try {
+      fit = model.solve(federation.merged());
+    } catch (err) {
+      if (requested) throw err;
+      // an automatic solve must not fail the message that triggered it: that message was learned
+      if (!(err instanceof NotEnoughDataError)) {
+        node.warn(`automatic solve failed: ${(err as Error).message}`);
+        status.warn(`solve failed: ${(err as Error).message}`);
+      }
+      return false;
+    }
+    spec.sendFit(fit, send, federation.peers);
+    await persistence.save();
+    showStatus();
+    return true;
+  }
+
+  function showStatus(): void {
+    const { text, active } = spec.statusText(context.learning);
+    const peers = federation.peers > 0 ? ` · +${federation.peers} peers` : '';
+    const refused = federation.rejectedTotal > 0 ? ` · ${compact(federation.rejectedTotal)} refused` : '';
+    const full = `${text}${peers}${refused}`;
+    if (active) status.ok(full); else status.idle(full);
+  }
+}
+
+/** Registers a learning node type: the shared secret is a credential, never stored in the flow. */
+export function registerLearningNodeType(RED: NodeAPI, type: string, constructor: (this: Node, raw: never) => void): void {
+  quarantineCorruptState(RED.settings as never, RED.log);
+  RED.nodes.registerType(type, constructor as never, { credentials: { sharedSecret: { type: 'password' } } } as never);
+}
