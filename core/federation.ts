@@ -231,10 +231,13 @@ export class StatisticsPool {
    * as a new accumulator without open series (local is not modified).
    */
   mergedWith(local: LaggedMoments): LaggedMoments {
-    const merged = new LaggedMoments(this.options).merge(this.total);
     const factors = this.shareFactors(local.weight);
     this.cappedPeers = factors.size;
-    for (const [entry, factor] of factors) merged.addSums(entry.sums, factor - 1, 0);
+    if (factors.size === 0) return new LaggedMoments(this.options).merge(this.total).merge(local);
+    // a capped peer usually dominates the total (that is why it is capped): removing its excess
+    // from the total would cancel most digits, so the pool is summed afresh with the factors
+    const merged = new LaggedMoments(this.options);
+    for (const entry of this.latest.values()) merged.addSums(entry.sums, factors.get(entry) ?? 1);
     return merged.merge(local);
   }
 
@@ -380,7 +383,7 @@ export function checkPlausible(sums: MomentSums, options: ResolvedMomentsOptions
   if (weight > pairs * (1 + PLAUSIBILITY_TOLERANCE)) fail(`weight ${weight} exceeds the ${pairs} pairs`);
   if (options.timeConstantSamples === 0 && weight !== pairs) fail(`weight ${weight} differs from the ${pairs} pairs (no forgetting)`);
   if ((pairs === 0) !== (weight === 0)) fail(`weight ${weight} with ${pairs} pairs`);
-  if (sums.shift) for (const x of sums.shift) if (!(Math.abs(x) <= MAX_SAMPLE_MAGNITUDE)) fail(`shift ${x} beyond the sample magnitude limit ${MAX_SAMPLE_MAGNITUDE}`);
+  if (sums.shift) for (const x of sums.shift) if (!(Math.abs(x) <= MAX_SAMPLE_MAGNITUDE)) fail(`shift ${x} beyond the sample limit ±1e50`);
   const D = sums.sum.length, upper = sums.sumOuterUpper;
   const ceiling = weight * 4 * MAX_SAMPLE_MAGNITUDE * MAX_SAMPLE_MAGNITUDE;
   const diagonal = new Float64Array(D);
@@ -388,7 +391,7 @@ export function checkPlausible(sums: MomentSums, options: ResolvedMomentsOptions
   for (let r = 0; r < D; r++) {
     const d = diagonal[r];
     if (!(d >= 0)) fail(`Σx² of entry ${r} is ${d} < 0`);
-    if (d > ceiling) fail(`Σx² of entry ${r} is ${d}, more than ${weight} pairs of samples within ±${MAX_SAMPLE_MAGNITUDE} can give`);
+    if (d > ceiling) fail(`Σx² of entry ${r} is ${d}, more than ${weight} pairs of samples within ±1e50 (the sample limit) can give`);
     const s = sums.sum[r];
     if (s * s > weight * d * (1 + PLAUSIBILITY_TOLERANCE) + Number.MIN_VALUE) fail(`(Σx)² of entry ${r} exceeds weight × Σx²`);
   }

@@ -324,7 +324,12 @@ export class LaggedMoments {
   /** Samples received (per channel). */
   get samplesSeen(): number { return this.samples; }
   /** Effective pair count N (sum of forgetting weights; equals `pairs` without forgetting). */
-  get weight(): number { return this.weightScaled / this.growth; }
+  get weight(): number {
+    // the lagged algorithm moves a segment's pairs into the sums only at read-out: count them here
+    let pending = 0;
+    if (this.useLagged) for (const state of this.series.values()) pending += state.pendingPairs;
+    return (this.weightScaled + pending) / this.growth;
+  }
   /** Keys of the series currently open. */
   get openSeries(): string[] { return [...this.series.keys()]; }
   /** Number of series currently open (at most {@link MAX_OPEN_SERIES}). */

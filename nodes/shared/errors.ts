@@ -5,6 +5,9 @@ import { describeValue } from '../../core/errors';
 
 /** A message that cannot be processed; its text names the property at fault. */
 export class InputError extends Error {
+  /** The node already showed what happened in its status: do not replace it with the red error ring. */
+  statusShown = false;
+
   constructor(message: string) {
     super(message);
     this.name = 'InputError';

@@ -101,8 +101,17 @@ export function createLearningNode<Fit>(RED: NodeAPI, node: Node, spec: Learning
         return;
       }
       if (isStatisticsMessage(msg.payload)) {
-        // a peer's snapshot: re-solve on the merged statistics and send the result
-        if (federation.offer(msg.payload) === 'applied') await solveAndSend(send, false);
+        // a peer's snapshot: re-solve on the merged statistics and send the result. A refused one
+        // ends with its error (Catch nodes) and is counted in the status, which stays readable
+        let offered: ReturnType<typeof federation.offer>;
+        try {
+          offered = federation.offer(msg.payload);
+        } catch (err) {
+          showStatus(true);
+          if (err instanceof InputError) err.statusShown = true;
+          throw err;
+        }
+        if (offered === 'applied') await solveAndSend(send, false);
         showStatus();
         return;
       }
@@ -153,12 +162,13 @@ export function createLearningNode<Fit>(RED: NodeAPI, node: Node, spec: Learning
     return true;
   }
 
-  function showStatus(): void {
+  /** `refusedNow`: a peer snapshot was just refused (yellow ring with the count). */
+  function showStatus(refusedNow = false): void {
     const { text, active } = spec.statusText(context.learning);
     const peers = federation.peers > 0 ? ` · +${federation.peers} peers` : '';
     const refused = federation.rejectedTotal > 0 ? ` · ${compact(federation.rejectedTotal)} refused` : '';
     const full = `${text}${peers}${refused}`;
-    if (active) status.ok(full); else status.idle(full);
+    if (refusedNow) status.warn(full); else if (active) status.ok(full); else status.idle(full);
   }
 }
 

@@ -36,7 +36,7 @@ export function setupStatefulNode(RED: NodeAPI, node: Node, handlers: StatefulHa
   let dropped = 0;
   const status = withDroppedNote(createStatus(node as unknown as Parameters<typeof createStatus>[0]), () => dropped);
   const queue = createQueue(RED.settings as { nodeMessageBufferMaxLength?: number }, handlers.onInput, {
-    onError: (err) => status.failed(err),
+    onError: (err) => { if (!(err as { statusShown?: boolean }).statusShown) status.failed(err); },
     onDrop: (count) => { dropped = count; status.refresh(); },
     onDoneFailed: (err, reported) => reportUncompleted(node, err, reported),
   });

@@ -8,7 +8,7 @@
  */
 import { strict as assert } from 'assert';
 import fc from 'fast-check';
-import { LaggedMoments, LaggedMomentsOptions, MomentMatrices, truncatePastLags } from '../../core/moments';
+import { LaggedMoments, LaggedMomentsOptions, MAX_SERIES_KEY_LENGTH, MomentMatrices, truncatePastLags } from '../../core/moments';
 import { ConfigError, NotEnoughDataError, ShapeError } from '../../core/errors';
 import { Random } from '../../core/random';
 import {
@@ -442,6 +442,9 @@ describe('core/moments LaggedMoments', function () {
       ['ragged channels', [[1, 2, 3], [1, 2]], /different lengths \(channel 0: 3, channel 1: 2\)/],
       ['a non-array channel', [[1, 2], 'ab'], /chunk\[1\] must be an array/],
       ['null', null, /chunk must be an array/],
+      // products of samples beyond ±1e50 could overflow the sums (issue 13: 1e200 made every solve fail)
+      ['a sample of 1e200', [[1, 2, 1e200, 4], [1, 2, 3, 4]], /chunk\[0\]\[2\] must be a number within ±1e50 \(the sample magnitude limit\) \(got 1e\+200\)/],
+      ['a sample of -1.0000001e50', [[1, 2, 3, 4], [-1.0000001e50, 2, 3, 4]], /chunk\[1\]\[0\] must be a number within ±1e50/],
     ];
     for (const algorithm of ['direct', 'lagged'] as const) {
       for (const [name, chunk, message] of bad) {
@@ -474,6 +477,23 @@ describe('core/moments LaggedMoments', function () {
       const moments = new LaggedMoments({ pastLags: 2, futureLags: 2 });
       assert.throws(() => moments.update([[1, 2], [3, 4]]), ShapeError);
       assert.equal(moments.samplesSeen, 0);
+    });
+
+    it('a series key longer than MAX_SERIES_KEY_LENGTH is refused before anything is kept (issue 13: 10 MB names)', function () {
+      const moments = new LaggedMoments({ pastLags: 2, futureLags: 1 });
+      assert.throws(() => moments.update([1, 2, 3], 'x'.repeat(MAX_SERIES_KEY_LENGTH + 1)), (err: Error) => err instanceof ConfigError && /seriesKey must be a string of at most 1056 characters/.test(err.message));
+      assert.equal(moments.openSeriesCount, 0);
+      moments.update([1, 2, 3], 'x'.repeat(MAX_SERIES_KEY_LENGTH));
+      assert.ok(moments.hasSeries('x'.repeat(MAX_SERIES_KEY_LENGTH)));
+      // samples at the limit are accepted and their sums stay finite
+      moments.update([1e50, -1e50, 1e50], 'edge');
+      assert.ok(moments.finite && Number.isFinite(moments.moments().pastMoment[0]));
+    });
+
+    it('weight counts the pairs of the lagged algorithm before they are folded in', function () {
+      const moments = new LaggedMoments({ pastLags: 4, futureLags: 3, algorithm: 'lagged' }).update(correlatedSeries(new Random(73), 1, 100)[0]);
+      assert.equal(moments.weight, 94);
+      assert.equal(moments.weight, moments.pairs);
     });
 
     it('accepts typed arrays', function () {

@@ -1,5 +1,5 @@
 import * as assert from 'assert';
-import { connectomeComparison, LaggedMoments, mirrorT4Weights, Random, solvePastFutureCca, T4Layer } from '../../core';
+import { connectomeComparison, LaggedMoments, MAX_OPEN_SERIES, mirrorT4Weights, Random, solvePastFutureCca, T4Layer } from '../../core';
 import { T4_DRIVE_SAMPLE_SIZE, tripletChannels } from '../../core/t4';
 
 /** A seeded 5-pixel stimulus: a smoothed random pattern moving one pixel per `step` samples. */
@@ -120,6 +120,22 @@ describe('core/t4', function () {
     const sum = 0.37 + 1.37 + 0.34;
     assert.ok(Math.abs(result.model.L1[1] - 1.37 / sum) < 1e-12);
     assert.ok(connectomeComparison(mirrorT4Weights(w), true).cosineSimilarity > 1 - 1e-12);
+  });
+
+  it('a chunk that would open more than MAX_OPEN_SERIES triplet series, or holds a bad value, is refused before any triplet is learned', function () {
+    const layer = new T4Layer({ delay: 1 });
+    const row = (pixels: number, value = 1): Float64Array[] => Array.from({ length: pixels }, (_, p) => Float64Array.from({ length: 4 }, (_, t) => value * (p + t + 1)));
+    // 1365 rows of 5 pixels hold 3 triplets each: 4095 series open
+    for (let r = 0; r < 1365; r++) layer.learn(row(5), row(5), `row-${r}`);
+    const before = JSON.stringify(layer.toJSON());
+    assert.throws(() => layer.learn(row(5), row(5), 'one-more'), /too many series in flight: 4095 triplet series open, this chunk would open 3 more \(at most 4096\)/);
+    assert.equal(MAX_OPEN_SERIES, 4096);
+    const bad = row(5); bad[4][2] = 1e60;
+    assert.throws(() => layer.learn(row(5), bad, 'row-0'), /l1\[4\]\[2\] must be a number within ±1e50/);
+    assert.throws(() => layer.learn(row(5), row(5), 'y'.repeat(1025)), /series must be a string of at most 1024 characters/);
+    assert.equal(JSON.stringify(layer.toJSON()), before, 'nothing learned');
+    layer.learn(row(5), row(5), 'row-0'); // continuing an open series opens nothing
+    layer.learn(row(3), row(3), 'last', { end: true });
   });
 
   it('state round-trips through JSON and rejects another format', function () {

@@ -6,7 +6,7 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { quarantineCorruptState } from '../../nodes/shared/persist';
+import { createPersistence, findNonFinite, quarantineCorruptState } from '../../nodes/shared/persist';
 
 describe('persisted state: corrupt context files at start-up', function () {
   let dir: string;
@@ -39,5 +39,57 @@ describe('persisted state: corrupt context files at start-up', function () {
     assert.deepStrictEqual(quarantineCorruptState({ contextStorage: { default: { module: 'memory' } }, userDir: dir }, { warn: () => undefined }), []);
     const moved = quarantineCorruptState({ contextStorage: { default: { module: 'localfilesystem' } }, userDir: dir }, { warn: () => undefined });
     assert.strictEqual(moved.length, 1);
+  });
+
+  it('moves aside a context file holding only null (it stops Node-RED from starting) whichever node it belongs to', function () {
+    const flowDir = path.join(dir, 'context', 'flow-a');
+    fs.mkdirSync(flowDir, { recursive: true });
+    fs.writeFileSync(path.join(flowDir, 'cca-node.json'), 'null\n');
+    fs.writeFileSync(path.join(flowDir, 'other-node.json'), '{"count": null}');
+    const warnings: string[] = [];
+    const moved = quarantineCorruptState({ contextStorage: { default: { module: 'localfilesystem', config: { dir } } } }, { warn: (m) => warnings.push(m) });
+    assert.deepStrictEqual(moved.map((f) => path.basename(f)), ['cca-node.json']);
+    assert.match(warnings[0], /cca-node\.json holds only null; moved to .*\.corrupt-\d+/);
+    assert.ok(fs.existsSync(path.join(flowDir, 'other-node.json')));
+  });
+});
+
+describe('persisted state: never a non-finite checkpoint (issue 13)', function () {
+  /** A node whose context store is a map, with its warnings recorded. */
+  function fakeNode() {
+    const stored = new Map<string, unknown>();
+    const warnings: string[] = [];
+    const node = {
+      warn: (m: string) => warnings.push(m),
+      context: () => ({
+        get: (key: string, _store: unknown, cb: (err: Error | null, value: unknown) => void) => cb(null, stored.get(key)),
+        set: (key: string, value: unknown, _store: unknown, cb: (err?: Error | null) => void) => { stored.set(key, JSON.parse(JSON.stringify(value))); cb(null); },
+      }),
+    };
+    return { node: node as never, stored, warnings };
+  }
+
+  it('findNonFinite names the first NaN or ±∞ in a JSON-like value', function () {
+    assert.strictEqual(findNonFinite({ a: [1, 2], b: { c: [[0], [1, 2]] }, d: null, e: 'x' }), null);
+    assert.strictEqual(findNonFinite({ moments: { sum: [1, Infinity] } }), 'moments.sum[1]');
+    assert.strictEqual(findNonFinite([[1], [2, NaN]]), '[1][1]');
+    assert.strictEqual(findNonFinite(NaN), '(value)');
+  });
+
+  it('keeps the last good checkpoint while the state is not finite, with one warning, and saves again once it is', async function () {
+    const { node, stored, warnings } = fakeNode();
+    let state: unknown = { moments: { sum: [1, 2] } };
+    const persistence = createPersistence(node, 'k', true, '', { toJSON: () => state, load: () => undefined, reset: () => undefined });
+    await persistence.restored;
+    await persistence.save();
+    assert.deepStrictEqual(stored.get('k'), { moments: { sum: [1, 2] } });
+    state = { moments: { sum: [1, Infinity] } };
+    await persistence.save();
+    await persistence.save();
+    assert.deepStrictEqual(stored.get('k'), { moments: { sum: [1, 2] } }, 'the last good checkpoint is kept (JSON would have written null)');
+    assert.deepStrictEqual(warnings, ['state not saved: moments.sum[1] is not finite; the last good checkpoint is kept']);
+    state = { moments: { sum: [3, 4] } };
+    await persistence.save();
+    assert.deepStrictEqual(stored.get('k'), { moments: { sum: [3, 4] } });
   });
 });
