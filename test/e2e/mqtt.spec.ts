@@ -1,16 +1,19 @@
 /**
  * Learning across devices, end to end: a real mosquitto broker on loopback, two Node-RED processes
- * scanning different scenes and publishing statistics snapshots, a third aggregating. The
+ * scanning different scenes and publishing statistics snapshots signed with a shared secret, a third
+ * aggregating, and a spoofer publishing unsigned and forged snapshots on the same topics. The
  * aggregated filters must equal those of one learner fed both streams.
  */
 import * as assert from 'assert';
 import * as mqtt from 'mqtt';
-import { createDeadLeavesImage, PastFutureLearner, Scanner, toContrastImage, WhiteNoise } from '../../core';
+import { createDeadLeavesImage, createStatisticsMessage, LaggedMoments, PastFutureLearner, Scanner, toContrastImage, WhiteNoise } from '../../core';
 import { clickInject, Managed, requireMosquitto, startMosquitto, startNodeRed } from './processes';
 
 const PAST = 10, FUTURE = 10, PIXELS = 4, ROWS = 4, WIDTH = 1024;
 const PAIRS_PER_ROW = PIXELS * (WIDTH - PAST - FUTURE + 1);
 /** A fixed two-channel chunk a device's unit filters once the aggregated filters arrived. */
+/** The devices' and the aggregator's shared secret (a node credential). */
+const SECRET = 'mqtt e2e shared secret';
 const PROBE = [Array.from({ length: 30 }, (_, i) => Math.sin(i / 3)), Array.from({ length: 30 }, (_, i) => (i % 7) - 3)];
 
 function brokerNode(port: number) {
@@ -73,8 +76,10 @@ describe('learning across devices over MQTT (real broker, three Node-RED process
   it('the aggregated filters equal those of one learner fed both streams, and update the units on the devices', async function () {
     const broker = await startMosquitto();
     running.push(broker);
-    running.push(await startNodeRed(aggregatorFlow(broker.port)));
-    const devices = await Promise.all([startNodeRed(deviceFlow('A', 1, broker.port)), startNodeRed(deviceFlow('B', 2, broker.port))]);
+    const signed = (id: string) => ({ credentials: { [id]: { sharedSecret: SECRET } } });
+    const aggregator = await startNodeRed(aggregatorFlow(broker.port), '', signed('aggregator-cca'));
+    running.push(aggregator);
+    const devices = await Promise.all([startNodeRed(deviceFlow('A', 1, broker.port), '', signed('learner')), startNodeRed(deviceFlow('B', 2, broker.port), '', signed('learner'))]);
     running.push(...devices);
     const expectedPairs = 2 * ROWS * PAIRS_PER_ROW;
     client = mqtt.connect(`mqtt://127.0.0.1:${broker.port}`);
@@ -85,6 +90,16 @@ describe('learning across devices over MQTT (real broker, three Node-RED process
       });
     });
     await new Promise<void>((resolve, reject) => client!.subscribe('resu/filters', { qos: 1 }, (err) => (err ? reject(err) : resolve())));
+    // a spoofer on the same broker: an unsigned snapshot claiming device A with a huge sequence and
+    // counts × 10⁹, and one signed with another secret; both retained, both refused
+    const fake = new LaggedMoments({ pastLags: PAST, futureLags: FUTURE }).update(Array.from({ length: 500 }, (_, i) => (i % 2 ? 1 : -1)));
+    const spoofs = [
+      createStatisticsMessage('device-A', Number.MAX_SAFE_INTEGER, 'cca', fake),
+      createStatisticsMessage('device-C', 1, 'cca', fake, { secret: 'not the secret of this fleet' }),
+    ];
+    for (const [i, spoof] of spoofs.entries()) {
+      await new Promise<void>((resolve, reject) => client!.publish(`resu/statistics/spoof-${i}`, JSON.stringify(spoof), { qos: 1, retain: true }, (err) => (err ? reject(err) : resolve())));
+    }
     // devices start once the aggregator listens; snapshots are retained anyway
     await new Promise((r) => setTimeout(r, 500));
     await Promise.all(devices.map((d) => clickInject(d.port, 'inject-start')));
@@ -92,6 +107,10 @@ describe('learning across devices over MQTT (real broker, three Node-RED process
     const reference = referenceFit();
     assert.strictEqual(reference.pairs, expectedPairs);
     assert.strictEqual(fit.peers, 2);
+    const state = await (await fetch(`http://127.0.0.1:${aggregator.port}/resu/nodes/aggregator-cca/state`)).json() as { federation: { rejected: Record<string, number>; sources: Record<string, number> } };
+    assert.deepStrictEqual(Object.keys(state.federation.sources).sort(), ['device-A', 'device-B']);
+    assert.strictEqual(state.federation.rejected.unsigned, 1);
+    assert.strictEqual(state.federation.rejected['bad-signature'], 1);
     // sums add exactly; only the order of floating-point additions differs (≈ 1e-15 relative)
     fit.correlations.forEach((rho: number, i: number) => assert.ok(Math.abs(rho - reference.correlations[i]) < 1e-9, `rho${i + 1}: ${rho} vs ${reference.correlations[i]}`));
     const scale = Math.max(...reference.pastFilters[0].map(Math.abs));

@@ -93,7 +93,7 @@ async function waitForPort(port: number, timeoutMs: number): Promise<void> {
 }
 
 /** Starts Node-RED with this package and the given flows; resolves once the flows started. */
-export async function startNodeRed(flows: unknown[], extraSettings = '', options: { userDir?: string; waitFor?: RegExp } = {}): Promise<Managed & { userDir: string }> {
+export async function startNodeRed(flows: unknown[], extraSettings = '', options: { userDir?: string; waitFor?: RegExp; credentials?: Record<string, Record<string, string>> } = {}): Promise<Managed & { userDir: string }> {
   const port = await freePort();
   // options.userDir: restart on an existing user directory (its context files, flows and settings are kept)
   const userDir = options.userDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'resu-node-red-'));
@@ -104,6 +104,8 @@ export async function startNodeRed(flows: unknown[], extraSettings = '', options
   }
   fs.writeFileSync(path.join(userDir, 'package.json'), JSON.stringify({ name: 'resu-e2e', private: true }));
   fs.writeFileSync(path.join(userDir, 'flows.json'), JSON.stringify(flows));
+  // node credentials (e.g. a shared secret), unencrypted as credentialSecret is false below
+  if (options.credentials) fs.writeFileSync(path.join(userDir, 'flows_cred.json'), JSON.stringify(options.credentials));
   const settings = path.join(userDir, 'settings.js');
   fs.writeFileSync(settings, `module.exports = { uiHost: '127.0.0.1', uiPort: ${port}, flowFile: 'flows.json', credentialSecret: false,
     editorTheme: { tours: false }, logging: { console: { level: 'info' } }, ${extraSettings} };\n`);
