@@ -179,7 +179,25 @@ function memoryBench({ samples = 1e6, forgettingSamples = 5e4, runs = 5, warmup 
   };
 }
 
-module.exports = { filterReferenceBench, onlineBench, momentsBench, moments6Bench, solveBench, filterBench, memoryBench, signal, median, timeMedian };
+/**
+ * The message screen every ReSU node runs before queueing (issue 13: depth, array lengths, size,
+ * getters) next to reading the same chunk: a 64 × 1000 message of plain numbers (as JSON from MQTT
+ * or a function node) and of Float64Arrays (as ReSU nodes send each other). ms per message.
+ */
+function screenBench({ messages = 200, runs = 5, warmup = 1 } = {}) {
+  const { screenMessage, readChunkMessage } = require(path.resolve(__dirname, '../dist/nodes/shared/messages'));
+  const typed = signal(1000, 6, 64);
+  const plain = { payload: typed.map((c) => Array.from(c)), topic: 'row-0' };
+  const typedMsg = { payload: typed, topic: 'row-0' };
+  const per = (fn) => (timeMedian(() => { for (let i = 0; i < messages; i++) fn(); }, { runs, warmup }).seconds / messages) * 1e3;
+  return {
+    channels: 64, samples: 1000,
+    screenPlainMs: per(() => screenMessage(plain)), readPlainMs: per(() => readChunkMessage(plain)),
+    screenTypedMs: per(() => screenMessage(typedMsg)), readTypedMs: per(() => readChunkMessage(typedMsg)),
+  };
+}
+
+module.exports = { filterReferenceBench, onlineBench, momentsBench, moments6Bench, solveBench, filterBench, memoryBench, screenBench, signal, median, timeMedian };
 
 if (require.main === module) {
   const name = process.argv[2] || 'all';

@@ -14,6 +14,8 @@
  *   memory        learned memory (issue 18): PastFutureLearner with pastLags 'auto' (P = 200) vs
  *                 fixed m = 50, h = 50, per sample and per solve; with forgetting on fewer samples
  *   online        the online learning rule (issue 19): k = 2 units, m = h = 50, 10^5 samples in chunks of 1000
+ *   messageScreen  the nodes' message screen (depth, lengths, size) vs reading the chunk, ms per
+ *                 64 × 1000 message of plain numbers and of Float64Arrays
  *   flow          scanner (64 px, dt 1 ms) → noise → L1 + L3 → T4 (fixed learned weights) in the
  *                 real Node-RED runtime, one fresh child process per run (10 simulated seconds of
  *                 JIT warm-up before the clock starts; peak RSS over the whole run); flowLong: 10×
@@ -121,6 +123,8 @@ async function main() {
     result.memory = kernels.memoryBench({ runs: quick ? 3 : 5 });
     log('online rule (k = 2, m = h = 50, 10^5 samples)');
     result.online = kernels.onlineBench({ runs: quick ? 3 : 5 });
+    log('message screen (64 × 1000)');
+    result.messageScreen = kernels.screenBench({ runs });
     result.speedups = {
       momentsVsDirect: round(result.moments.samplesPerSecond / result.momentsReference.samplesPerSecond, 1),
       momentsVsNumpyReference: round(result.moments.samplesPerSecond / 0.4e6, 1),

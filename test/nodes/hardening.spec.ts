@@ -7,13 +7,12 @@
  */
 import * as assert from 'assert';
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import * as v8 from 'v8';
 import * as vm from 'vm';
 import { createStatisticsMessage, LaggedMoments } from '../../core';
 import { signStatistics } from '../../core/federation';
-import { ar1, AnyMsg, catchAll, collect, helper, load, nodeModules, startServer, statusMatching, stopServer } from './harness';
+import { ar1, AnyMsg, catchAll, collect, helper, load, nodeModules, startServer, statusMatching, stopServer, useDiskContextStore } from './harness';
 
 const modules = nodeModules('resu-cca', 'resu-unit');
 const SECRET = 'a shared secret of the devices';
@@ -121,17 +120,7 @@ describe('nodes against hostile input (issue 13)', function () {
   });
 
   describe('persistence', function () {
-    let dir: string;
-    beforeEach(function () {
-      dir = fs.mkdtempSync(path.join(os.tmpdir(), 'resu-hardening-'));
-      helper.settings({ contextStorage: { default: { module: 'memory' }, disk: { module: 'localfilesystem', config: { dir, flushInterval: 3600 } } } });
-    });
-    afterEach(async function () {
-      await helper.unload();
-      await helper._redNodes.closeContextsPlugin();
-      helper.settings({});
-      fs.rmSync(dir, { recursive: true, force: true });
-    });
+    const storeDir = useDiskContextStore('resu-hardening-');
 
     it('samples of 1e200 are refused, so the sums stay finite and the checkpoint keeps every learned pair across a restart', async function () {
       await load(modules, [learner('learner', { persist: true, store: 'disk', checkpointS: 0 }), { id: 'filters', type: 'helper' }, ...catchAll()]);
@@ -148,10 +137,10 @@ describe('nodes against hostile input (issue 13)', function () {
       // restart: the context store is closed (flushed) and reopened from disk
       await helper._redNodes.stopFlows();
       await helper._redNodes.closeContextsPlugin();
-      const files = (fs.readdirSync(dir, { recursive: true }) as string[]).filter((name) => name.endsWith('.json'))
-        .filter((name) => fs.readFileSync(path.join(dir, name), 'utf8').includes('"resu-cca-state"'));
+      const files = (fs.readdirSync(storeDir(), { recursive: true }) as string[]).filter((name) => name.endsWith('.json'))
+        .filter((name) => fs.readFileSync(path.join(storeDir(), name), 'utf8').includes('"resu-cca-state"'));
       assert.strictEqual(files.length, 1, 'one context file holds the state');
-      const saved = JSON.parse(fs.readFileSync(path.join(dir, files[0]), 'utf8'));
+      const saved = JSON.parse(fs.readFileSync(path.join(storeDir(), files[0]), 'utf8'));
       assert.strictEqual(saved['resu-cca-state'].moments.pairs, 5000 - 4);
       const { sumOuterUpper, sum } = saved['resu-cca-state'].moments;
       assert.ok([...sumOuterUpper, ...sum].every((x) => typeof x === 'number' && Number.isFinite(x)), 'no non-finite number (JSON would write null)');

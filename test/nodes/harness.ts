@@ -2,6 +2,8 @@
  * Shared helpers for node specs (node-red-node-test-helper): load nodes, wait for the n-th
  * message or error, never for a duration.
  */
+import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 // eslint-disable-next-line @typescript-eslint/no-var-requires
 export const helper = require('node-red-node-test-helper');
@@ -132,4 +134,24 @@ export function watchMessages(nodeId: string): { seen: AnyMsg[]; until: (conditi
     notify = () => { if (condition()) { notify = null; resolve(); } };
   });
   return { seen, until };
+}
+
+/**
+ * Registers hooks that give each test of the calling suite a `localfilesystem` context store named
+ * "disk" in a fresh temporary directory (flushed only on close), and close and remove it afterwards.
+ * @returns the current test's directory.
+ */
+export function useDiskContextStore(prefix: string): () => string {
+  let dir = '';
+  beforeEach(function () {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+    helper.settings({ contextStorage: { default: { module: 'memory' }, disk: { module: 'localfilesystem', config: { dir, flushInterval: 3600 } } } });
+  });
+  afterEach(async function () {
+    await helper.unload();
+    await helper._redNodes.closeContextsPlugin();
+    helper.settings({});
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+  return () => dir;
 }

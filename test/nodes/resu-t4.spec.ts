@@ -1,9 +1,7 @@
 import * as assert from 'assert';
 import * as fs from 'fs';
-import * as os from 'os';
-import * as path from 'path';
 import { LaggedMoments, solvePastFutureCca, T4Layer } from '../../core';
-import { ar1, AnyMsg, catchAll, collect, helper, load, maxAbsDiff, nodeModules, plain, recordStatuses, startServer, statusMatching, stopServer } from './harness';
+import { ar1, AnyMsg, catchAll, collect, helper, load, maxAbsDiff, nodeModules, plain, recordStatuses, startServer, statusMatching, stopServer, useDiskContextStore } from './harness';
 
 const modules = nodeModules('resu-t4');
 
@@ -494,17 +492,7 @@ describe('resu-t4 node', function () {
   });
 
   describe('persistence', function () {
-    let dir: string;
-    beforeEach(function () {
-      dir = fs.mkdtempSync(path.join(os.tmpdir(), 'resu-t4-'));
-      helper.settings({ contextStorage: { default: { module: 'memory' }, disk: { module: 'localfilesystem', config: { dir, flushInterval: 3600 } } } });
-    });
-    afterEach(async function () {
-      await helper.unload();
-      await helper._redNodes.closeContextsPlugin();
-      helper.settings({});
-      fs.rmSync(dir, { recursive: true, force: true });
-    });
+    const storeDir = useDiskContextStore('resu-t4-');
 
     async function loadPersistent(): Promise<void> {
       await load(modules, t4Flow({ persist: true, store: 'disk' }));
@@ -520,7 +508,7 @@ describe('resu-t4 node', function () {
         await helper._redNodes.stopFlows();
         if (restart) {
           await helper._redNodes.closeContextsPlugin();
-          assert.ok(fs.readdirSync(dir).length > 0, 'state written to disk');
+          assert.ok(fs.readdirSync(storeDir()).length > 0, 'state written to disk');
           await helper._redNodes.loadContextsPlugin();
         }
         await helper._redNodes.startFlows();
