@@ -18,10 +18,14 @@ export class InputError extends Error {
   }
 }
 
-/** Turns anything thrown into an Error with a useful message (never throws itself). */
+/**
+ * Turns anything thrown into an Error with a useful message (never throws itself). An Error of
+ * another realm (a function node's sandbox) is kept as it is.
+ */
 export function asError(err: unknown): Error {
   try {
-    return err instanceof Error ? err : new Error(String(err));
+    if (err instanceof Error || Object.prototype.toString.call(err) === '[object Error]') return err as Error;
+    return new Error(String(err));
   } catch {
     return new Error('unknown error (the thrown value cannot be turned into text)');
   }

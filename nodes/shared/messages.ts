@@ -133,8 +133,12 @@ export function defuseMessage(msg: Record<string, unknown>, key: string, note: s
   }
 }
 
+/** An error's message, also for errors of another realm (a function node's sandbox). */
 function describeError(err: unknown): string {
-  try { return err instanceof Error ? err.message : String(err); } catch { return 'unknown error'; }
+  try {
+    const message = (err as { message?: unknown } | null)?.message;
+    return typeof message === 'string' ? message : String(err);
+  } catch { return 'unknown error'; }
 }
 
 /** Metadata carried in msg.chunk. */
