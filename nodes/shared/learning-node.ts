@@ -23,7 +23,6 @@ import { isReset } from './messages';
 import { compact, Msg, setupStatefulNode } from './node';
 import { createPersistence, Persistable, quarantineCorruptState } from './persist';
 import { Send } from './queue';
-import { ThrottledStatus } from './status';
 
 /** The model a learning node trains: local statistics, a solver, and its persisted state. */
 export interface LearningModel<Fit> extends Persistable {
@@ -71,7 +70,6 @@ export interface LearningContext {
   learned(): void;
   /** Saves the state now (e.g. after adopting weights). */
   save(): Promise<void>;
-  status: ThrottledStatus;
 }
 
 const CONTROL = ['learning', 'solve'] as const;
@@ -87,7 +85,6 @@ export function createLearningNode<Fit>(RED: NodeAPI, node: Node, spec: Learning
     learning: options.learning,
     learned: () => persistence.touch(),
     save: () => persistence.save(),
-    status: null as unknown as ThrottledStatus,
   };
 
   const { status } = setupStatefulNode(RED, node, {
@@ -135,7 +132,6 @@ export function createLearningNode<Fit>(RED: NodeAPI, node: Node, spec: Learning
       spec.onClose?.();
     },
   });
-  context.status = status;
   registerStateSource(RED, node, {
     state: () => ({ ...spec.state(context.learning), federation: federation.summary() }),
     exportFilters: () => spec.exportFilters(),
