@@ -23,7 +23,7 @@
  * Cost: K + 1 multiply-adds per sample (2(K + 1) when centering); memory K doubles per open series.
  */
 import { ConfigError, NotEnoughDataError, ShapeError } from './errors';
-import { addLagProducts, MAX_OPEN_SERIES, readChunkShared } from './moments';
+import { addLagProducts, MAX_OPEN_SERIES, MAX_SERIES_KEY_LENGTH, readChunkShared, requireSeriesKey } from './moments';
 import { requireBoolean, requireFinite, requireFiniteArray, requireInt } from './validate';
 
 /** Largest lag K (a series' tail holds K doubles; 4096 open series × 3000 lags = 98 MB). */
@@ -138,11 +138,12 @@ export class StreamingAutocovariance {
   /**
    * Appends samples to series `seriesKey`. Validates the whole chunk first (a bad chunk changes nothing).
    * @param chunk one array of finite numbers (plain or typed).
-   * @throws ConfigError for a non-finite value (naming its index); ShapeError for a second channel or too many open series.
+   * @throws ConfigError for a value that is not finite or beyond the sample magnitude limit ±1e50 (naming
+   *   its index) or a series key longer than MAX_SERIES_KEY_LENGTH; ShapeError for a second channel or too many open series.
    */
   update(chunk: ArrayLike<number>, seriesKey = ''): this {
     const [data] = readChunkShared(chunk, 1);
-    if (typeof seriesKey !== 'string') throw new ConfigError('seriesKey', seriesKey, 'a string');
+    requireSeriesKey('seriesKey', seriesKey);
     const n = data.length;
     if (n === 0) return this;
     let state = this.series.get(seriesKey);
@@ -313,8 +314,8 @@ export class StreamingAutocovariance {
       throw new ConfigError('autocovariance payload openSeries', data.openSeries, `an array of at most ${MAX_OPEN_SERIES} series`);
     }
     for (const entry of data.openSeries) {
-      if (!entry || typeof entry.key !== 'string' || !Array.isArray(entry.tail) || entry.tail.length > K) {
-        throw new ShapeError(`autocovariance payload openSeries entries need a string key and a tail of at most ${K} samples`);
+      if (!entry || typeof entry.key !== 'string' || entry.key.length > MAX_SERIES_KEY_LENGTH || !Array.isArray(entry.tail) || entry.tail.length > K) {
+        throw new ShapeError(`autocovariance payload openSeries entries need a string key of at most ${MAX_SERIES_KEY_LENGTH} characters and a tail of at most ${K} samples`);
       }
       const values = new Float64Array(K);
       values.set(requireFiniteArray(`autocovariance payload tail of ${JSON.stringify(entry.key)}`, entry.tail));

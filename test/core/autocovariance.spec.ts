@@ -13,7 +13,7 @@ import fc from 'fast-check';
 import { StreamingAutocovariance, MAX_AUTOCOVARIANCE_LAG } from '../../core/autocovariance';
 import { ConfigError, NotEnoughDataError, ShapeError } from '../../core/errors';
 import { levinsonDurbin } from '../../core/levinson';
-import { MAX_OPEN_SERIES } from '../../core/moments';
+import { MAX_OPEN_SERIES, MAX_SERIES_KEY_LENGTH } from '../../core/moments';
 import { Random } from '../../core/random';
 import { chunkLengths, oracleAutocovariance, simulateAr1 } from '../helpers/oracles';
 
@@ -134,6 +134,8 @@ describe('core/autocovariance', function () {
     assert.throws(() => StreamingAutocovariance.fromJSON(saved, { maxLag: 13 }), /maxLag/);
     assert.throws(() => StreamingAutocovariance.fromJSON({ ...saved, lagProducts: [1] }), /lagProducts must be an array of 13/);
     assert.throws(() => StreamingAutocovariance.fromJSON({ format: 'other' }), ShapeError);
+    const longKey = { ...saved, openSeries: [{ key: 'x'.repeat(MAX_SERIES_KEY_LENGTH + 1), tail: [1] }] };
+    assert.throws(() => StreamingAutocovariance.fromJSON(longKey), /key of at most 1056 characters/);
     assert.throws(() => StreamingAutocovariance.fromJSON({ ...saved, options: { ...saved.options, center: true } }), /centering sums/);
   });
 
@@ -145,7 +147,13 @@ describe('core/autocovariance', function () {
     assert.throws(() => acc.update([[1, 2], [3, 4]] as never), /2 channels; expected 1/);
     assert.throws(() => acc.update('abc' as never), ConfigError);
     assert.throws(() => acc.update([1], 7 as never), /seriesKey/);
+    // issue 13: samples whose products could overflow the sums, and unbounded series keys
+    assert.throws(() => acc.update([1, 1e200]), (err: Error) => err instanceof ConfigError && /chunk\[1\] must be a number within ±1e50/.test(err.message));
+    assert.throws(() => acc.update(Float64Array.of(-1e51, 1)), /chunk\[0\] must be a number within ±1e50/);
+    assert.throws(() => acc.update([1], 'x'.repeat(MAX_SERIES_KEY_LENGTH + 1)), (err: Error) => err instanceof ConfigError && new RegExp(`seriesKey must be a string of at most ${MAX_SERIES_KEY_LENGTH} characters`).test(err.message));
     assert.deepEqual(acc.toJSON(), before);
+    acc.update([1e50, -1e50], 'x'.repeat(MAX_SERIES_KEY_LENGTH));
+    assert.ok(acc.estimate().values.every(Number.isFinite));
     assert.throws(() => new StreamingAutocovariance({ maxLag: MAX_AUTOCOVARIANCE_LAG + 1 }), /maxLag/);
     assert.throws(() => new StreamingAutocovariance({ maxLag: 3, timeConstantSamples: -1 }), /timeConstantSamples/);
     assert.throws(() => new StreamingAutocovariance({ maxLag: 2 }).estimate(), NotEnoughDataError);

@@ -117,6 +117,28 @@ describe('core/learner', function () {
       assert.throws(() => restored.solve(), NotEnoughDataError);
     });
 
+    it('rejects non-finite, overflowing and oversized input without touching the moments or the autocovariance (issue 13)', function () {
+      const learner = new PastFutureLearner({ pastLags: 'auto', futureLags: 2, memory: { maxPastLags: 8 } });
+      const x = simulateAr(new Random(60), AR3, 3000);
+      learner.update([x.subarray(0, 1000), x.subarray(1000, 2000)], 'row');
+      const before = JSON.stringify(learner.toJSON());
+      const bad: [string, () => void, RegExp][] = [
+        ['NaN in the second channel', () => learner.update([[1, 2, 3], [4, NaN, 6]], 'row'), /chunk\[1\]\[1\] must be a finite number/],
+        ['Infinity', () => learner.update([1, Infinity], 'row'), /chunk\[1\] must be a finite number/],
+        ['a sample of 1e200 (its products overflow)', () => learner.update([[1, 2], [3, 1e200]], 'row'), /chunk\[1\]\[1\] must be a number within ±1e50/],
+        ['a 10⁴-character series name', () => learner.update([1, 2, 3], 'x'.repeat(10_000)), /series must be a string of at most 1024 characters/],
+        ['a chunk opening more series than the cap', () => learner.update(Array.from({ length: 5000 }, () => [1, 2]), 'wide'), /too many open series/],
+      ];
+      for (const [what, update, message] of bad) {
+        assert.throws(update, message, what);
+        assert.equal(JSON.stringify(learner.toJSON()), before, `${what}: state untouched`);
+      }
+      // the largest accepted samples keep every sum finite, so the choice and the solve still work
+      learner.update([Float64Array.from(x.subarray(2000), (v) => v * 1e49)], 'loud');
+      assert.ok(Number.isFinite(learner.solve().correlations[0]));
+      assert.ok(learner.memory!.pastLags >= 1);
+    });
+
     it('rejects what it cannot do, naming the setting', function () {
       assert.throws(() => new PastFutureLearner({ pooling: 'joint', channels: 2, pastLags: 'auto', futureLags: 1 }), (err: Error) => err instanceof ConfigError && /pastLags/.test(err.message) && /joint/.test(err.message));
       assert.throws(() => new PastFutureLearner({ pastLags: 'auto', futureLags: 900 }), /memory.maxPastLags/);
