@@ -6,7 +6,7 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
 import { PAPER_OU_PRESET, solveFromAutocovariance, stateSpaceAutocovariance } from '../core';
-import { helper, nodeModules, plain, startServer, stopServer, AnyMsg } from './nodes/harness';
+import { helper, nodeModules, plain, startServer, statusMatching, stopServer, AnyMsg } from './nodes/harness';
 
 const EXAMPLES = path.resolve(__dirname, '../../examples');
 const coreNodes = ['common/20-inject.js', 'common/90-comment.js'].map((file) => require(require.resolve(`@node-red/nodes/core/${file}`)));
@@ -105,14 +105,22 @@ describe('example flows', function () {
   });
 
   it('4 two-layer motion: T4a prefers one direction and T4b the other', async function () {
-    const { byName } = await loadExample('4 Two-layer motion detector.json');
-    const weights = byName('T4 weights');
-    const trained = new Promise<void>((resolve) => {
-      const done = new Set<string>();
-      weights.on('input', (msg: AnyMsg) => { if (msg.payload.pairs > 800000) done.add(msg._msgid ? String(msg.payload.t4.weights) : ''); if (done.size >= 2) resolve(); });
-    });
+    const { nodes, byName } = await loadExample('4 Two-layer motion detector.json');
+    // Train until both scanners have sent their whole run, then solve on request. Not until a pair
+    // count: each scanner builds its scene in a worker thread, so which one starts first varies, and
+    // with it how many of T4b's chunks arrive before layer 1 (learning from the rightward scene) has
+    // filters; a run where T4b ended below a fixed count waited forever.
+    const idOf = (name: string): string => nodes.find((n) => n.name === name)!.id;
+    const finished = Promise.all(['scene → right', 'scene → left'].map((name) => statusMatching(idOf(name), /^finished/)));
     byName('train').receive({ payload: 'start' });
-    await trained;
+    await finished;
+    for (const name of ['T4a', 'T4b']) {
+      const solved = messages(byName('T4 weights'), 1);
+      byName(name).receive({ solve: true });
+      const [fit] = await solved;
+      // most of its 150 000 samples (6 triplets each: at most ≈ 9·10⁵ pairs) reached layer 2
+      assert.ok(fit.payload.pairs > 400000, `${name}: ${fit.payload.pairs} pairs`);
+    }
     const dsi = messages(byName('DSI'), 2, (msg) => msg.topic === 'DSI');
     byName('probe').receive({ payload: 'start' });
     const results = await dsi;
