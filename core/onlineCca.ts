@@ -22,7 +22,7 @@
 import { CcaFit, signOf } from './cca';
 import { ConfigError, DegenerateDataError, NotEnoughDataError, ShapeError } from './errors';
 import { mutualInformationBits, mutualInformationNats } from './metrics';
-import { LaggedMomentsOptions, MAX_LAGS, MAX_OPEN_SERIES, readChunk } from './moments';
+import { LaggedMomentsOptions, MAX_LAGS, MAX_OPEN_SERIES, MAX_SERIES_KEY_LENGTH, readChunk, requireSeriesName } from './moments';
 import { LinearPredictor, MAX_PREDICTION_ORDER, PredictionErrorPreconditioner } from './prediction';
 import { Random } from './random';
 import { MAX_SMALL_DIMENSION, SmallCcaWorkspace, smallCanonicalTransforms } from './smallCca';
@@ -268,10 +268,11 @@ export class OnlinePastFutureCca {
    * chunk first, so a bad chunk leaves the state untouched.
    * @param chunk 'joint': one array (C = 1) or C arrays of equal length. 'channels': one array or
    *   any number of equal-length arrays, each its own series `${seriesKey}\u0000${index}`.
-   * @throws ConfigError / ShapeError naming the channel and index of the first bad value.
+   * @throws ConfigError / ShapeError naming the channel and index of the first bad value (not finite,
+   *   or beyond the sample magnitude limit ±1e50), or a series key longer than 1024 characters.
    */
   update(chunk: unknown, seriesKey = ''): this {
-    if (typeof seriesKey !== 'string') throw new ConfigError('seriesKey', seriesKey, 'a string');
+    requireSeriesName('seriesKey', seriesKey);
     const pooled = this.options.pooling === 'channels';
     const list = chunk as ArrayLike<unknown>;
     const count = pooled ? (list && list.length > 0 && typeof list[0] !== 'number' ? list.length : 1) : this.options.channels;
@@ -449,8 +450,8 @@ export class OnlinePastFutureCca {
       throw new ConfigError(`${what} openSeries`, data.openSeries, `an array of at most ${MAX_OPEN_SERIES} series`);
     }
     for (const entry of data.openSeries) {
-      if (!entry || typeof entry.key !== 'string' || !Array.isArray(entry.tail) || entry.tail.length !== C) {
-        throw new ShapeError(`${what} openSeries entry must have a string key and ${C} tail channels`);
+      if (!entry || typeof entry.key !== 'string' || entry.key.length > MAX_SERIES_KEY_LENGTH || !Array.isArray(entry.tail) || entry.tail.length !== C) {
+        throw new ShapeError(`${what} openSeries entry must have a string key of at most ${MAX_SERIES_KEY_LENGTH} characters and ${C} tail channels`);
       }
       const length = Array.isArray(entry.tail[0]) ? entry.tail[0].length : -1;
       if (length < 0 || length > learner.windowLength - 1) throw new ShapeError(`${what} tail of series ${JSON.stringify(entry.key)} must hold at most ${learner.windowLength - 1} samples`);

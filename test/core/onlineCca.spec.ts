@@ -212,6 +212,9 @@ describe('core/onlineCca', function () {
       assert.throws(() => learner.update([[1, 2], [3, 4]], 's'), /2 channels; expected 1/);
       assert.throws(() => learner.update('12', 's'), ConfigError);
       assert.throws(() => learner.update([1, 2], 5 as never), /seriesKey must be a string/);
+      // issue 13: samples whose products could overflow, and unbounded series names
+      assert.throws(() => learner.update([1, 1e200], 's'), /chunk\[1\] must be a number within ±1e50 \(the sample magnitude limit\)/);
+      assert.throws(() => learner.update([1, 2], 'x'.repeat(1025)), /seriesKey must be a string of at most 1024 characters/);
       assert.strictEqual(JSON.stringify(learner.toJSON()), before);
     });
 
@@ -226,6 +229,7 @@ describe('core/onlineCca', function () {
       assert.throws(() => OnlinePastFutureCca.fromJSON(mutate((c) => { c.readout.correlations = [1]; })), /readout.correlations must be an array of exactly 2 numbers/);
       assert.throws(() => OnlinePastFutureCca.fromJSON(mutate((c) => { c.covariances.cross[0] = 'x'; })), /covariances.cross\[0\] must be a finite number/);
       assert.throws(() => OnlinePastFutureCca.fromJSON(mutate((c) => { c.openSeries[0].tail = [[1, 2, 3, 4, 5]]; })), /must hold at most 4 samples/);
+      assert.throws(() => OnlinePastFutureCca.fromJSON(mutate((c) => { c.openSeries[0].key = 'x'.repeat(1057); })), /string key of at most 1056 characters/);
       assert.throws(() => OnlinePastFutureCca.fromJSON(mutate((c) => { c.pairs = -1; })), /pairs must be an integer ≥ 0/);
       assert.throws(() => OnlinePastFutureCca.fromJSON(mutate((c) => { c.options.rank = 99; })), /rank must be an integer/);
       assert.doesNotThrow(() => OnlinePastFutureCca.fromJSON(JSON.parse(JSON.stringify(state))));
