@@ -66,6 +66,7 @@ export function findNonFinite(value: unknown): string | null {
 export function createPersistence(node: Node, key: string, enabled: boolean, store: string, target: Persistable, checkpointMs = 0) {
   let timer: ReturnType<typeof setTimeout> | null = null;
   let refused = false;
+  let disposed = false;
   const restored = !enabled ? Promise.resolve() : loadState(node, key, store).then(
     (saved) => { if (saved !== undefined) target.load(saved); },
   ).catch((err) => {
@@ -75,6 +76,9 @@ export function createPersistence(node: Node, key: string, enabled: boolean, sto
   async function save(): Promise<void> {
     if (!enabled) return;
     if (timer) { clearTimeout(timer); timer = null; }
+    // a save before the stored state is back (e.g. a close during the restore) would overwrite that
+    // state with a fresh one: every pair learned before the restart would be lost
+    await restored;
     try {
       const state = target.toJSON();
       const bad = findNonFinite(state);
@@ -95,11 +99,11 @@ export function createPersistence(node: Node, key: string, enabled: boolean, sto
      * loses at most that much learning plus what the context store had not flushed yet.
      */
     touch(): void {
-      if (!enabled || checkpointMs <= 0 || timer) return;
+      if (!enabled || checkpointMs <= 0 || timer || disposed) return;
       timer = setTimeout(() => { timer = null; void save(); }, checkpointMs);
     },
-    /** Stops the checkpoint timer (close). */
-    dispose(): void { if (timer) clearTimeout(timer); timer = null; },
+    /** Stops the checkpoint timer for good (close): a later touch starts none. Explicit saves still run. */
+    dispose(): void { disposed = true; if (timer) clearTimeout(timer); timer = null; },
   };
 }
 

@@ -154,4 +154,28 @@ describe('nodes/shared/persist (createPersistence)', function () {
     assert.equal(store.sets.length, 0);
     persistence.dispose();
   });
+
+  it('a touch after dispose starts no checkpoint (a message finishing after close)', async function () {
+    const target = counter();
+    const persistence = createPersistence(fakeNode(clock, store), 'k', true, '', target, 1000);
+    await persistence.restored;
+    persistence.dispose();
+    target.count = 1; persistence.touch();
+    assert.equal(clock.countTimers(), 0);
+    await clock.tickAsync(10_000);
+    assert.equal(store.sets.length, 0);
+  });
+
+  it('a save while the stored state is still loading (close during restore) waits for it and keeps it', async function () {
+    store.values.set('k', { count: 41 });
+    const target = counter();
+    const persistence = createPersistence(fakeNode(clock, store), 'k', true, '', target, 1000);
+    persistence.dispose();
+    // the store answers on a later tick: before it does, the learner still holds a fresh state
+    assert.equal(target.count, 0);
+    await persistence.save();
+    assert.equal(target.count, 41);
+    assert.deepEqual(store.sets.map((set) => set.value), [{ count: 41 }]);
+    assert.deepEqual(store.values.get('k'), { count: 41 });
+  });
 });
