@@ -64,7 +64,7 @@ for suite in "${suites[@]+"${suites[@]}"}"; do
   set +e
   # wall and CPU (user + system, children included) seconds of the run, by bash's `time`
   TIMEFORMAT='%0R %0U %0S'
-  times=$( { time RESU_TEST_NODE="${command[*]}" RESU_TEST_MIN_TIMEOUT_S="${RESU_TEST_MIN_TIMEOUT_S:-1800}" \
+  times=$( { time RESU_TEST_EMULATED=1 RESU_TEST_NODE="${command[*]}" RESU_TEST_MIN_TIMEOUT_S="${RESU_TEST_MIN_TIMEOUT_S:-1800}" \
     RESU_EXPECT_WASM_SIMD=$expect_simd "${command[@]}" node_modules/mocha/lib/cli/cli.js --no-config \
     --require dist/test/helpers/timeouts.js --enable-source-maps --timeout 60000 --reporter dot \
     "${grep[@]+"${grep[@]}"}" "${specs[@]}" > "$log" 2>&1; } 2>&1 )

@@ -23,6 +23,7 @@ import { estimateMemory, informationFromVariances, memoryAutocovarianceLags, mem
 import { levinsonDurbin } from '../../core/levinson';
 import { Random } from '../../core/random';
 import { LinearStateSpace, PAPER_OU_PRESET, stateSpaceAutocovariance } from '../../core/stimuli/stateSpace';
+import { nativeOnly } from '../helpers/emulation';
 import { arAutocovariance, simulateAr } from '../helpers/oracles';
 
 /** AR(p) coefficients a_1 … a_p (y_t = Σ a_k y_{t−k} + e_t, unit innovations). */
@@ -89,6 +90,7 @@ describe('core/memory', function () {
   AR_EXAMPLES.forEach((coefficients) => {
     const p = coefficients.length;
     it(`BIC chooses order ${p} for the AR(${p}) example in ≥ 95 % of ${RUNS} runs of 10⁵ samples`, function () {
+      if (p > 1) nativeOnly(this, `an ensemble of ${RUNS} × 10⁵ samples; AR(1) runs everywhere`);
       const orders = Array.from({ length: RUNS }, (_, run) => chosenOrder(coefficients, 1000 * p + run));
       const hits = orders.filter((order) => order === p).length;
       assert.ok(hits >= 0.95 * RUNS, `chosen orders ${orders.join(', ')}`);
@@ -116,6 +118,7 @@ describe('core/memory', function () {
   });
 
   it("the paper's OU example: sample saturation points within 2 lags of the population's (N = 10⁶, three seeds)", function () {
+    nativeOnly(this, '3 × 10⁶ samples');
     this.timeout(120_000);
     const h = 25, P = 200;
     // population: the CCA itself on exact moments, m = 1 … 60 (the OU memory decays like 0.85^m: I(60) = I(∞) to 1e-10)

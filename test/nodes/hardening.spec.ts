@@ -12,6 +12,7 @@ import * as v8 from 'v8';
 import * as vm from 'vm';
 import { createStatisticsMessage, LaggedMoments } from '../../core';
 import { signStatistics } from '../../core/federation';
+import { nativeOnly } from '../helpers/emulation';
 import { ar1, AnyMsg, catchAll, collect, helper, load, nodeModules, startServer, statusMatching, stopServer, useDiskContextStore } from './harness';
 
 const modules = nodeModules('resu-cca', 'resu-unit');
@@ -201,6 +202,7 @@ describe('nodes against hostile input (issue 13)', function () {
     });
 
     it('1000 fake peers and 50 snapshots of 4096 open series stay within the byte budget (heap measured)', async function () {
+      nativeOnly(this, '775 solves of a 100 × 100 CCA and a heap measurement');
       this.timeout(300000);
       v8.setFlagsFromString('--expose-gc');
       const gc = vm.runInNewContext('gc') as () => void;

@@ -15,6 +15,7 @@ import { CLAIM_REGISTRY, ReproductionResults, runReproduction } from '../../../c
 import { PROBE_NORMALIZATIONS, probeBattery } from '../../../core/experiments/motion';
 import { SNR_NOISE_SDS } from '../../../core/experiments/snr';
 import { angleBetweenDeg } from '../../../core/stimuli/lattice';
+import { nativeOnly } from '../../helpers/emulation';
 
 /** NaN and ±∞ as JSON writes them (null). */
 function asJson(value: unknown): unknown {
@@ -209,6 +210,7 @@ describe('core/experiments: resu reproduce --quick, seed 1', function () {
   });
 
   it('same seed, same results; another seed, other results', function () {
+    nativeOnly(this, 'two more reproductions; seeding is checked per stimulus everywhere');
     const again = runReproduction({ quick: true, seed: 1 });
     assert.equal(JSON.stringify(again), JSON.stringify(results));
     const other = runReproduction({ quick: true, seed: 2, config: { ouSamples: 5000, gpDraws: 5, rowStride: 16, adaptationDraws: [1, 1, 1], adaptationRepeats: 1, memoryOuSamples: 20_000 } });
