@@ -1,42 +1,46 @@
 /**
- * `resu learn [FILE|-] --past M|auto --future H [--gap G] [--rank K] [--center] [--ridge E] [--max-past P] [--rule batch|online] [--rate R]`
+ * `resu learn [FILE|-] [--past M|auto] [--future H] [--gap G] [--rank K] [--center] [--ridge E] [--max-past P] [--rule batch|online] [--rate R]`
  * Reads one sample per line (columns = channels), prints one JSON object: the fit as filters messages carry it
  * (core/serialize.ts fitToJSON, plus gap and rule; a resu-unit or resu-l3 node takes it as msg.payload) and
  * the earlier keys rho, filters, mi, miBits, samples;
  * with `--past auto` (one column) also `memory`: the chosen order, the criterion curve and I(m) (docs/memory.md).
  * `--rule online` learns the same filters with the online rule (core/onlineCca.ts, docs/online-learning.md);
  * it needs a fixed `--past M`: `--past auto` with `--rule online` is a usage error.
+ * --past, --future, --gap, --center and --ridge are the CCA learner node's settings (same defaults
+ * and ranges: nodes/shared/config.ts).
  */
 import * as fs from 'fs';
 import {
-  CcaFit, ConfigError, DEFAULT_MAX_PAST_LAGS, fitToJSON, LaggedMoments, MAX_JOINT_DIMENSION, MAX_LAGS, memoryToJSON, OnlinePastFutureCca,
+  CcaFit, DEFAULT_MAX_PAST_LAGS, fitToJSON, LaggedMoments, MAX_JOINT_DIMENSION, MAX_LAGS, memoryToJSON, OnlinePastFutureCca,
   PastFutureLearner, requireFinite, requireInt, requireOneOf, ResuError, solvePastFutureCca,
 } from '../core';
-import { parseArgs, UsageError } from './args';
+import { CCA_SETTINGS } from '../nodes/shared/config';
+import { parseArgs, readSettingFlags, settingHelp, settingOptions, UsageError } from './args';
 import { readNumberTable } from './table';
 
 export const LEARN_USAGE =
-  'usage: resu learn [FILE|-] --past M|auto --future H [--gap G] [--rank K] [--center] [--ridge E] [--max-past P] [--rule batch|online] [--rate R]';
+  'usage: resu learn [FILE|-] [--past M|auto] [--future H] [--gap G] [--rank K] [--center] [--ridge E] [--max-past P] [--rule batch|online] [--rate R]';
+
+const HELP = `${LEARN_USAGE}
+
+Learns past–future CCA filters from a table of numbers (one sample per line, columns = channels,
+"#" lines skipped) and prints one JSON object: rho, filters, mi, samples, channels, …
+
+${settingHelp(CCA_SETTINGS).join('\n')}
+  --rank K            keep the K strongest directions (default all)`;
 
 export async function learnCommand(argv: readonly string[], io: { stdin: NodeJS.ReadableStream; stdout: NodeJS.WritableStream }): Promise<number> {
   const { options, positionals } = parseArgs(argv, {
-    past: { type: 'string' }, future: { type: 'integer' }, 'max-past': { type: 'integer' }, gap: { type: 'integer' }, rank: { type: 'integer' },
-    ridge: { type: 'number' }, center: { type: 'flag' }, rule: { type: 'string' }, rate: { type: 'number' }, help: { type: 'flag' },
+    ...settingOptions(CCA_SETTINGS), 'max-past': { type: 'integer' }, rank: { type: 'integer' }, rule: { type: 'string' }, rate: { type: 'number' }, help: { type: 'flag' },
   });
-  if (options.help) { io.stdout.write(`${LEARN_USAGE}\n`); return 0; }
-  if (options.past === undefined || options.future === undefined) throw new UsageError(`--past and --future are required (${LEARN_USAGE})`);
+  if (options.help) { io.stdout.write(`${HELP}\n`); return 0; }
   if (positionals.length > 1) throw new UsageError(`expected at most one input file (got ${positionals.length})`);
-  const source = positionals[0] ?? '-';
-  const input = source === '-' ? io.stdin : fs.createReadStream(source);
-  // checked here so the message names the option as typed (--past), not the library's field (pastLags)
   const automatic = options.past === 'auto';
-  const pastText = options.past as string;
-  if (!automatic && (pastText.trim() === '' || !Number.isFinite(Number(pastText)))) throw new ConfigError('--past', pastText, 'an integer or "auto"');
-  const futureLags = requireInt('--future', options.future, { min: 1, max: MAX_LAGS });
+  const { past: _past, ...otherOptions } = options;
+  const { pastLags: fixedPastLags, futureLags, gap, center, ridge } = readSettingFlags(CCA_SETTINGS, automatic ? otherOptions : options);
   const maxPastLags = requireInt('--max-past', options['max-past'] ?? DEFAULT_MAX_PAST_LAGS, { min: 1, max: Math.min(MAX_LAGS, MAX_JOINT_DIMENSION - futureLags) });
   if (options['max-past'] !== undefined && !automatic) throw new UsageError('--max-past applies to --past auto');
-  const pastLags = automatic ? maxPastLags : requireInt('--past', Number(pastText), { min: 1, max: MAX_LAGS });
-  const gap = requireInt('--gap', options.gap ?? 0, { min: 0, max: MAX_LAGS });
+  const pastLags = automatic ? maxPastLags : fixedPastLags;
   if (options.rank !== undefined) requireInt('--rank', options.rank, { min: 1 });
   const rule = requireOneOf('--rule', options.rule ?? 'batch', ['batch', 'online']);
   // the online rule's filters have a fixed length from the first sample on, while --past auto picks m only after
@@ -46,12 +50,11 @@ export async function learnCommand(argv: readonly string[], io: { stdin: NodeJS.
   }
   if (rule === 'online' && options.ridge !== undefined) throw new UsageError('--ridge applies to --rule batch (the online rule has no moment matrices to regularize)');
   if (rule === 'batch' && options.rate !== undefined) throw new UsageError('--rate applies to --rule online');
-  if (options.ridge !== undefined) requireFinite('--ridge', options.ridge, { min: 0, max: 1 });
   const rate = options.rate === undefined ? undefined : requireFinite('--rate', options.rate, { min: 0, exclusiveMin: true, max: 1 });
+  const source = positionals[0] ?? '-';
+  const input = source === '-' ? io.stdin : fs.createReadStream(source);
   const name = source === '-' ? 'stdin' : source;
-  const ridge = options.ridge as number | undefined;
   const rank = options.rank as number | undefined;
-  const center = options.center === true;
   let learner: { update(chunk: Float64Array[]): unknown; fit(): CcaFit } | null = null;
   let automaticLearner: PastFutureLearner | null = null;
   const table = await readNumberTable(input, name, (columns) => {

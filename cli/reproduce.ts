@@ -6,10 +6,11 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { DEFAULT_MAX_PIXELS, requireFinite, requireInt, ResuError, toContrastImage } from '../core';
+import { DEFAULT_MAX_PIXELS, requireInt, ResuError, toContrastImage } from '../core';
 import { loadImageFile } from '../nodes/shared/image-file';
 import { ClaimResult, ExperimentScene, failedChecks, ProgressEvent, ReproductionResults, runReproduction } from '../core/experiments';
-import { parseArgs, UsageError } from './args';
+import { SCANNER_SETTINGS } from '../nodes/shared/config';
+import { parseArgs, readSettingFlags, settingOptions, UsageError } from './args';
 import { FIGURES, renderSvg } from './figures';
 
 export const REPRODUCE_USAGE = 'usage: resu reproduce [--out DIR] [--seed S] [--image FILE ... --fov DEG] [--quick]';
@@ -98,13 +99,14 @@ export function summaryTable(r: ReproductionResults): string {
 export async function reproduceCommand(argv: readonly string[], io: { stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream }): Promise<number> {
   const { options, positionals } = parseArgs(argv, {
     out: { type: 'string' }, seed: { type: 'integer' }, image: { type: 'string', repeatable: true },
-    fov: { type: 'number' }, quick: { type: 'flag' }, help: { type: 'flag' },
+    ...settingOptions({ fovDeg: SCANNER_SETTINGS.fovDeg }), quick: { type: 'flag' }, help: { type: 'flag' },
   });
   if (options.help) { io.stdout.write(`${HELP}\n`); return 0; }
   if (positionals.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(positionals[0])} (${REPRODUCE_USAGE})`);
   const images = (options.image as string[] | undefined) ?? [];
   if (options.fov !== undefined && images.length === 0) throw new UsageError('--fov applies to --image files; give at least one --image');
-  const fovDeg = requireFinite('--fov', options.fov ?? 360, { min: 0, exclusiveMin: true, max: 360 });
+  // the scanner node's image field of view: same default and range
+  const { fovDeg } = readSettingFlags({ fovDeg: SCANNER_SETTINGS.fovDeg }, options, { source: 'image' });
   const seed = requireInt('--seed', options.seed ?? 1, { min: 0, max: 2 ** 31 });
   const out = path.resolve((options.out as string | undefined) ?? 'resu-output');
   const quick = options.quick === true;

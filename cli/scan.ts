@@ -14,7 +14,8 @@ import {
   ResuError, Scanner, ScannerOptions, toContrastImage, WhiteNoise, requireFinite, requireInt,
 } from '../core';
 import { loadImageFile } from '../nodes/shared/image-file';
-import { parseArgs, UsageError } from './args';
+import { SCANNER_SETTINGS } from '../nodes/shared/config';
+import { parseArgs, readSettingFlags, renameFields, settingFlagNames, settingHelp, settingOptions, UsageError } from './args';
 
 export const SCAN_USAGE = 'usage: resu scan [--image FILE] [--fov DEG] [--fwhm DEG] [--local-mean-sd DEG] [--pixels N] [--spacing DEG] '
   + '[--speed DEG_PER_S] [--dt S] [--duration S] [--direction left|right] [--rows LIST] [--zscore] [--noise SD] [--seed N] '
@@ -25,39 +26,26 @@ const HELP = `${SCAN_USAGE}
 Scans an image (or, without --image, a seeded dead-leaves panorama) with a row of pixels and prints
 one line per time step, one column per pixel. Each image row is one series, introduced by a
 "# row-<r>" comment line (resu learn skips comment lines but pools everything into one series).
+The options shared with the scanner node take the node's defaults and ranges:
 
+${settingHelp(SCANNER_SETTINGS).join('\n')}
   --image FILE        PNG or JPEG (8/16-bit, grey or colour → Rec. 601 luminance)
-  --fov DEG           horizontal field of view of the image (default 360: wraps around)
   --fwhm DEG          photoreceptor blur FWHM (default 5.7); --local-mean-sd DEG (default 20)
-  --pixels N          pixels (default 3); --spacing DEG between them (default 5)
-  --speed DEG_PER_S   scene speed (default one image pixel per step); --dt S sample interval (0.01)
   --duration S        scan duration per row (default one revolution, or what fits the image)
-  --direction D       right (scene moves toward higher pixel numbers; default) or left
+  --start DEG         angle of pixel 0 at t = 0 (default 0, or what fits the image)
   --rows LIST         rows to scan, e.g. 0-9,20,30 (default all)
-  --zscore            z-score each pixel signal of each row (as the authors did)
   --noise SD          add white Gaussian noise of this sd (after z-scoring), seeded with seed + 1
-  --seed N            seed of the dead-leaves scene (default 1)
-  --width/--height PX size of the dead-leaves scene (default 1024 × 64)
+  --max-pixels N      largest image accepted (default ${DEFAULT_MAX_PIXELS})
   --digits N          significant digits printed (default 8)
   --series-column     prepend the row index as the first column`;
 
 /** Core option names → the CLI options that set them, so errors name what the user typed. */
-const OPTION_NAMES: [RegExp, string][] = [
-  [/^pixels × spacingDeg\b/, '--pixels × --spacing'], [/^durationPerRowS \/ dtS\b/, '--duration / --dt'],
-  [/^width × height\b/, '--width × --height'], [/^pixels\b/, '--pixels'], [/^spacingDeg\b/, '--spacing'],
-  [/^speedDegPerS\b/, '--speed'], [/^dtS\b/, '--dt'], [/^durationPerRowS\b/, '--duration'], [/^direction\b/, '--direction'],
-  [/^startDeg\b/, '--start'], [/^rows\[\d+\]/, '--rows'], [/^fovDeg\b/, '--fov'], [/^fwhmDeg\b/, '--fwhm'],
-  [/^localMeanSdDeg\b/, '--local-mean-sd'], [/^width\b/, '--width'], [/^height\b/, '--height'], [/^maxRadius\b/, '--width'],
-  [/^maxPixels\b/, '--max-pixels'], [/^sd\b/, '--noise'],
-];
-
-function renameOptionError(err: unknown): unknown {
-  if (!(err instanceof ConfigError)) return err;
-  for (const [pattern, option] of OPTION_NAMES) {
-    if (pattern.test(err.message)) return new ConfigError(option, err.value, err.message.replace(pattern, '').replace(/^ must be /, '').replace(/ \(got [^)]*\)$/, ''));
-  }
-  return err;
-}
+const FLAG_NAMES: Readonly<Record<string, string>> = {
+  ...settingFlagNames(SCANNER_SETTINGS),
+  // the core's names where they differ from the scanner node's settings, and the CLI-only options
+  width: 'width', height: 'height', maxRadius: 'width', durationPerRowS: 'duration', startDeg: 'start',
+  fwhmDeg: 'fwhm', localMeanSdDeg: 'local-mean-sd', maxPixels: 'max-pixels', rows: 'rows', sd: 'noise',
+};
 
 /** "0-9,20,30" → [0, …, 9, 20, 30]. */
 export function parseRowList(text: string, height: number): number[] {
@@ -79,10 +67,9 @@ function formatter(digits: number): (v: number) => string {
 
 export async function scanCommand(argv: readonly string[], io: { stdout: NodeJS.WritableStream }): Promise<number> {
   const { options, positionals } = parseArgs(argv, {
-    image: { type: 'string' }, fov: { type: 'number' }, fwhm: { type: 'number' }, 'local-mean-sd': { type: 'number' },
-    pixels: { type: 'integer' }, spacing: { type: 'number' }, speed: { type: 'number' }, dt: { type: 'number' },
-    duration: { type: 'number' }, direction: { type: 'string' }, rows: { type: 'string' }, zscore: { type: 'flag' },
-    noise: { type: 'number' }, seed: { type: 'integer' }, width: { type: 'integer' }, height: { type: 'integer' },
+    ...settingOptions(SCANNER_SETTINGS),
+    image: { type: 'string' }, fwhm: { type: 'number' }, 'local-mean-sd': { type: 'number' },
+    duration: { type: 'number' }, rows: { type: 'string' }, noise: { type: 'number' },
     start: { type: 'number' }, 'max-pixels': { type: 'integer' }, digits: { type: 'integer' },
     'series-column': { type: 'flag' }, help: { type: 'flag' },
   });
@@ -92,7 +79,8 @@ export async function scanCommand(argv: readonly string[], io: { stdout: NodeJS.
   if (imageFile !== undefined && (options.width !== undefined || options.height !== undefined)) {
     throw new UsageError('--width and --height size the built-in scene; they cannot be used with --image');
   }
-  const seed = requireInt('--seed', options.seed ?? 1, { min: 0, max: Number.MAX_SAFE_INTEGER });
+  const settings = readSettingFlags(SCANNER_SETTINGS, options, { source: imageFile === undefined ? 'deadLeaves' : 'image', imagePath: imageFile ?? '' });
+  const seed = settings.seed;
   const digits = requireInt('--digits', options.digits ?? 8, { min: 1, max: 17 });
   const maxPixels = requireInt('--max-pixels', options['max-pixels'] ?? DEFAULT_MAX_PIXELS, { min: 1, max: MAX_IMAGE_PIXELS });
   const noiseSd = requireFinite('--noise', options.noise ?? 0, { min: 0, max: 1e6 });
@@ -103,27 +91,28 @@ export async function scanCommand(argv: readonly string[], io: { stdout: NodeJS.
   try {
     const image = imageFile !== undefined
       ? await loadImageFile(imageFile, { maxPixels })
-      : createDeadLeavesImage({ width: options.width as number | undefined, height: options.height as number | undefined, seed, maxPixels });
+      : createDeadLeavesImage({ width: settings.sceneWidth, height: settings.sceneHeight, seed, maxPixels });
     sceneText = imageFile !== undefined ? `image=${JSON.stringify(imageFile)}` : `scene=dead-leaves seed=${seed}`;
     const scene = toContrastImage(image, {
-      fovDeg: options.fov as number | undefined, fwhmDeg: options.fwhm as number | undefined,
+      fovDeg: settings.fovDeg, fwhmDeg: options.fwhm as number | undefined,
       localMeanSdDeg: options['local-mean-sd'] as number | undefined,
     });
     const scannerOptions: ScannerOptions = {
-      pixels: options.pixels as number | undefined,
-      spacingDeg: options.spacing as number | undefined,
-      speedDegPerS: options.speed as number | undefined,
-      dtS: options.dt as number | undefined,
+      pixels: settings.pixels,
+      spacingDeg: settings.spacingDeg,
+      // 0: one image pixel per sample (the core's default speed), as in the scanner node
+      speedDegPerS: settings.speedDegPerS > 0 ? settings.speedDegPerS : undefined,
+      dtS: settings.dtS,
       durationPerRowS: options.duration as number | undefined,
-      direction: options.direction as 'left' | 'right' | undefined,
+      direction: settings.direction,
       startDeg: options.start as number | undefined,
       rows: options.rows === undefined ? undefined : parseRowList(options.rows as string, image.height),
-      zScoreRows: options.zscore === true,
+      zScoreRows: settings.zScoreRows,
     };
     scanner = new Scanner(scene, scannerOptions);
-    sceneText += ` ${image.width}x${image.height} fov=${options.fov ?? 360}deg degPerPixel=${scene.degPerPixel}`;
+    sceneText += ` ${image.width}x${image.height} fov=${settings.fovDeg}deg degPerPixel=${scene.degPerPixel}`;
   } catch (err) {
-    throw renameOptionError(err);
+    throw renameFields(err, FLAG_NAMES);
   }
   const noise = noiseSd > 0 ? new WhiteNoise({ sd: noiseSd, seed: (seed + 1) % Number.MAX_SAFE_INTEGER }) : null;
   const format = formatter(digits);

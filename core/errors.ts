@@ -13,7 +13,7 @@ export class ResuError extends Error {
 
 /** A parameter or input value is of the wrong type or out of range. */
 export class ConfigError extends ResuError {
-  constructor(readonly field: string, readonly value: unknown, expected: string) {
+  constructor(readonly field: string, readonly value: unknown, readonly expected: string) {
     super(`${field} must be ${expected} (got ${describeValue(value)})`);
     this.name = 'ConfigError';
   }

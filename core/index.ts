@@ -48,7 +48,7 @@ export { UnitBank } from './unitBank';
 export type { UnitBankOptions } from './unitBank';
 
 // The T4 layer (method.md §4.4) and two T4 units learning from motion in both directions
-export { T4Layer, T4_CHANNELS, mirrorT4Weights, connectomeComparison } from './t4';
+export { T4Layer, T4_CHANNELS, DEFAULT_T4_OPTIONS, mirrorT4Weights, connectomeComparison } from './t4';
 export type { T4Options, T4Fit, T4LayerJSON, T4InputScaling, T4SignRule } from './t4';
 export { WeightedT4Moments, solveMirroredT4, trainGatedT4Pair, DEFAULT_GATED_T4_OPTIONS } from './t4Plasticity';
 export type { T4Series, MirroredT4Fit, GatedT4Options, GatedRound, GatedT4Pair } from './t4Plasticity';
@@ -74,7 +74,7 @@ export { toContrastImage, DEFAULT_CONTRAST_OPTIONS } from './stimuli/contrast';
 export type { ContrastImage, ContrastOptions } from './stimuli/contrast';
 export { createDeadLeavesImage, DEFAULT_DEAD_LEAVES_OPTIONS } from './stimuli/deadLeaves';
 export type { DeadLeavesOptions, DeadLeavesImage } from './stimuli/deadLeaves';
-export { Scanner, sampleCount, DEFAULT_SCANNER_OPTIONS, MAX_CHUNK_VALUES } from './stimuli/scanner';
+export { Scanner, sampleCount, DEFAULT_SCANNER_OPTIONS, MAX_SCANNER_CHUNK_VALUES } from './stimuli/scanner';
 export type { ScannerOptions, ScanChunk, MotionDirection } from './stimuli/scanner';
 export { Scanner2d, DEFAULT_SCANNER2D_OPTIONS } from './stimuli/scanner2d';
 export type { Scanner2dOptions, Scan2dChunk } from './stimuli/scanner2d';
@@ -82,7 +82,7 @@ export { createLattice, axisTriplets, DEFAULT_LATTICE_OPTIONS } from './stimuli/
 export type { Lattice, LatticeOptions, LatticeKind, LatticeAxis, LatticePoint } from './stimuli/lattice';
 export { LinearStateSpace, PAPER_OU_PRESET, stateSpaceAutocovariance, solveDiscreteLyapunov } from './stimuli/stateSpace';
 export type { LinearStateSpaceOptions } from './stimuli/stateSpace';
-export { GaussianProcessSampler, gaussianProcessDraws, DEFAULT_GP_OPTIONS } from './stimuli/gaussianProcess';
+export { GaussianProcessSampler, gaussianProcessDraws, DEFAULT_GP_OPTIONS, MAX_GP_POINTS } from './stimuli/gaussianProcess';
 export type { GaussianProcessOptions, KernelName } from './stimuli/gaussianProcess';
 export { WhiteNoise } from './stimuli/noise';
 export type { WhiteNoiseOptions } from './stimuli/noise';

@@ -4,6 +4,7 @@
 import { CcaFit } from './cca';
 import { ConfigError, ShapeError } from './errors';
 import { mutualInformationBits, mutualInformationNats } from './metrics';
+import { MAX_JOINT_DIMENSION, MAX_LAGS } from './moments';
 import { requireFinite, requireFiniteArray, requireInt } from './validate';
 
 /** `format` tag of a serialized fit ({@link CcaFitJSON}); a filters message is recognised by it. */
@@ -63,9 +64,10 @@ export function fitFromJSON(payload: unknown): CcaFit {
   if (data === null || typeof data !== 'object' || Array.isArray(data)) throw new ConfigError('filters', payload, 'a filters object');
   if (data.format !== FIT_FORMAT) throw new ShapeError(`filters have format ${JSON.stringify(data.format)}; expected "${FIT_FORMAT}"`);
   if (data.version !== FIT_VERSION) throw new ShapeError(`filters have version ${JSON.stringify(data.version)}; this library reads version ${FIT_VERSION}`);
-  const channels = requireInt('filters.channels', data.channels, { min: 1 });
-  const pastLags = requireInt('filters.pastLags', data.pastLags, { min: 1 });
-  const futureLags = requireInt('filters.futureLags', data.futureLags, { min: 1 });
+  // the bounds a learner can produce, so a foreign payload cannot size a unit's history beyond them
+  const channels = requireInt('filters.channels', data.channels, { min: 1, max: MAX_JOINT_DIMENSION });
+  const pastLags = requireInt('filters.pastLags', data.pastLags, { min: 1, max: MAX_LAGS });
+  const futureLags = requireInt('filters.futureLags', data.futureLags, { min: 1, max: MAX_LAGS });
   const rank = Array.isArray(data.correlations) ? data.correlations.length : -1;
   const correlations = requireFiniteArray('filters.correlations', data.correlations, { minLength: 1, maxLength: Math.min(channels * pastLags, channels * futureLags) });
   correlations.forEach((rho, i) => requireFinite(`filters.correlations[${i}]`, rho, { min: 0, max: 1 }));

@@ -6,10 +6,10 @@
  * ({@link T4SignRule}). The rectification threshold θ is fixed or set from data at every solve (a
  * quantile of the training drive, {@link T4Options.thresholdQuantile}).
  */
-import { CcaFit, solvePastFutureCca } from './cca';
+import { CcaFit, DEFAULT_CCA_OPTIONS, solvePastFutureCca } from './cca';
 import { allocateChannels } from './channels';
 import { ConfigError, ShapeError } from './errors';
-import { LaggedMoments, LaggedMomentsJSON, MAX_OPEN_SERIES, readChunkShared, requireSeriesName } from './moments';
+import { LaggedMoments, LaggedMomentsJSON, MAX_LAGS, MAX_OPEN_SERIES, readChunkShared, requireSeriesName } from './moments';
 import { Random } from './random';
 import { WhiteNoise } from './stimuli/noise';
 import { requireFinite, requireFiniteArray, requireInt, requireOneOf } from './validate';
@@ -51,6 +51,9 @@ export interface T4InputScaling {
 /** Measured T4a input weights (paper Fig. 5D), ordered left, centre, right. */
 export const CONNECTOME_WEIGHTS = { L1: [0.37, 1.37, 0.34], L3: [0.2, -0.38, -0.09] } as const;
 
+/** Defaults of {@link T4Options} (the paper's T4: delay 5 samples, the second canonical direction). */
+export const DEFAULT_T4_OPTIONS = { delay: 5, component: 2, threshold: 0, thresholdQuantile: 0 } as const;
+
 /** Options of {@link T4Layer} (docs/method.md §4.4). */
 export interface T4Options {
   /** Samples between the past 6-vector and the future one. Default 5. */
@@ -67,7 +70,7 @@ export interface T4Options {
   readonly thresholdQuantile?: number;
   /** Sign rule of the canonical directions. Default 'on-drive'. */
   readonly signRule?: T4SignRule;
-  /** Relative ridge of the CCA. Default 1e-10. */
+  /** Relative ridge of the CCA. Default {@link DEFAULT_CCA_OPTIONS}.ridge. */
   readonly ridge?: number;
   /** Seed of the reservoir sample. Default 1. */
   readonly seed?: number;
@@ -160,13 +163,13 @@ export class T4Layer {
   private random: Random;
 
   constructor(options: T4Options = {}) {
-    this.delay = requireInt('delay', options.delay ?? 5, { min: 1, max: 1000 });
-    this.component = requireInt('component', options.component ?? 2, { min: 1, max: 6 });
-    this.theta = requireFinite('threshold', options.threshold ?? 0, { min: 0 });
-    this.thresholdQuantile = requireFinite('thresholdQuantile', options.thresholdQuantile ?? 0, { min: 0, max: 1 });
+    this.delay = requireInt('delay', options.delay ?? DEFAULT_T4_OPTIONS.delay, { min: 1, max: MAX_LAGS });
+    this.component = requireInt('component', options.component ?? DEFAULT_T4_OPTIONS.component, { min: 1, max: T4_CHANNELS.length });
+    this.theta = requireFinite('threshold', options.threshold ?? DEFAULT_T4_OPTIONS.threshold, { min: 0 });
+    this.thresholdQuantile = requireFinite('thresholdQuantile', options.thresholdQuantile ?? DEFAULT_T4_OPTIONS.thresholdQuantile, { min: 0, max: 1 });
     if (this.thresholdQuantile === 1) throw new ConfigError('thresholdQuantile', 1, 'a number in [0, 1) (1 would silence the unit)');
     this.signRule = requireOneOf('signRule', options.signRule ?? 'on-drive', ['on-drive', 'centre-weight']);
-    this.ridge = requireFinite('ridge', options.ridge ?? 1e-10, { min: 0, max: 1 });
+    this.ridge = requireFinite('ridge', options.ridge ?? DEFAULT_CCA_OPTIONS.ridge, { min: 0, max: 1 });
     this.seed = requireInt('seed', options.seed ?? 1, { min: 0, max: Number.MAX_SAFE_INTEGER });
     this.random = new Random(this.seed);
     this.moments = this.createMoments();

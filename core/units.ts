@@ -8,12 +8,9 @@
  */
 import { allocateChannels } from './channels';
 import { ConfigError, ShapeError } from './errors';
-import { readChunkShared } from './moments';
+import { MAX_LAGS, readChunkShared } from './moments';
 import { requireFinite, requireFiniteArray, requireInt, requireOneOf } from './validate';
 import { convolveWasm } from './wasm/fir';
-
-/** Largest filter length in taps. */
-export const MAX_TAPS = 100_000;
 
 /** ON keeps the positive part, OFF the negative part (as a positive rate), linear keeps both. */
 export type Polarity = 'on' | 'off' | 'linear';
@@ -41,7 +38,7 @@ export class PastProjection {
    */
   constructor(taps: ArrayLike<number>, channels = 1) {
     this.channels = requireInt('channels', channels, { min: 1, max: 4096 });
-    this.taps = requireFiniteArray('taps', taps, { minLength: this.channels, maxLength: MAX_TAPS });
+    this.taps = requireFiniteArray('taps', taps, { minLength: this.channels, maxLength: this.channels * MAX_LAGS });
     if (this.taps.length % this.channels !== 0) throw new ShapeError(`taps has ${this.taps.length} values, not a multiple of ${this.channels} channels`);
     this.pastLags = this.taps.length / this.channels;
     this.history = Array.from({ length: this.channels }, () => new Float64Array(this.pastLags - 1));
@@ -149,7 +146,8 @@ export class FirFilter {
   /** @param taps m taps, newest first. @param channels N independent channels (default 1). */
   constructor(taps: ArrayLike<number>, readonly channels = 1) {
     requireInt('channels', channels, { min: 1, max: 4096 });
-    this.taps = requireFiniteArray('taps', taps, { minLength: 1, maxLength: MAX_TAPS });
+    // a filter is a learned ψ: at most MAX_LAGS taps (the learner's longest past)
+    this.taps = requireFiniteArray('taps', taps, { minLength: 1, maxLength: MAX_LAGS });
     // one history block for all channels: a typed-array allocation costs ~4 µs, and a unit bank
     // builds a filter per series
     this.history = new Float64Array(channels * (this.taps.length - 1));

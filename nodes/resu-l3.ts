@@ -5,5 +5,5 @@ import type { NodeAPI } from 'node-red';
 import { createUnitNode } from './shared/unit-node';
 
 export = function (RED: NodeAPI) {
-  RED.nodes.registerType('resu-l3', createUnitNode(RED, { component: 1, polarity: 'linear' }));
+  RED.nodes.registerType('resu-l3', createUnitNode(RED, 'resu-l3'));
 };

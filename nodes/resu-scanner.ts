@@ -3,7 +3,7 @@
  * panorama or an image file) translating at a set angular velocity, and emits chunk messages.
  */
 import type { Node, NodeAPI, NodeDef } from 'node-red';
-import { ConfigError, ContrastImage, MAX_CHUNK_VALUES, sampleCount, Scanner } from '../core';
+import { ContrastImage, sampleCount, Scanner } from '../core';
 import { MAX_SCENE_PIXELS, parseScannerConfig, ScannerNodeOptions } from './shared/config';
 import { createContrastDeadLeaves, loadContrastImageFile } from './shared/image-file';
 import { writeChunkMessage } from './shared/messages';
@@ -17,9 +17,6 @@ export = function (RED: NodeAPI) {
     let options: ScannerNodeOptions;
     try {
       options = parseScannerConfig(raw);
-      if (options.chunkLength * options.pixels > MAX_CHUNK_VALUES) {
-        throw new ConfigError('chunkLength', options.chunkLength, `at most ${Math.floor(MAX_CHUNK_VALUES / options.pixels)} samples for ${options.pixels} pixels (${MAX_CHUNK_VALUES} values per chunk)`);
-      }
     } catch (err) { reportConfigError(node, err); return; }
     let scanner: Scanner | null = null;
     // the scene is prepared off the event loop; closing the node stops a preparation in progress

@@ -5,5 +5,5 @@ import type { NodeAPI } from 'node-red';
 import { createUnitNode } from './shared/unit-node';
 
 export = function (RED: NodeAPI) {
-  RED.nodes.registerType('resu-unit', createUnitNode(RED, { component: 2, polarity: 'on' }));
+  RED.nodes.registerType('resu-unit', createUnitNode(RED, 'resu-unit'));
 };

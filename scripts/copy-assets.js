@@ -9,8 +9,22 @@ const root = path.resolve(__dirname, '..');
 const target = path.join(root, 'dist', 'nodes');
 fs.mkdirSync(target, { recursive: true });
 
+// Each node's settings are declared once, in nodes/shared/config.ts; the editor's defaults,
+// validators and form are written into the .html here, from the compiled declaration
+// (nodes/shared/editor.ts), in place of its `<!-- resu-settings -->` line.
+const { NODE_SETTINGS } = require(path.join(target, 'shared', 'config.js'));
+const { renderNodeHtml, SETTINGS_MARKER } = require(path.join(target, 'shared', 'editor.js'));
+const rendered = new Set();
 for (const name of fs.readdirSync(path.join(root, 'nodes'))) {
-  if (name.endsWith('.html')) fs.copyFileSync(path.join(root, 'nodes', name), path.join(target, name));
+  if (!name.endsWith('.html')) continue;
+  const type = name.slice(0, -'.html'.length);
+  let html = fs.readFileSync(path.join(root, 'nodes', name), 'utf8');
+  if (NODE_SETTINGS[type]) { html = renderNodeHtml(html, type, NODE_SETTINGS[type]); rendered.add(type); }
+  else if (html.includes(SETTINGS_MARKER)) throw new Error(`copy-assets: ${name} has ${SETTINGS_MARKER} but nodes/shared/config.ts declares no settings for ${type}`);
+  fs.writeFileSync(path.join(target, name), html);
+}
+for (const type of Object.keys(NODE_SETTINGS)) {
+  if (!rendered.has(type)) throw new Error(`copy-assets: settings declared for ${type} but there is no nodes/${type}.html`);
 }
 for (const [from, to] of [['nodes/locales', 'locales'], ['icons', 'icons']]) {
   const source = path.join(root, from);

@@ -29,7 +29,7 @@ export const MAX_SCANNER_PIXELS = 4096;
 /** Largest number of samples per row (≈ 11.6 days at 100 Hz); samples are computed, not stored. */
 export const MAX_SAMPLES_PER_ROW = 100_000_000;
 /** Largest chunk: samples × pixels per call to `next` (80 MB of Float64). */
-export const MAX_CHUNK_VALUES = 10_000_000;
+export const MAX_SCANNER_CHUNK_VALUES = 10_000_000;
 /**
  * Largest row signal (samplesPerRow × pixels) kept while a z-scored row is scanned: 2^20 values,
  * 8 MB of Float64. The z-score pre-pass computes every sample of the row once; within this cap it
@@ -62,7 +62,7 @@ export interface ScannerOptions {
   readonly durationPerRowS?: number;
   /** Angle of pixel 0 at t = 0, degrees. Default 0, or for 'right' on a non-wrapping scene the largest start that fits. */
   readonly startDeg?: number;
-  /** Shift and scale each pixel's signal to zero mean and unit sd over every row. Default false. */
+  /** Shift and scale each pixel's signal to zero mean and unit sd over every row, as the authors did. Default true. */
   readonly zScoreRows?: boolean;
 }
 
@@ -72,7 +72,7 @@ export const DEFAULT_SCANNER_OPTIONS = {
   spacingDeg: 5,
   dtS: 0.01,
   direction: 'right' as MotionDirection,
-  zScoreRows: false,
+  zScoreRows: true,
 } as const;
 
 /** One multi-channel piece of one series. */
@@ -211,7 +211,7 @@ export class Scanner {
    * @returns a chunk, or null when every row has been scanned.
    */
   next(maxSamples: number): ScanChunk | null {
-    requireInt('maxSamples', maxSamples, { min: 1, max: Math.max(1, Math.floor(MAX_CHUNK_VALUES / this.pixels)) });
+    requireInt('maxSamples', maxSamples, { min: 1, max: Math.max(1, Math.floor(MAX_SCANNER_CHUNK_VALUES / this.pixels)) });
     if (this.rowIndex >= this.rows.length) return null;
     const row = this.rows[this.rowIndex];
     if (this.sampleIndex === 0) this.prepareRow(row);

@@ -1,88 +1,52 @@
 /**
- * Parsing of editor configuration: the editor stores numbers as strings and checkboxes as booleans;
- * everything is converted once, in the node's constructor, into typed core options.
+ * Every node's settings, declared once: kind, default, range, unit, editor label, CLI flag
+ * (nodes/shared/settings.ts explains what is derived from them: the runtime parsers below, the
+ * editor's defaults, validators and form, the CLI options). Limits that the core enforces come from
+ * the core's constants (MAX_LAGS, DEFAULT_CCA_OPTIONS, …), so node, editor, CLI and library agree.
+ * To add a setting: add it here, read it from the parsed options in the node; docs/development.md.
  */
-import { ConfigError } from '../../core/errors';
-import { requireFinite, requireInt, requireOneOf, RangeOptions } from '../../core/validate';
-import { sampleCount } from '../../core/stimuli/scanner';
+import {
+  DEFAULT_CCA_OPTIONS, DEFAULT_DEAD_LEAVES_OPTIONS, DEFAULT_GP_OPTIONS, DEFAULT_MOMENTS_OPTIONS, DEFAULT_SCANNER_OPTIONS, DEFAULT_T4_OPTIONS,
+  ConfigError, MAX_GP_POINTS, MAX_LAGS, T4_CHANNELS,
+} from '../../core';
 import { MAX_CHUNK_VALUES } from './messages';
+import { defineSettings, parseSettings, RawConfig, Settings, SettingValues } from './settings';
+import { TYPED_SOURCES, TypedSource } from './typed';
+
+export type { RawConfig } from './settings';
 
 /**
  * Largest scene (built-in panorama or image file), width × height: 16 M pixels, 128 MB per Float64
  * copy (the contrast pipeline keeps up to three), so no configuration allocates gigabytes.
  */
 export const MAX_SCENE_PIXELS = 16_777_216;
-
-/** Values per emitted chunk (channels × chunk length) at most what every ReSU node accepts. */
-function requireChunkValues(channels: number, chunkLength: number, what: string): void {
-  if (channels * chunkLength > MAX_CHUNK_VALUES) {
-    throw new ConfigError('chunkLength', chunkLength, `at most ${Math.floor(MAX_CHUNK_VALUES / channels)} samples for ${channels} ${what} (${MAX_CHUNK_VALUES} values per chunk message)`);
-  }
-}
-
-export type RawConfig = Record<string, unknown>;
-
-function present(value: unknown): boolean {
-  return !(value === undefined || value === null || (typeof value === 'string' && value.trim() === ''));
-}
-
-function asNumber(value: unknown): unknown {
-  return typeof value === 'string' ? Number(value.trim()) : value;
-}
-
-/** Number field with default and range. */
-export function numberField(raw: RawConfig, name: string, fallback: number, range: RangeOptions = {}): number {
-  return present(raw[name]) ? requireFinite(name, asNumber(raw[name]), range) : fallback;
-}
-
-/** Integer field with default and range. */
-export function intField(raw: RawConfig, name: string, fallback: number, range: RangeOptions = {}): number {
-  return present(raw[name]) ? requireInt(name, asNumber(raw[name]), range) : fallback;
-}
-
-/** Boolean field ("true"/"false" strings accepted). */
-export function boolField(raw: RawConfig, name: string, fallback: boolean): boolean {
-  const value = raw[name];
-  if (!present(value)) return fallback;
-  if (value === true || value === 'true') return true;
-  if (value === false || value === 'false') return false;
-  throw new ConfigError(name, value, 'true or false');
-}
-
-/** Choice field. */
-export function choiceField<T extends string>(raw: RawConfig, name: string, fallback: T, allowed: readonly T[]): T {
-  return present(raw[name]) ? requireOneOf(name, raw[name], allowed) : fallback;
-}
-
-/** String field. */
-export function stringField(raw: RawConfig, name: string, fallback: string): string {
-  const value = raw[name];
-  if (!present(value)) return fallback;
-  if (typeof value !== 'string') throw new ConfigError(name, value, 'a string');
-  return value;
-}
-
 /** Default checkpoint interval (s) of persisted learner and T4 statistics. */
 export const DEFAULT_CHECKPOINT_S = 10;
+/** Largest chunk length a source emits, in samples (per channel). */
+const MAX_CHUNK_LENGTH = 100_000;
+/** Largest pacing interval between emitted chunks (ms). */
+const MAX_INTERVAL_MS = 60_000;
+
+const SEED = { kind: 'integer', label: 'Seed', default: 1, min: 0, max: Number.MAX_SAFE_INTEGER } as const;
+const DT_S = { kind: 'number', label: 'dt', unit: 's', default: DEFAULT_SCANNER_OPTIONS.dtS, min: 1e-6, max: 60 } as const;
+const INTERVAL_MS = { kind: 'integer', label: 'Interval', unit: 'ms', hint: '0 = as fast as possible', default: 0, min: 0, max: MAX_INTERVAL_MS } as const;
+const SPACING_DEG = { kind: 'number', label: 'Spacing', unit: '°', default: DEFAULT_SCANNER_OPTIONS.spacingDeg, min: 0, exclusiveMin: true, max: 180 } as const;
+
+/** Solving, persistence and peers: shared by the learners (resu-cca, resu-t4). */
+const LEARNING_SETTINGS = {
+  ridge: { kind: 'number', label: 'Ridge ε', hint: 'relative, ε·mean(diag R)', default: DEFAULT_CCA_OPTIONS.ridge, min: 0, max: 1, cli: 'ridge' },
+  solveEveryPairs: { kind: 'integer', label: 'Solve every', unit: 'pairs', hint: '0 = on request only', default: 20000, min: 0, max: 1e9 },
+  learning: { kind: 'boolean', label: 'Learning', hint: 'accumulate incoming chunks', default: true },
+  persist: { kind: 'boolean', label: 'Persist', hint: 'keep statistics across redeploys and restarts', default: false },
+  store: { kind: 'text', label: 'Context store', hint: 'empty = the default store', default: '' },
+  checkpointS: { kind: 'number', label: 'Checkpoint', unit: 's', hint: 'save at most this long after a change (0 = on solve and close only)', default: DEFAULT_CHECKPOINT_S, min: 0, max: 86400 },
+  publishEveryPairs: { kind: 'integer', label: 'Publish every', unit: 'pairs', hint: '0 = on msg.publish only', default: 0, min: 0, max: 1e12 },
+  sourceId: { kind: 'text', label: 'Source id', hint: 'empty = hostname/node id', default: '' },
+  maxPeerShare: { kind: 'number', label: 'Peer share cap', hint: 'largest fraction of the pooled pairs one peer may hold (1 = no cap)', default: 1, min: 0, exclusiveMin: true, max: 1 },
+} as const;
 
 /** Settings every learning node (resu-cca, resu-t4) shares: solving, persistence, peers. */
-export interface LearningNodeOptions {
-  ridge: number;
-  /** Solve and emit every this many new pairs (0: only on request). */
-  solveEveryPairs: number;
-  learning: boolean;
-  /** Keep statistics in the context store `store` ('' = default store). */
-  persist: boolean;
-  store: string;
-  /** With persist: save the statistics at most this many seconds after they change (0: only on solve and close). */
-  checkpointS: number;
-  /** Publish a statistics snapshot every this many new pairs (0: only on msg.publish). */
-  publishEveryPairs: number;
-  /** Identity in statistics snapshots ('' = hostname/node id). */
-  sourceId: string;
-  /** Largest share of the pooled weight one peer's statistics may have, in (0, 1]; 1 = no cap. */
-  maxPeerShare: number;
-}
+export type LearningNodeOptions = SettingValues<typeof LEARNING_SETTINGS>;
 
 /** Shortest shared secret accepted: a short one could be guessed offline from one signed snapshot. */
 export const MIN_SHARED_SECRET_LENGTH = 16;
@@ -101,53 +65,217 @@ export function parseSharedSecret(credentials: unknown): string {
   return value;
 }
 
-function parseLearningFields(raw: RawConfig): LearningNodeOptions {
-  return {
-    ridge: numberField(raw, 'ridge', 1e-10, { min: 0, max: 1 }),
-    solveEveryPairs: intField(raw, 'solveEveryPairs', 20000, { min: 0, max: 1e9 }),
-    learning: boolField(raw, 'learning', true),
-    persist: boolField(raw, 'persist', false),
-    store: stringField(raw, 'store', ''),
-    checkpointS: numberField(raw, 'checkpointS', DEFAULT_CHECKPOINT_S, { min: 0, max: 86400 }),
-    publishEveryPairs: intField(raw, 'publishEveryPairs', 0, { min: 0, max: 1e12 }),
-    sourceId: stringField(raw, 'sourceId', '').trim(),
-    maxPeerShare: numberField(raw, 'maxPeerShare', 1, { min: 0, exclusiveMin: true, max: 1 }),
-  };
-}
+export const CCA_SETTINGS = defineSettings({
+  pastLags: { kind: 'integer', label: 'Past m', unit: 'samples', default: 50, min: 1, max: MAX_LAGS, cli: 'past' },
+  futureLags: { kind: 'integer', label: 'Future h', unit: 'samples', default: 50, min: 1, max: MAX_LAGS, cli: 'future' },
+  gap: { kind: 'integer', label: 'Gap g', unit: 'samples', default: DEFAULT_MOMENTS_OPTIONS.gap, min: 0, max: MAX_LAGS, cli: 'gap' },
+  pooling: { kind: 'choice', label: 'Pooling', default: 'channels', choices: [['channels', 'each channel is a sample (layer 1)'], ['joint', 'all channels jointly']] },
+  channels: { kind: 'integer', label: 'Channels', default: 1, min: 1, max: 64, when: { field: 'pooling', is: ['joint'] } },
+  center: { kind: 'boolean', label: 'Center', hint: 'subtract the exact mean (paper: off)', default: DEFAULT_MOMENTS_OPTIONS.center, cli: 'center' },
+  timeConstantSamples: { kind: 'number', label: 'Forgetting τ', unit: 'samples', hint: '0 = no forgetting', default: DEFAULT_MOMENTS_OPTIONS.timeConstantSamples, min: 0, max: 1e9 },
+  ...LEARNING_SETTINGS,
+});
 
-/** resu-cca settings. */
-export interface LearnerNodeOptions extends LearningNodeOptions {
-  pastLags: number;
-  futureLags: number;
-  gap: number;
-  pooling: 'channels' | 'joint';
-  channels: number;
-  center: boolean;
-  timeConstantSamples: number;
-}
+const UNIT_COMMON = {
+  threshold: { kind: 'typedNumber', label: 'Threshold θ', default: 0, min: 0, max: 1e9, typeField: 'thresholdType' },
+  thresholdType: { kind: 'choice', label: 'Threshold type', default: 'num', hidden: true, choices: TYPED_SOURCES.map((t) => [t, t] as const) },
+  signal: { kind: 'text', label: 'Signal name', hint: 'empty = L1 (ON) / L2 (OFF)', default: '' },
+  taps: { kind: 'taps', label: 'Fixed taps', hint: 'optional JSON array, newest first', default: '', maxLength: MAX_LAGS },
+} as const;
+
+export const UNIT_SETTINGS = defineSettings({
+  component: { kind: 'integer', label: 'Filter ψk, k =', hint: 'L1/L2 use ψ2', default: 2, min: 1, max: MAX_LAGS },
+  polarity: { kind: 'choice', label: 'Polarity', default: 'on', choices: [['on', 'ON: max(ψ·p − θ, 0)'], ['off', 'OFF: max(−ψ·p − θ, 0)']] },
+  ...UNIT_COMMON,
+});
+
+export const L3_SETTINGS = defineSettings({
+  component: { kind: 'integer', label: 'Filter ψk, k =', hint: 'L3 uses ψ1', default: 1, min: 1, max: MAX_LAGS },
+  signal: { ...UNIT_COMMON.signal, hint: 'empty = L3' },
+  taps: UNIT_COMMON.taps,
+});
+
+export const T4_SETTINGS = defineSettings({
+  delay: { kind: 'integer', label: 'Delay', unit: 'samples', default: DEFAULT_T4_OPTIONS.delay, min: 1, max: MAX_LAGS },
+  component: { kind: 'integer', label: 'Direction k', hint: 'T4 uses 2', default: DEFAULT_T4_OPTIONS.component, min: 1, max: T4_CHANNELS.length },
+  threshold: { kind: 'number', label: 'Threshold θ', default: DEFAULT_T4_OPTIONS.threshold, min: 0, max: 1e9 },
+  thresholdQuantile: {
+    kind: 'number', label: 'θ from data (quantile)', hint: '0 = fixed θ; 0.9 = 90th percentile of the training drive',
+    default: DEFAULT_T4_OPTIONS.thresholdQuantile, min: 0, max: 0.999,
+  },
+  applying: { kind: 'boolean', label: 'Applying', hint: 'output T4 responses', default: true },
+  ...LEARNING_SETTINGS,
+  learning: { ...LEARNING_SETTINGS.learning, hint: 'accumulate statistics' },
+});
+
+export const SCANNER_SETTINGS = defineSettings({
+  source: { kind: 'choice', label: 'Scene', default: 'deadLeaves', choices: [['deadLeaves', 'built-in dead leaves (360°)'], ['image', 'image file']] },
+  imagePath: { kind: 'text', label: 'Image file', hint: '/path/panorama.png', default: '', required: 'a PNG or JPEG file path', when: { field: 'source', is: ['image'] } },
+  fovDeg: { kind: 'number', label: 'Image FOV', unit: '°', default: 360, min: 0, exclusiveMin: true, max: 360, cli: 'fov', when: { field: 'source', is: ['image'] } },
+  sceneWidth: { kind: 'integer', label: 'Scene width', unit: 'px', default: DEFAULT_DEAD_LEAVES_OPTIONS.width, min: 64, max: 16384, cli: 'width', when: { field: 'source', is: ['deadLeaves'] } },
+  sceneHeight: {
+    kind: 'integer', label: 'Scene rows', default: DEFAULT_DEAD_LEAVES_OPTIONS.height, min: 1, max: 4096, cli: 'height',
+    product: { field: 'sceneWidth', max: MAX_SCENE_PIXELS, what: 'scene pixels' }, when: { field: 'source', is: ['deadLeaves'] },
+  },
+  pixels: { kind: 'integer', label: 'Pixels', default: DEFAULT_SCANNER_OPTIONS.pixels, min: 1, max: 1024, cli: 'pixels' },
+  spacingDeg: { ...SPACING_DEG, cli: 'spacing' },
+  speedDegPerS: { kind: 'number', label: 'Speed', unit: '°/s', hint: '0 = 1 image px per sample', default: 0, min: 0, max: 1e6, cli: 'speed' },
+  direction: { kind: 'choice', label: 'Direction', default: DEFAULT_SCANNER_OPTIONS.direction, cli: 'direction', choices: [['right', 'right (toward higher pixel index)'], ['left', 'left']] },
+  dtS: { ...DT_S, cli: 'dt' },
+  chunkLength: {
+    kind: 'integer', label: 'Chunk', unit: 'samples', default: 1000, min: 1, max: MAX_CHUNK_LENGTH,
+    product: { field: 'pixels', max: MAX_CHUNK_VALUES, what: 'values per chunk message' },
+  },
+  seed: { ...SEED, cli: 'seed' },
+  zScoreRows: { kind: 'boolean', label: 'Z-score rows', hint: 'each row to zero mean, unit sd (as the authors)', default: DEFAULT_SCANNER_OPTIONS.zScoreRows, cli: 'zscore' },
+  loop: { kind: 'boolean', label: 'Loop', hint: 'start over after the last row', default: false },
+  maxDurationS: { kind: 'number', label: 'Max duration', unit: 's', default: 3600, min: 0, exclusiveMin: true, max: 1e7 },
+  intervalMs: INTERVAL_MS,
+  autoStart: { kind: 'boolean', label: 'Auto start', hint: 'start on deploy', default: false },
+});
+
+const NOISE_SOURCES = ['white', 'ou', 'gp'];
+export const NOISE_SETTINGS = defineSettings({
+  mode: {
+    kind: 'choice', label: 'Mode', default: 'add',
+    choices: [['add', 'add white noise to incoming chunks'], ['white', 'source: white noise'], ['ou', 'source: OU / state space (paper 3-state)'], ['gp', 'source: Gaussian-process draws']],
+  },
+  sd: { kind: 'number', label: 'Noise sd', default: 0.05, min: 0, max: 1e9, when: { field: 'mode', is: ['add', 'white'] } },
+  snr: { kind: 'number', label: 'SNR (amplitude)', hint: '0 = use sd', default: 0, min: 0, max: 1e9, when: { field: 'mode', is: ['add'] } },
+  signalSd: { kind: 'number', label: 'Signal sd', default: 1, min: 0, max: 1e9, when: { field: 'mode', is: ['add'] } },
+  seed: SEED,
+  channels: { kind: 'integer', label: 'Channels', default: 1, min: 1, max: 1024, when: { field: 'mode', is: ['white'] } },
+  chunkLength: {
+    kind: 'integer', label: 'Chunk', unit: 'samples', default: 1000, min: 1, max: MAX_CHUNK_LENGTH, when: { field: 'mode', is: NOISE_SOURCES },
+    product: { field: 'channels', max: MAX_CHUNK_VALUES, what: 'values per chunk message' },
+  },
+  dtS: { ...DT_S, when: { field: 'mode', is: NOISE_SOURCES } },
+  maxSamples: { kind: 'integer', label: 'Max samples', default: 100000, min: 1, max: 1e9, when: { field: 'mode', is: NOISE_SOURCES } },
+  observationNoiseSd: { kind: 'number', label: 'Observation noise sd', default: 0.1, min: 0, max: 1e6, when: { field: 'mode', is: ['ou', 'gp'] } },
+  gpKernel: {
+    kind: 'choice', label: 'GP kernel', default: 'rationalQuadratic', when: { field: 'mode', is: ['gp'] },
+    choices: [['rationalQuadratic', 'rational quadratic'], ['squaredExponential', 'squared exponential'], ['exponential', 'exponential']],
+  },
+  gpAlpha: { kind: 'number', label: 'GP α', default: DEFAULT_GP_OPTIONS.alpha, min: 0, exclusiveMin: true, max: 1e6, when: { field: 'mode', is: ['gp'] } },
+  gpLengthScale: { kind: 'number', label: 'GP ℓ', default: DEFAULT_GP_OPTIONS.lengthScale, min: 0, exclusiveMin: true, max: 1e6, when: { field: 'mode', is: ['gp'] } },
+  gpPoints: { kind: 'integer', label: 'GP points', default: DEFAULT_GP_OPTIONS.points, min: 2, max: MAX_GP_POINTS, when: { field: 'mode', is: ['gp'] } },
+  gpDraws: { kind: 'integer', label: 'GP draws', default: DEFAULT_GP_OPTIONS.draws, min: 1, max: 100000, when: { field: 'mode', is: ['gp'] } },
+  intervalMs: { ...INTERVAL_MS, when: { field: 'mode', is: NOISE_SOURCES } },
+});
+
+/** Noise added to the scaled T4 inputs in 'probe-sd' (the authors' 0.02). */
+export const PROBE_SCALING_NOISE_SD = 0.02;
+/** At most this many grating stimuli (periods × speeds) per probe node. */
+export const MAX_PROBE_STIMULI = 64;
+
+const EDGE = { field: 'probe', is: ['edge'] } as const;
+const GRATING = { field: 'probe', is: ['grating'] } as const;
+/**
+ * With normalization 'probe-sd' a run travels as one chunk (T4 scales each run by its own sd), so a
+ * run's samples × pixels must fit one chunk message. Sent to the editor as source text.
+ */
+const ONE_CHUNK_TEXT = 'with normalization "probe-sd" a run (samples × pixels) fits one chunk message';
+export const PROBE_SETTINGS = defineSettings({
+  probe: { kind: 'choice', label: 'Probe', default: 'edge', choices: [['edge', 'smoothed ON/OFF edges (authors)'], ['grating', 'drifting gratings (ON/OFF)']] },
+  preferredDirection: { kind: 'choice', label: 'Preferred', default: 'right', choices: [['right', 'right'], ['left', 'left']] },
+  pixels: { kind: 'integer', label: 'Pixels', hint: 'T4 pools 3', default: 3, min: 3, max: 1024 },
+  samplesPerSpacing: { kind: 'integer', label: 'Samples / spacing', default: 5, min: 1, max: 100000, when: EDGE },
+  segmentLength: { kind: 'integer', label: 'Segment', unit: 'samples', default: 400, min: 2, max: 1e6, when: EDGE },
+  riseSamples: { kind: 'number', label: 'Rise', unit: 'samples', default: 20, min: 0, exclusiveMin: true, max: 1e6, when: EDGE },
+  segments: {
+    kind: 'integer', label: 'Segments', default: 4, min: 1, max: 10000, when: EDGE,
+    rule: {
+      text: ONE_CHUNK_TEXT,
+      constants: { maxValues: MAX_CHUNK_VALUES },
+      test: (segments, other, c) => (other('normalization') === 'probe-sd' && segments * (other('segmentLength') as number) * (other('pixels') as number) > c.maxValues
+        ? `with normalization "probe-sd" a run of at most ${c.maxValues} values (segments × segment × pixels), which is sent as one chunk` : null),
+    },
+  },
+  noiseSd: { kind: 'number', label: 'Noise sd', default: 0.005, min: 0, max: 1e6 },
+  waveform: { kind: 'choice', label: 'Waveform', default: 'sine', choices: [['sine', 'sine'], ['square', 'square']], when: GRATING },
+  periodDeg: {
+    kind: 'numberList', label: 'Periods', unit: '°', hint: '20, 40, 80', default: '20, 40, 80', min: 0, exclusiveMin: true, max: 1e6, maxItems: 16, when: GRATING,
+    product: { field: 'speedDegPerS', max: MAX_PROBE_STIMULI, what: 'stimuli, periods × speeds' },
+  },
+  speedDegPerS: {
+    kind: 'numberList', label: 'Speeds', unit: '°/s', hint: '38.5, 100 (include the training speed)', default: '38.5, 100',
+    min: 0, exclusiveMin: true, max: 1e6, maxItems: 16, when: GRATING,
+  },
+  spacingDeg: { ...SPACING_DEG, when: GRATING },
+  dtS: DT_S,
+  durationS: {
+    kind: 'number', label: 'Duration', unit: 's', default: 4, min: 0, exclusiveMin: true, max: 1e5, when: GRATING,
+    rule: {
+      text: ONE_CHUNK_TEXT,
+      constants: { maxValues: MAX_CHUNK_VALUES },
+      // samples as core's sampleCount counts them (round-off safe floor of duration / dt)
+      test: (durationS, other, c) => (other('normalization') === 'probe-sd'
+        && Math.floor((durationS / (other('dtS') as number)) * (1 + 1e-12) + 1e-9) * (other('pixels') as number) > c.maxValues
+        ? `with normalization "probe-sd" a run of at most ${c.maxValues} values (duration / dt × pixels), which is sent as one chunk` : null),
+    },
+  },
+  normalization: { kind: 'choice', label: 'Normalization', default: 'probe-sd', choices: [['probe-sd', "probe sd + noise 0.02 (authors')"], ['training', 'training sds (ours)']] },
+  settleSamples: { kind: 'integer', label: 'Settle', unit: 'samples', hint: "50 (the filters' length)", default: 50, min: 0, max: 1e6 },
+  chunkLength: {
+    kind: 'integer', label: 'Chunk', unit: 'samples', default: 500, min: 1, max: MAX_CHUNK_LENGTH, when: { field: 'normalization', is: ['training'] },
+    product: { field: 'pixels', max: MAX_CHUNK_VALUES, what: 'values per chunk message' },
+  },
+  seed: SEED,
+  intervalMs: INTERVAL_MS,
+});
+
+/** Settings per node type: what the build turns into the editor's defaults and form. */
+export const NODE_SETTINGS: Readonly<Record<string, Settings>> = {
+  'resu-scanner': SCANNER_SETTINGS,
+  'resu-noise': NOISE_SETTINGS,
+  'resu-cca': CCA_SETTINGS,
+  'resu-unit': UNIT_SETTINGS,
+  'resu-l3': L3_SETTINGS,
+  'resu-t4': T4_SETTINGS,
+  'resu-grating': PROBE_SETTINGS,
+};
+
+export type LearnerNodeOptions = SettingValues<typeof CCA_SETTINGS>;
+export type T4NodeOptions = SettingValues<typeof T4_SETTINGS>;
+export type ScannerNodeOptions = SettingValues<typeof SCANNER_SETTINGS>;
+export type NoiseNodeOptions = SettingValues<typeof NOISE_SETTINGS>;
+/** resu-grating settings; the lists of periods and speeds under plural names. */
+export type ProbeNodeOptions = Omit<SettingValues<typeof PROBE_SETTINGS>, 'periodDeg' | 'speedDegPerS'> & {
+  /** Grating spatial periods, degrees: one stimulus per period × speed. */
+  periodsDeg: number[];
+  /** Grating speeds, °/s. */
+  speedsDegPerS: number[];
+};
 
 export function parseLearnerConfig(raw: RawConfig): LearnerNodeOptions {
-  const pooling = choiceField(raw, 'pooling', 'channels', ['channels', 'joint'] as const);
-  return {
-    pastLags: intField(raw, 'pastLags', 50, { min: 1, max: 1000 }),
-    futureLags: intField(raw, 'futureLags', 50, { min: 1, max: 1000 }),
-    gap: intField(raw, 'gap', 0, { min: 0, max: 1000 }),
-    pooling,
-    channels: intField(raw, 'channels', 1, { min: 1, max: 64 }),
-    center: boolField(raw, 'center', false),
-    timeConstantSamples: numberField(raw, 'timeConstantSamples', 0, { min: 0, max: 1e9 }),
-    ...parseLearningFields(raw),
-  };
+  return parseSettings(CCA_SETTINGS, raw);
 }
 
-/** resu-unit / resu-l3 settings. */
+export function parseT4Config(raw: RawConfig): T4NodeOptions {
+  return parseSettings(T4_SETTINGS, raw);
+}
+
+export function parseScannerConfig(raw: RawConfig): ScannerNodeOptions {
+  return parseSettings(SCANNER_SETTINGS, raw);
+}
+
+export function parseNoiseConfig(raw: RawConfig): NoiseNodeOptions {
+  return parseSettings(NOISE_SETTINGS, raw);
+}
+
+export function parseProbeConfig(raw: RawConfig): ProbeNodeOptions {
+  const { periodDeg, speedDegPerS, ...rest } = parseSettings(PROBE_SETTINGS, raw);
+  return { ...rest, periodsDeg: periodDeg, speedsDegPerS: speedDegPerS };
+}
+
+/** resu-unit / resu-l3 settings, as the shared unit node uses them. */
 export interface UnitNodeOptions {
   /** k of ψ_k, 1-based. */
   component: number;
   polarity: 'on' | 'off' | 'linear';
   threshold: number;
   /** Where θ comes from: 'num' (the fixed value) or msg/flow/global/env/jsonata (per message). */
-  thresholdType: 'num' | 'msg' | 'flow' | 'global' | 'env' | 'jsonata';
+  thresholdType: TypedSource;
   /** The raw typed value (property path or expression) when thresholdType is not 'num'. */
   thresholdSource: string;
   /** Name stamped into msg.chunk.signal ("L1", "L2", "L3"). */
@@ -156,226 +284,20 @@ export interface UnitNodeOptions {
   taps: number[] | null;
 }
 
-export function parseUnitConfig(raw: RawConfig, defaults: { component: number; polarity: 'on' | 'off' | 'linear' }): UnitNodeOptions {
-  const polarity = choiceField(raw, 'polarity', defaults.polarity, ['on', 'off', 'linear'] as const);
-  const fallbackSignal = polarity === 'linear' ? 'L3' : polarity === 'on' ? 'L1' : 'L2';
-  let taps: number[] | null = null;
-  const rawTaps = stringField(raw, 'taps', '').trim();
-  if (rawTaps !== '') {
-    let parsed: unknown;
-    try { parsed = JSON.parse(rawTaps); } catch { throw new ConfigError('taps', rawTaps, 'a JSON array of numbers, newest tap first'); }
-    if (!Array.isArray(parsed) || parsed.length === 0 || parsed.length > 1000 || !parsed.every((x) => typeof x === 'number' && Number.isFinite(x))) {
-      throw new ConfigError('taps', rawTaps, 'a JSON array of 1–1000 finite numbers, newest tap first');
-    }
-    taps = parsed as number[];
+export function parseUnitConfig(raw: RawConfig, type: 'resu-unit' | 'resu-l3'): UnitNodeOptions {
+  if (type === 'resu-l3') {
+    const l3 = parseSettings(L3_SETTINGS, raw);
+    return { component: l3.component, polarity: 'linear', threshold: 0, thresholdType: 'num', thresholdSource: '', signal: l3.signal || 'L3', taps: l3.taps };
   }
-  const thresholdType = choiceField(raw, 'thresholdType', 'num', ['num', 'msg', 'flow', 'global', 'env', 'jsonata'] as const);
+  const unit = parseSettings(UNIT_SETTINGS, raw);
+  const fixed = typeof unit.threshold === 'number';
   return {
-    component: intField(raw, 'component', defaults.component, { min: 1, max: 1000 }),
-    polarity,
-    threshold: thresholdType === 'num' ? numberField(raw, 'threshold', 0, { min: 0, max: 1e9 }) : 0,
-    thresholdType,
-    thresholdSource: thresholdType === 'num' ? '' : stringField(raw, 'threshold', ''),
-    signal: stringField(raw, 'signal', '').trim() || fallbackSignal,
-    taps,
+    component: unit.component,
+    polarity: unit.polarity,
+    threshold: fixed ? unit.threshold as number : 0,
+    thresholdType: unit.thresholdType,
+    thresholdSource: fixed ? '' : unit.threshold as string,
+    signal: unit.signal || (unit.polarity === 'on' ? 'L1' : 'L2'),
+    taps: unit.taps,
   };
-}
-
-/** resu-t4 settings. */
-export interface T4NodeOptions extends LearningNodeOptions {
-  delay: number;
-  component: number;
-  threshold: number;
-  /** 0: θ fixed; in (0, 1): θ = this quantile of the training drive at every solve. */
-  thresholdQuantile: number;
-  applying: boolean;
-}
-
-export function parseT4Config(raw: RawConfig): T4NodeOptions {
-  return {
-    delay: intField(raw, 'delay', 5, { min: 1, max: 1000 }),
-    component: intField(raw, 'component', 2, { min: 1, max: 6 }),
-    threshold: numberField(raw, 'threshold', 0, { min: 0, max: 1e9 }),
-    thresholdQuantile: numberField(raw, 'thresholdQuantile', 0, { min: 0, max: 0.999 }),
-    applying: boolField(raw, 'applying', true),
-    ...parseLearningFields(raw),
-  };
-}
-
-/** resu-scanner settings. */
-export interface ScannerNodeOptions {
-  source: 'deadLeaves' | 'image';
-  imagePath: string;
-  fovDeg: number;
-  pixels: number;
-  spacingDeg: number;
-  /** 0: one image pixel per sample. */
-  speedDegPerS: number;
-  direction: 'left' | 'right';
-  dtS: number;
-  chunkLength: number;
-  seed: number;
-  zScoreRows: boolean;
-  loop: boolean;
-  maxDurationS: number;
-  intervalMs: number;
-  autoStart: boolean;
-  sceneWidth: number;
-  sceneHeight: number;
-}
-
-export function parseScannerConfig(raw: RawConfig): ScannerNodeOptions {
-  const source = choiceField(raw, 'source', 'deadLeaves', ['deadLeaves', 'image'] as const);
-  const imagePath = stringField(raw, 'imagePath', '').trim();
-  if (source === 'image' && imagePath === '') throw new ConfigError('imagePath', imagePath, 'a PNG or JPEG file path when the source is an image');
-  const options: ScannerNodeOptions = {
-    source, imagePath,
-    fovDeg: numberField(raw, 'fovDeg', 360, { min: 0, exclusiveMin: true, max: 360 }),
-    pixels: intField(raw, 'pixels', 3, { min: 3, max: 1024 }),
-    spacingDeg: numberField(raw, 'spacingDeg', 5, { min: 0, exclusiveMin: true, max: 180 }),
-    speedDegPerS: numberField(raw, 'speedDegPerS', 0, { min: 0, max: 1e6 }),
-    direction: choiceField(raw, 'direction', 'right', ['left', 'right'] as const),
-    dtS: numberField(raw, 'dtS', 0.01, { min: 1e-6, max: 60 }),
-    chunkLength: intField(raw, 'chunkLength', 1000, { min: 1, max: 100000 }),
-    seed: intField(raw, 'seed', 1, { min: 0, max: Number.MAX_SAFE_INTEGER }),
-    zScoreRows: boolField(raw, 'zScoreRows', true),
-    loop: boolField(raw, 'loop', false),
-    maxDurationS: numberField(raw, 'maxDurationS', 3600, { min: 0, exclusiveMin: true, max: 1e7 }),
-    intervalMs: intField(raw, 'intervalMs', 0, { min: 0, max: 60000 }),
-    autoStart: boolField(raw, 'autoStart', false),
-    sceneWidth: intField(raw, 'sceneWidth', 1024, { min: 64, max: 16384 }),
-    sceneHeight: intField(raw, 'sceneHeight', 16, { min: 1, max: 4096 }),
-  };
-  requireChunkValues(options.pixels, options.chunkLength, 'pixels');
-  if (options.source === 'deadLeaves' && options.sceneWidth * options.sceneHeight > MAX_SCENE_PIXELS) {
-    throw new ConfigError('sceneWidth × sceneHeight', options.sceneWidth * options.sceneHeight, `at most ${MAX_SCENE_PIXELS} pixels`);
-  }
-  return options;
-}
-
-/** resu-noise settings. */
-export interface NoiseNodeOptions {
-  mode: 'add' | 'white' | 'ou' | 'gp';
-  /** Noise sd (add, white). */
-  sd: number;
-  /** Amplitude SNR for add mode (0: use sd): noise sd = signalSd / snr. */
-  snr: number;
-  signalSd: number;
-  seed: number;
-  channels: number;
-  chunkLength: number;
-  dtS: number;
-  maxSamples: number;
-  observationNoiseSd: number;
-  gpKernel: 'rationalQuadratic' | 'squaredExponential' | 'exponential';
-  gpAlpha: number;
-  gpLengthScale: number;
-  gpPoints: number;
-  gpDraws: number;
-  intervalMs: number;
-}
-
-export function parseNoiseConfig(raw: RawConfig): NoiseNodeOptions {
-  const options: NoiseNodeOptions = {
-    mode: choiceField(raw, 'mode', 'add', ['add', 'white', 'ou', 'gp'] as const),
-    sd: numberField(raw, 'sd', 0.05, { min: 0, max: 1e9 }),
-    snr: numberField(raw, 'snr', 0, { min: 0, max: 1e9 }),
-    signalSd: numberField(raw, 'signalSd', 1, { min: 0, max: 1e9 }),
-    seed: intField(raw, 'seed', 1, { min: 0, max: Number.MAX_SAFE_INTEGER }),
-    channels: intField(raw, 'channels', 1, { min: 1, max: 1024 }),
-    chunkLength: intField(raw, 'chunkLength', 1000, { min: 1, max: 100000 }),
-    dtS: numberField(raw, 'dtS', 0.01, { min: 1e-6, max: 60 }),
-    maxSamples: intField(raw, 'maxSamples', 100000, { min: 1, max: 1e9 }),
-    observationNoiseSd: numberField(raw, 'observationNoiseSd', 0.1, { min: 0, max: 1e6 }),
-    gpKernel: choiceField(raw, 'gpKernel', 'rationalQuadratic', ['rationalQuadratic', 'squaredExponential', 'exponential'] as const),
-    gpAlpha: numberField(raw, 'gpAlpha', 1, { min: 0, exclusiveMin: true, max: 1e6 }),
-    gpLengthScale: numberField(raw, 'gpLengthScale', 1, { min: 0, exclusiveMin: true, max: 1e6 }),
-    gpPoints: intField(raw, 'gpPoints', 1000, { min: 2, max: 4096 }),
-    gpDraws: intField(raw, 'gpDraws', 200, { min: 1, max: 100000 }),
-    intervalMs: intField(raw, 'intervalMs', 0, { min: 0, max: 60000 }),
-  };
-  if (options.mode === 'white') requireChunkValues(options.channels, options.chunkLength, 'channels');
-  return options;
-}
-
-/** resu-grating settings. */
-export interface ProbeNodeOptions {
-  probe: 'edge' | 'grating';
-  preferredDirection: 'left' | 'right';
-  pixels: number;
-  samplesPerSpacing: number;
-  segmentLength: number;
-  riseSamples: number;
-  segments: number;
-  noiseSd: number;
-  /** Grating waveform. */
-  waveform: 'sine' | 'square';
-  /** Grating spatial periods, degrees: one stimulus per period × speed. */
-  periodsDeg: number[];
-  /** Grating speeds, °/s. */
-  speedsDegPerS: number[];
-  spacingDeg: number;
-  dtS: number;
-  durationS: number;
-  /**
-   * 'probe-sd' (the authors'): each run is sent as one chunk marked with msg.probeScaling, so T4 divides
-   * each input by its own sd over the run and adds noise of sd {@link PROBE_SCALING_NOISE_SD};
-   * 'training': chunks of chunkLength, weights as learned.
-   */
-  normalization: 'probe-sd' | 'training';
-  /** Samples at the start of each run that are not scored (filters filling). */
-  settleSamples: number;
-  chunkLength: number;
-  seed: number;
-  intervalMs: number;
-}
-
-/** Noise added to the scaled T4 inputs in 'probe-sd' (the authors' 0.02). */
-export const PROBE_SCALING_NOISE_SD = 0.02;
-/** At most this many grating stimuli (periods × speeds) per probe node. */
-export const MAX_PROBE_STIMULI = 64;
-
-/** A list of numbers: a number, an array, or a string "20, 40, 80" (the editor's text field). */
-export function numberListField(raw: RawConfig, name: string, fallback: number[], range: RangeOptions, maxItems: number): number[] {
-  const value = raw[name];
-  if (!present(value)) return fallback;
-  const items = typeof value === 'number' ? [value] : Array.isArray(value) ? value : typeof value === 'string' ? value.split(/[\s,;]+/).filter((x) => x !== '') : null;
-  if (items === null || items.length === 0 || items.length > maxItems) throw new ConfigError(name, value, `1 to ${maxItems} numbers separated by commas`);
-  return items.map((item, i) => requireFinite(`${name}[${i}]`, asNumber(item), range));
-}
-
-export function parseProbeConfig(raw: RawConfig): ProbeNodeOptions {
-  const options: ProbeNodeOptions = {
-    probe: choiceField(raw, 'probe', 'edge', ['edge', 'grating'] as const),
-    preferredDirection: choiceField(raw, 'preferredDirection', 'right', ['left', 'right'] as const),
-    pixels: intField(raw, 'pixels', 3, { min: 3, max: 1024 }),
-    samplesPerSpacing: intField(raw, 'samplesPerSpacing', 5, { min: 1, max: 100000 }),
-    segmentLength: intField(raw, 'segmentLength', 400, { min: 2, max: 1e6 }),
-    riseSamples: numberField(raw, 'riseSamples', 20, { min: 0, exclusiveMin: true, max: 1e6 }),
-    segments: intField(raw, 'segments', 4, { min: 1, max: 10000 }),
-    noiseSd: numberField(raw, 'noiseSd', 0.005, { min: 0, max: 1e6 }),
-    waveform: choiceField(raw, 'waveform', 'sine', ['sine', 'square'] as const),
-    periodsDeg: numberListField(raw, 'periodDeg', [20, 40, 80], { min: 0, exclusiveMin: true, max: 1e6 }, 16),
-    speedsDegPerS: numberListField(raw, 'speedDegPerS', [38.5, 100], { min: 0, exclusiveMin: true, max: 1e6 }, 16),
-    spacingDeg: numberField(raw, 'spacingDeg', 5, { min: 0, exclusiveMin: true, max: 180 }),
-    dtS: numberField(raw, 'dtS', 0.01, { min: 1e-6, max: 60 }),
-    durationS: numberField(raw, 'durationS', 4, { min: 0, exclusiveMin: true, max: 1e5 }),
-    normalization: choiceField(raw, 'normalization', 'probe-sd', ['probe-sd', 'training'] as const),
-    settleSamples: intField(raw, 'settleSamples', 50, { min: 0, max: 1e6 }),
-    chunkLength: intField(raw, 'chunkLength', 500, { min: 1, max: 100000 }),
-    seed: intField(raw, 'seed', 1, { min: 0, max: Number.MAX_SAFE_INTEGER }),
-    intervalMs: intField(raw, 'intervalMs', 0, { min: 0, max: 60000 }),
-  };
-  if (options.probe === 'grating' && options.periodsDeg.length * options.speedsDegPerS.length > MAX_PROBE_STIMULI) {
-    throw new ConfigError('periodDeg × speedDegPerS', options.periodsDeg.length * options.speedsDegPerS.length, `at most ${MAX_PROBE_STIMULI} stimuli`);
-  }
-  if (options.normalization === 'probe-sd') {
-    // T4 scales each run by its own sd, so a run travels as one chunk
-    const samples = options.probe === 'edge' ? options.segments * options.segmentLength : sampleCount(options.durationS, options.dtS);
-    if (samples * options.pixels > MAX_CHUNK_VALUES) {
-      throw new ConfigError(options.probe === 'edge' ? 'segments' : 'durationS', options.probe === 'edge' ? options.segments : options.durationS,
-        `a run of at most ${MAX_CHUNK_VALUES} values (samples × pixels) with normalization "probe-sd", which sends each run as one chunk`);
-    }
-  }
-  return options;
 }

@@ -10,20 +10,18 @@ import { InputError } from './errors';
 import { isFiltersMessage, isReset, readChunkMessage, readFiltersMessage, SeriesTracker, writeChunkMessage } from './messages';
 import { compact, countOf, reportConfigError, setupStatefulNode } from './node';
 
-/** Longest filter a unit accepts (from the editor or a filters message); the learner's pastLags cap. */
-export const MAX_FILTER_TAPS = 1000;
 /** Most filter-history values (open series × channels × taps) a unit holds: 64 MB as Float64. */
 export const MAX_HELD_VALUES = 8_388_608;
 import { typedNumber } from './typed';
 
-export function createUnitNode(RED: NodeAPI, defaults: { component: number; polarity: 'on' | 'off' | 'linear' }) {
+export function createUnitNode(RED: NodeAPI, type: 'resu-unit' | 'resu-l3') {
   return function UnitNode(this: Node, raw: NodeDef & Record<string, unknown>) {
     RED.nodes.createNode(this, raw);
     const node = this;
     let options: UnitNodeOptions;
     let bank: UnitBank;
     try {
-      options = parseUnitConfig(raw, defaults);
+      options = parseUnitConfig(raw, type);
       // a per-message θ is applied after a linear projection; a fixed one inside the unit
       const perMessage = options.thresholdType !== 'num' && options.polarity !== 'linear';
       bank = new UnitBank({ polarity: perMessage ? 'linear' : options.polarity, threshold: options.threshold, mode: 'channelwise' });
@@ -45,8 +43,7 @@ export function createUnitNode(RED: NodeAPI, defaults: { component: number; pola
           const k = options.component;
           if (k > fit.pastFilters.length) throw new InputError(`filters message has ${fit.pastFilters.length} filters; this unit uses ψ${k}`);
           if (fit.channels !== 1) throw new InputError(`filters span ${fit.channels} channels; a layer-1 unit needs single-channel (pooled) filters`);
-          // each series keeps channels × (taps − 1) history values: bound the taps as the config does
-          if (fit.pastLags > MAX_FILTER_TAPS) throw new InputError(`filters have ${fit.pastLags} taps; at most ${MAX_FILTER_TAPS} are accepted`);
+          // each series keeps channels × (taps − 1) history values: fitFromJSON bounds taps by MAX_LAGS, as the config does
           bank.setFilter(fit.pastFilters[k - 1]);
           filterNote = `ψ${k} (${fit.pastLags} taps, ρ ${fit.correlations[k - 1].toFixed(3)})`;
           status.ok(filterNote);

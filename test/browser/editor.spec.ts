@@ -12,11 +12,9 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
 import type { Browser, Page } from 'playwright-core';
+import { launchChromium, OUTPUT } from './chromium';
 import { NodeRedProcess, PACKAGE_ROOT, startNodeRed } from './node-red-process';
 
-const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
-const CHROMIUM_FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
-const OUTPUT = path.join(PACKAGE_ROOT, 'test-output');
 const NODE_TYPES = ['resu-scanner', 'resu-noise', 'resu-cca', 'resu-unit', 'resu-l3', 'resu-t4', 'resu-grating'];
 const MODULE = '@resu-circuits/node-red-resu';
 const EXAMPLE = '4 Two-layer motion detector';
@@ -29,14 +27,8 @@ describe('editor in a real browser (chromium + playwright-core)', function () {
   const browserErrors: string[] = [];
 
   before(async function () {
-    if (!fs.existsSync(CHROMIUM)) {
-      if (process.env.CI) throw new Error(`no browser at ${CHROMIUM}: .ci/run installs Debian's chromium (apt-get install -y chromium)`);
-      this.skip();
-    }
-    fs.mkdirSync(OUTPUT, { recursive: true });
+    browser = await launchChromium(this);
     red = await startNodeRed();
-    const { chromium } = await import('playwright-core');
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_FLAGS, headless: true });
     page = await browser.newPage({ viewport: { width: 1500, height: 900 } });
     page.on('pageerror', (err) => browserErrors.push(`${err.message}\n${err.stack ?? ''}`));
   });

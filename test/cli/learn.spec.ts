@@ -30,6 +30,9 @@ interface LearnOutput {
   mi: number[];
   samples: number;
   channels: number;
+  pastLags: number;
+  futureLags: number;
+  gap: number;
 }
 
 function run(args: string[], input?: string): SpawnSyncReturns<string> {
@@ -210,13 +213,15 @@ describe('cli resu learn', function () {
       assertOneLineError(run(['learn', '--past', '3', '--future', '2'], ''), /0 samples is too few/);
     });
 
-    it('a missing --past', function () {
-      assertOneLineError(run(['learn', arFile, '--future', '2']), /--past and --future are required/);
+    it('--past and --future default to the learner node\'s m = h = 50', function () {
+      const out = parse(run(['learn', arFile, '--future', '2']));
+      assert.deepEqual([out.pastLags, out.futureLags, out.gap], [50, 2, 0]);
+      assert.deepEqual([parse(run(['learn', arFile])).pastLags, parse(run(['learn', arFile])).futureLags], [50, 50]);
     });
 
     it('a bad --past value', function () {
       assertOneLineError(run(['learn', arFile, '--past', '0', '--future', '2']), /--past must be an integer ≥ 1/);
-      assertOneLineError(run(['learn', arFile, '--past', 'two', '--future', '2']), /--past must be an integer/);
+      assertOneLineError(run(['learn', arFile, '--past', 'two', '--future', '2']), /--past must be an integer ≥ 1 and ≤ 1000 samples \(got "two"\)/);
       assertOneLineError(run(['learn', arFile, '--past', '2', '--future', '2', '--rank', '9']), /rank must be an integer ≥ 1 and ≤ 2/);
     });
 

@@ -173,18 +173,20 @@ describe('cli resu scan', function () {
 
   describe('errors: non-zero exit and one line on stderr', function () {
     it('rejects bad option values, naming the option', function () {
-      assertOneLineError(run(['scan', '--pixels', '0']), /^resu scan: --pixels must be an integer ≥ 1 and ≤ 4096 \(got 0\)$/);
-      assertOneLineError(run(['scan', '--pixels', 'three']), /--pixels must be an integer \(got "three"\)/);
-      assertOneLineError(run(['scan', '--direction', 'up']), /--direction must be one of "left", "right"/);
-      assertOneLineError(run(['scan', '--speed', '-1']), /--speed must be a finite number > 0/);
-      assertOneLineError(run(['scan', '--dt', '0']), /--dt must be a finite number > 0/);
-      assertOneLineError(run(['scan', '--fov', '400']), /--fov must be a finite number > 0 and ≤ 360/);
+      assertOneLineError(run(['scan', '--pixels', '0']), /^resu scan: --pixels must be an integer ≥ 1 and ≤ 1024 \(got 0\)$/);
+      assertOneLineError(run(['scan', '--pixels', 'three']), /--pixels must be an integer ≥ 1 and ≤ 1024 \(got "three"\)/);
+      assertOneLineError(run(['scan', '--direction', 'up']), /--direction must be one of "right", "left" \(got "up"\)$/);
+      assertOneLineError(run(['scan', '--speed', '-1']), /--speed must be a finite number ≥ 0 and ≤ 1e6°\/s \(got -1\)$/);
+      assertOneLineError(run(['scan', '--dt', '0']), /--dt must be a finite number ≥ 1e-6 and ≤ 60 s \(got 0\)$/);
+      assertOneLineError(run(['scan', '--image', pngFile, '--fov', '400']), /--fov must be a finite number > 0 and ≤ 360°/);
+      assertOneLineError(run(['scan', '--fov', '90']), /--fov applies only when scene is image file$/);
       assertOneLineError(run(['scan', '--rows', '64']), /--rows must be row numbers from 0 to 63/);
       assertOneLineError(run(['scan', '--rows', 'a-b']), /--rows must be a comma-separated list/);
       assertOneLineError(run(['scan', '--noise', '-0.1']), /--noise must be a finite number ≥ 0/);
-      assertOneLineError(run(['scan', '--fov', '90', '--pixels', '100']), /--pixels × --spacing must be at most the image's extent/);
-      assertOneLineError(run(['scan', '--fov', '90', '--duration', '1000']), /--duration must be at most .* s \(longer scans would move pixels off the image\)/);
-      assertOneLineError(run(['scan', '--width', '10000', '--height', '10000']), /--width × --height must be at most 50000000 pixels/);
+      assertOneLineError(run(['scan', '--image', pngFile, '--fov', '90', '--pixels', '100']), /--pixels × --spacing must be at most the image's extent/);
+      assertOneLineError(run(['scan', '--image', pngFile, '--fov', '90', '--duration', '1000']), /--duration must be at most .* s \(longer scans would move pixels off the image\)/);
+      assertOneLineError(run(['scan', '--width', '16384', '--height', '2048']), /--height must be an integer ≥ 1 and ≤ 4096, and at most 1024 for 16384 scene width \(16777216 scene pixels\)/);
+      assertOneLineError(run(['scan', '--zscore', '--no-zscore']), /--zscore and --no-zscore contradict each other/);
       assertOneLineError(run(['scan', '--frobnicate']), /unknown option --frobnicate/);
       assertOneLineError(run(['scan', 'scene.png']), /unexpected argument "scene.png" \(give the image with --image FILE\)/);
     });
@@ -219,7 +221,8 @@ describe('cli resu scan', function () {
       const out = sink();
       assert.equal(await scanCommand(['--help'], { stdout: out }), 0);
       assert.ok(out.text.startsWith(SCAN_USAGE));
-      assert.match(out.text, /--direction D {7}right \(scene moves toward higher pixel numbers/);
+      assert.match(out.text, /--direction right\|left {2}Direction: right \(toward higher pixel index\) or left \(default right\)/);
+      assert.match(out.text, /--pixels N {10}Pixels: an integer ≥ 1 and ≤ 1024 \(default 3\)/);
     });
 
     it('treats EPIPE on stdout as the end, not an error', async function () {

@@ -31,7 +31,7 @@ const CORE_EXPORTS = [
   // units
   'FirFilter', 'PastProjection', 'ResuUnit', 'rectify', 'UnitBank',
   // T4
-  'T4Layer', 'T4_CHANNELS', 'mirrorT4Weights', 'connectomeComparison',
+  'T4Layer', 'T4_CHANNELS', 'DEFAULT_T4_OPTIONS', 'mirrorT4Weights', 'connectomeComparison',
   'WeightedT4Moments', 'solveMirroredT4', 'trainGatedT4Pair', 'DEFAULT_GATED_T4_OPTIONS',
   // metrics and probe scoring
   'mutualInformationNats', 'mutualInformationBits', 'directionSelectivityIndex', 'summarizeDirectionTuning',
@@ -42,10 +42,10 @@ const CORE_EXPORTS = [
   // stimuli
   'decodeImage', 'ImageDecodeError', 'DEFAULT_MAX_PIXELS', 'MAX_IMAGE_PIXELS',
   'toContrastImage', 'DEFAULT_CONTRAST_OPTIONS', 'createDeadLeavesImage', 'DEFAULT_DEAD_LEAVES_OPTIONS',
-  'Scanner', 'sampleCount', 'DEFAULT_SCANNER_OPTIONS', 'MAX_CHUNK_VALUES',
+  'Scanner', 'sampleCount', 'DEFAULT_SCANNER_OPTIONS', 'MAX_SCANNER_CHUNK_VALUES',
   'Scanner2d', 'DEFAULT_SCANNER2D_OPTIONS', 'createLattice', 'axisTriplets', 'DEFAULT_LATTICE_OPTIONS',
   'LinearStateSpace', 'PAPER_OU_PRESET', 'stateSpaceAutocovariance', 'solveDiscreteLyapunov',
-  'GaussianProcessSampler', 'gaussianProcessDraws', 'DEFAULT_GP_OPTIONS', 'WhiteNoise',
+  'GaussianProcessSampler', 'gaussianProcessDraws', 'DEFAULT_GP_OPTIONS', 'MAX_GP_POINTS', 'WhiteNoise',
   'gratingProbe', 'edgeProbe', 'probePair', 'gratingPolarity', 'edgePolarity', 'gratingProbe2d', 'edgeProbe2d',
   // randomness, buffers, validation, errors
   'Random', 'createRandom', 'allocateChannels', 'isCompactView',

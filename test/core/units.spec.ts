@@ -207,7 +207,7 @@ describe('core/units', function () {
 
     it('rejects bad options with the field name', function () {
       const cases: [object, RegExp][] = [
-        [{ taps: [] }, /taps must be an array of 1 to 100000 numbers \(got an array of length 0\)/],
+        [{ taps: [] }, /taps must be an array of 1 to 1000 numbers \(got an array of length 0\)/],
         [{ taps: [1, NaN] }, /taps\[1\] must be a finite number/],
         [{ taps: [1], polarity: 'up' }, /polarity must be one of/],
         [{ taps: [1], threshold: -1 }, /threshold must be a finite number ≥ 0/],

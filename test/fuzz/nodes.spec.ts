@@ -448,7 +448,7 @@ function unitCases(rng: Random, theta = false): Case[] {
         else if (which === 1) cases.push(invalid({ payload: joint }, /filters span 2 channels; a layer-1 unit needs single-channel/, kind));
         else if (which === 2) cases.push(invalid({ payload: { ...good3, version: '1' } }, FILTERS_ERROR, kind));
         else if (which === 3) cases.push(invalid({ payload: { ...good3, pastFilters: [[1, 2]] } }, FILTERS_ERROR, kind));
-        else cases.push(invalid({ payload: longTaps }, /filters have 1001 taps; at most 1000/, kind));
+        else cases.push(invalid({ payload: longTaps }, /filters\.pastLags must be an integer ≥ 1 and ≤ 1000 \(got 1001\)/, kind));
         break;
       }
       case 'reset': model.clear(); cases.push(valid({ reset: true }, kind)); break;

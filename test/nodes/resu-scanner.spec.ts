@@ -281,10 +281,10 @@ describe('resu-scanner node', function () {
   });
 
   for (const [what, config, pattern] of [
-    ['pixels 2', { pixels: 2 }, /not configured: pixels must be an integer ≥ 3/],
+    ['pixels 0', { pixels: 0 }, /not configured: pixels must be an integer ≥ 1 and ≤ 1024/],
     ['an image source without a path', { source: 'image', imagePath: '' }, /not configured: imagePath/],
     // bounded by what a chunk message may carry (every ReSU node rejects bigger chunks)
-    ['chunkLength × pixels over 4·10^6 values', { pixels: 1000, chunkLength: 100000 }, /not configured: chunkLength .*at most 4000 samples for 1000 pixels/],
+    ['chunkLength × pixels over 4·10^6 values', { pixels: 1000, chunkLength: 100000 }, /not configured: chunkLength .*at most 4000 for 1000 pixels/],
     ['dtS 0', { dtS: 0 }, /not configured: dtS/],
   ] as [string, Record<string, unknown>, RegExp][]) {
     it(`reports a configuration error (${what}) without crashing`, async function () {

@@ -129,6 +129,6 @@ describe('resu-unit and resu-l3 nodes', function () {
     const errors = collect('errors', 1);
     helper.getNode('unit').receive({ payload: [1] });
     const [err] = await errors;
-    assert.match(err.error.message, /taps must be a JSON array/);
+    assert.match(err.error.message, /taps must be empty or a JSON array of 1 to 1000 finite numbers/);
   });
 });

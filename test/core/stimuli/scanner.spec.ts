@@ -43,7 +43,7 @@ describe('core/stimuli/scanner', function () {
   it('places pixel i at φ0 + i·spacing ∓ speed·t (exact on a ramp, non-wrapping image)', function () {
     const image = ramp(200, 2, 0.5, false); // 99.5° wide
     for (const direction of ['left', 'right'] as MotionDirection[]) {
-      const scanner = new Scanner(image, { pixels: 3, spacingDeg: 5, speedDegPerS: 30, dtS: 0.01, direction, rows: [1] });
+      const scanner = new Scanner(image, { pixels: 3, spacingDeg: 5, speedDegPerS: 30, dtS: 0.01, direction, rows: [1], zScoreRows: false });
       // Travel: 99.5° − 2·5° = 89.5° at 0.3°/sample → 298 steps → 299 samples.
       assert.strictEqual(scanner.samplesPerRow, 299);
       const startPx = direction === 'right' ? 179 : 0, stepPx = direction === 'right' ? -0.6 : 0.6;
@@ -62,7 +62,7 @@ describe('core/stimuli/scanner', function () {
 
   it('wraps a 360° scene, interpolating across the seam', function () {
     const image = ramp(36, 1, 10, true);
-    const scanner = new Scanner(image, { pixels: 2, spacingDeg: 15, speedDegPerS: 25, dtS: 0.1, direction: 'left' });
+    const scanner = new Scanner(image, { pixels: 2, spacingDeg: 15, speedDegPerS: 25, dtS: 0.1, direction: 'left', zScoreRows: false });
     assert.strictEqual(scanner.samplesPerRow, 144); // 360° at 2.5°/sample
     const chunk = scanner.next(144)!;
     for (let i = 0; i < 2; i++) {

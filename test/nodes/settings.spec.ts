@@ -1,0 +1,260 @@
+/**
+ * One declaration per setting (nodes/shared/config.ts): the editor (the built dist/nodes/*.html,
+ * evaluated with a stand-in RED), the runtime parser and the CLI must agree, for every setting of
+ * every node, on the default and on which values are valid, and say the same thing about a bad one.
+ * The browser test (test/browser/settings.spec.ts) checks the same validators in the real editor.
+ */
+import * as assert from 'assert';
+import * as fc from 'fast-check';
+import * as fs from 'fs';
+import * as path from 'path';
+import * as vm from 'vm';
+import { ConfigError } from '../../core';
+import { parseArgs, readSettingFlags, settingOptions } from '../../cli/args';
+import { NODE_SETTINGS } from '../../nodes/shared/config';
+import { SETTINGS_MARKER } from '../../nodes/shared/editor';
+import { settingsMarkdown } from '../../nodes/shared/settings-doc';
+import { parseSettings, readSetting, Setting, Settings, settingDefaults } from '../../nodes/shared/settings';
+
+const ROOT = path.resolve(__dirname, '../../..');
+const FC_SEED = 20261201;
+type Validator = (this: Record<string, unknown>, value: unknown, opt: object) => boolean | string;
+interface EditorDefinition { defaults: Record<string, { value: unknown; validate?: Validator }>; oneditprepare?: () => void }
+
+/** Runs the built .html's scripts with a stand-in RED and jQuery (no form open: validators read the node). */
+function loadEditorDefinition(type: string): EditorDefinition {
+  const html = fs.readFileSync(path.join(ROOT, 'dist', 'nodes', `${type}.html`), 'utf8');
+  const scripts = [...html.matchAll(/<script type="text\/javascript">([\s\S]*?)<\/script>/g)].map((m) => m[1]);
+  const registered: Record<string, EditorDefinition> = {};
+  const RED = {
+    nodes: { registerType: (name: string, def: EditorDefinition) => { registered[name] = def; } },
+    validators: { typedInput: () => function () { return true; } },
+  };
+  const context = vm.createContext({ RED, $: () => ({ length: 0 }) });
+  vm.runInContext('var window = this;', context);
+  for (const script of scripts) vm.runInContext(script, context);
+  assert.ok(registered[type], `${type}.html registers ${type}`);
+  return registered[type];
+}
+
+/** Values that satisfy every `when` on the way to `name` (so the setting is used). */
+function activeContext(settings: Settings, name: string): Record<string, unknown> {
+  const context: Record<string, unknown> = {};
+  for (let when = settings[name].when; when; when = settings[when.field]?.when) context[when.field] = when.is[0];
+  return context;
+}
+
+/** Boundary and malformed values for a setting, as the editor stores them (strings) and as flows hold them. */
+function probes(spec: Setting): unknown[] {
+  const common = ['', '   ', 'abc', null, true, 5, -5, 0, '0', '[1]'];
+  switch (spec.kind) {
+    case 'integer':
+    case 'number':
+    case 'typedNumber': {
+      const { min, max } = spec;
+      const values = [min, max, min - 1, max + 1, min - 1e-9, max * (1 + 1e-12) + 1e-9, (min + max) / 2, min + 0.5, Math.floor((min + max) / 2) + 0.25];
+      return [...common, ...values, ...values.map(String), ` ${min} `, '0x10', '1e3', '1e-7', 'Infinity', '-Infinity', 'NaN', Number.NaN, Number.POSITIVE_INFINITY, '2.', '.5', '5e', '--5'];
+    }
+    case 'boolean':
+      return [...common, false, 'true', 'false', 'yes', 1];
+    case 'choice':
+      return [...common, ...spec.choices.map(([value]) => value), ...spec.choices.map(([value]) => value.toUpperCase()), ` ${spec.choices[0][0]}`];
+    case 'text':
+      return [...common, 'store2', ' padded ', '/tmp/x.png'];
+    case 'numberList': {
+      const many = (n: number): string => Array.from({ length: n }, (_, i) => String(i + 1)).join(', ');
+      return [...common, '20, 40, 80', '1;2 3', '1,,2', '0, 5', '-1', 'a, b', String(spec.max), String(spec.max * 2), [1, 2], [1, 'x'], many(spec.maxItems), many(spec.maxItems + 1), many(30)];
+    }
+    case 'taps':
+      return [...common, '[1, 2.5, -3]', '[]', '[1, "a"]', '[1, null]', '{"a": 1}', '[1e400]', JSON.stringify(new Array(spec.maxLength).fill(0.5)), JSON.stringify(new Array(spec.maxLength + 1).fill(0.5))];
+    default:
+      return common;
+  }
+}
+
+function editorVerdict(definition: EditorDefinition, node: Record<string, unknown>): string[] {
+  const problems: string[] = [];
+  for (const [name, property] of Object.entries(definition.defaults)) {
+    if (!property.validate) continue;
+    assert.strictEqual(property.validate.length, 2, `${name}: a two-argument validator (Node-RED ignores a one-argument validator's message)`);
+    const verdict = property.validate.call(node, node[name], {});
+    if (verdict !== true) problems.push(typeof verdict === 'string' ? verdict : `${name}: invalid`);
+  }
+  return problems;
+}
+
+function runtimeVerdict(settings: Settings, raw: Record<string, unknown>): ConfigError | null {
+  try { parseSettings(settings, raw); return null; } catch (err) {
+    if (err instanceof ConfigError) return err;
+    throw err;
+  }
+}
+
+function cliVerdict(settings: Settings, name: string, value: unknown, context: Record<string, unknown>): ConfigError | null | 'not a CLI value' {
+  const spec = settings[name];
+  if (!spec.cli) return 'not a CLI value';
+  let argv: string[];
+  if (spec.kind === 'boolean') {
+    if (value !== true && value !== false) return 'not a CLI value';
+    argv = [value ? `--${spec.cli}` : `--no-${spec.cli}`];
+  } else {
+    if (typeof value !== 'string' && typeof value !== 'number') return 'not a CLI value';
+    argv = [`--${spec.cli}`, String(value)];
+  }
+  try {
+    readSettingFlags(settings, parseArgs(argv, settingOptions(settings)).options, context);
+    return null;
+  } catch (err) {
+    if (err instanceof ConfigError) return err;
+    throw err;
+  }
+}
+
+describe('node settings: one declaration, and editor, runtime and CLI agree', function () {
+  for (const [type, settings] of Object.entries(NODE_SETTINGS)) {
+    describe(type, function () {
+      let definition: EditorDefinition;
+      before(function () { definition = loadEditorDefinition(type); });
+
+      it('the source .html declares no settings of its own (no defaults, validators or form rows)', function () {
+        const source = fs.readFileSync(path.join(ROOT, 'nodes', `${type}.html`), 'utf8');
+        assert.ok(source.includes(SETTINGS_MARKER), `nodes/${type}.html has the ${SETTINGS_MARKER} line`);
+        assert.match(source, new RegExp(`RED\\.nodes\\.registerType\\('${type}', \\{`));
+        assert.doesNotMatch(source, /validate\s*:|data-template-name|node-input-|\bmin=|\bmax=/);
+        assert.match(source, new RegExp(`defaults: ResuSettings\\.defaults\\('${type}'\\)`));
+      });
+
+      it('the editor has every setting (and the name), with the runtime\'s default and a form row', function () {
+        assert.deepStrictEqual(Object.keys(definition.defaults), ['name', ...Object.keys(settings)]);
+        const runtime = settingDefaults(settings);
+        const html = fs.readFileSync(path.join(ROOT, 'dist', 'nodes', `${type}.html`), 'utf8');
+        for (const [name, spec] of Object.entries(settings)) {
+          const editorDefault = definition.defaults[name].value;
+          assert.deepStrictEqual(readSetting(settings, name, (field) => (field === name ? editorDefault : undefined)).value, runtime[name], `${name} default`);
+          assert.ok(html.includes(`id="node-input-${name}"`), `${name} has an input in the form`);
+        }
+        assert.deepStrictEqual(editorVerdict(definition, { ...runtime, taps: '' }), [], 'the defaults are valid in the editor');
+      });
+
+      it('the CLI options take the runtime\'s defaults', function () {
+        if (!Object.values(settings).some((spec) => spec.cli)) this.skip();
+        const context = type === 'resu-scanner' ? { source: 'deadLeaves' } : {};
+        assert.deepStrictEqual(readSettingFlags(settings, {}, context), parseSettings(settings, context));
+      });
+
+      for (const [name, spec] of Object.entries(settings)) {
+        it(`${name}: editor, runtime and CLI accept and reject the same values, with the same reason`, function () {
+          const context = activeContext(settings, name);
+          const defaults = { ...settingDefaults(settings), taps: '', imagePath: '/tmp/scene.png', ...context };
+          const check = (value: unknown): void => {
+            const raw = { ...defaults, [name]: value };
+            const runtime = runtimeVerdict(settings, raw);
+            const editor = editorVerdict(definition, raw);
+            const what = `${type}.${name} = ${JSON.stringify(value)}`;
+            assert.strictEqual(editor.length === 0, runtime === null, `${what}: editor says ${JSON.stringify(editor)}, runtime says ${runtime?.message ?? 'valid'}`);
+            if (runtime) {
+              // the same field and reason (a bad value can make another field the one at fault, e.g. θ's type)
+              const spec = settings[runtime.field];
+              const label = `${spec.label}${spec.unit ? ` (${spec.unit})` : ''}`;
+              assert.ok(editor.includes(`${label}: ${runtime.expected}`), `${what}: the editor says what the runtime says (${runtime.field}: ${runtime.expected}); editor: ${editor.join(' | ')}`);
+            }
+            const cli = cliVerdict(settings, name, value, type === 'resu-scanner' ? { ...context, source: context.source ?? 'deadLeaves', imagePath: 'x.png' } : context);
+            if (cli !== 'not a CLI value' && value !== null && !(typeof value === 'number' && !Number.isFinite(value))) {
+              assert.strictEqual(cli === null, runtime === null, `${what}: CLI says ${cli?.message ?? 'valid'}, runtime says ${runtime?.message ?? 'valid'}`);
+              if (cli && runtime) assert.strictEqual(cli.expected, runtime.expected, `${what}: same reason`);
+            }
+          };
+          for (const value of probes(spec)) check(value);
+          // and anything else a user might type
+          fc.assert(fc.property(fc.oneof(fc.string(), fc.double(), fc.integer(), fc.constantFrom(...probes(spec).filter((v) => typeof v === 'string') as string[]).map((s) => `${s}0`)), (value) => { check(value); }), { seed: FC_SEED, numRuns: 150 });
+          if (spec.when) {
+            // not used under the other choices: never an error, the default applies
+            const other = (settings[spec.when.field] as { choices?: readonly (readonly [string, string])[] }).choices?.map(([v]) => v).find((v) => !spec.when!.is.includes(v));
+            if (other !== undefined) {
+              const raw = { ...defaults, [spec.when.field]: other, [name]: 'abc' };
+              assert.deepStrictEqual(editorVerdict(definition, raw), [], `${name} is not checked when ${spec.when.field} = ${other}`);
+              assert.deepStrictEqual((parseSettings(settings, raw) as Record<string, unknown>)[name], settingDefaults(settings)[name]);
+            }
+          }
+        });
+      }
+    });
+  }
+
+  it('the CLI reads node settings through the declaration (no range of its own in cli/)', function () {
+    const flagsOf = (settings: Settings): string[] => Object.values(settings).map((spec) => spec.cli).filter((flag): flag is string => !!flag);
+    const commands: [string, string[]][] = [
+      ['learn.ts', flagsOf(NODE_SETTINGS['resu-cca'])], ['scan.ts', flagsOf(NODE_SETTINGS['resu-scanner'])], ['reproduce.ts', ['fov']],
+    ];
+    for (const [file, flags] of commands) {
+      const source = fs.readFileSync(path.join(ROOT, 'cli', file), 'utf8');
+      assert.match(source, /readSettingFlags\(/, `cli/${file} reads its settings with readSettingFlags`);
+      for (const flag of flags) {
+        assert.doesNotMatch(source, new RegExp(`require(Int|Finite|OneOf)\\('--${flag}'|'${flag}': \\{ type|\\b${flag}: \\{ type`), `cli/${file} declares or checks --${flag} itself`);
+      }
+    }
+  });
+
+  it('every node of every example flow is valid in the editor and at runtime', function () {
+    let count = 0;
+    for (const file of fs.readdirSync(path.join(ROOT, 'examples')).filter((f) => f.endsWith('.json'))) {
+      for (const node of JSON.parse(fs.readFileSync(path.join(ROOT, 'examples', file), 'utf8')) as Record<string, unknown>[]) {
+        const settings = NODE_SETTINGS[node.type as string];
+        if (!settings) continue;
+        count++;
+        assert.deepStrictEqual(editorVerdict(loadEditorDefinition(node.type as string), node), [], `${file}: ${String(node.name)}`);
+        assert.strictEqual(runtimeVerdict(settings, node), null, `${file}: ${String(node.name)}`);
+      }
+    }
+    assert.ok(count >= 30, `${count} ReSU nodes in the examples`);
+  });
+
+  it('the editor help (nodes/locales) documents every setting under its label, with the declared default and range', function () {
+    const number = (text: string): number => Number(text.replace(/,/g, '').replace(/^10\^(\d+)$/, '1e$1'));
+    let compared = 0;
+    for (const [type, settings] of Object.entries(NODE_SETTINGS)) {
+      const help = fs.readFileSync(path.join(ROOT, 'nodes', 'locales', 'en-US', `${type}.html`), 'utf8');
+      const section = help.slice(help.indexOf('<h4>Settings</h4>'));
+      const entries = new Map([...section.matchAll(/<dt>([^<]*?)\s*<span class="property-type">[^<]*<\/span><\/dt>\s*<dd>([\s\S]*?)<\/dd>/g)]
+        .map((m) => [m[1].trim(), m[2].replace(/<sup>(\d+)<\/sup>/g, '^$1').replace(/<[^>]+>/g, '').replace(/\s+/g, ' ')]));
+      for (const [name, spec] of Object.entries(settings)) {
+        if (spec.kind === 'choice' && spec.hidden) continue;
+        const label = `${spec.label}${spec.unit ? ` (${spec.unit})` : ''}`;
+        const text = entries.get(label);
+        assert.ok(text !== undefined, `${type} help: no Settings entry "${label}" (${name})`);
+        if (spec.kind === 'numberList') {
+          assert.ok(text!.includes(`default ${spec.default}`), `${type} help, ${label}: does not say "default ${spec.default}"`);
+          compared++;
+          continue;
+        }
+        const stated = /default (-?[\d.]+(?:e-?\d+)?|on|off)\b/.exec(text!);
+        if (stated && spec.kind !== 'text' && spec.kind !== 'taps') {
+          const declared = spec.kind === 'boolean' ? (spec.default ? 'on' : 'off') : String(spec.default);
+          assert.ok(stated[1] === declared || number(stated[1]) === Number(declared), `${type} help, ${label}: says default ${stated[1]}, declared ${declared}`);
+          compared++;
+        }
+        const range = /(?:^|[\s(:])(10\^\d+|-?\d[\d.,]*(?:e-?\d+)?)–(10\^\d+|\d[\d.,]*(?:e\d+)?)/.exec(text!);
+        if (range && 'min' in spec) {
+          assert.deepStrictEqual([number(range[1]), number(range[2])], [spec.min, spec.max], `${type} help, ${label}: says ${range[1]}–${range[2]}`);
+          compared++;
+        }
+      }
+    }
+    assert.ok(compared >= 60, `${compared} defaults and ranges compared`);
+  });
+
+  it('docs/nodes.md lists every setting as declared (npm run docs:settings rewrites it)', function () {
+    const page = fs.readFileSync(path.join(ROOT, 'docs', 'nodes.md'), 'utf8');
+    assert.ok(page.includes(settingsMarkdown(NODE_SETTINGS)), 'docs/nodes.md is out of date: run npm run docs:settings');
+  });
+
+  it('the same reasons, word for word, in examples users will meet', function () {
+    const cca = NODE_SETTINGS['resu-cca'];
+    assert.throws(() => parseSettings(cca, { pastLags: '0' }), { message: 'pastLags must be an integer ≥ 1 and ≤ 1000 samples (got "0")' });
+    assert.strictEqual(loadEditorDefinition('resu-cca').defaults.pastLags.validate!.call({}, '0', {}), 'Past m (samples): an integer ≥ 1 and ≤ 1000 samples');
+    const scanner = NODE_SETTINGS['resu-scanner'];
+    assert.throws(() => parseSettings(scanner, { pixels: 100, chunkLength: 100000 }), /chunkLength must be an integer ≥ 1 and ≤ 100000 samples, and at most 40000 for 100 pixels \(4e6 values per chunk message\)/);
+    assert.throws(() => parseSettings(scanner, { source: 'image' }), /imagePath must be a PNG or JPEG file path/);
+    assert.doesNotThrow(() => parseSettings(scanner, { source: 'deadLeaves', imagePath: '', fovDeg: 'ignored' }));
+  });
+});
