@@ -43,6 +43,7 @@ function otherValue(spec: Setting, name: string): string | boolean {
     case 'boolean': return !spec.default;
     case 'choice': return spec.hidden ? 'msg' : spec.choices.find(([value]) => value !== spec.default)![0];
     case 'taps': return '[0.5, -0.25, 0.125]';
+    case 'numberList': return '10, 30.5';
     case 'text': return spec.required ? '/tmp/resu-scene.png' : `${name}-7`;
     default: return '';
   }
@@ -194,7 +195,7 @@ describe('node settings in the real editor: red fields, red nodes, saved fields'
       const settings = NODE_SETTINGS[type];
       await openDialog(ids[type]);
       for (const [name, spec] of Object.entries(settings)) {
-        if (!['integer', 'number', 'typedNumber', 'taps', 'text'].includes(spec.kind)) continue;
+        if (!['integer', 'number', 'numberList', 'typedNumber', 'taps', 'text'].includes(spec.kind)) continue;
         await activate(settings, name);
         const good = await page.inputValue(`#node-input-${name}`);
         const bad = spec.kind === 'taps' ? ['[1, "x"]', 'abc'] : spec.kind === 'text' ? [''] : ['-5', '0', 'abc', ''];

@@ -277,7 +277,7 @@ describe('resu-grating node', function () {
     ['pixels 2', { pixels: 2 }, /not configured: pixels must be an integer ≥ 3/],
     ['unknown probe', { probe: 'square' }, /not configured: probe/],
     ['segmentLength 1', { segmentLength: 1 }, /not configured: segmentLength/],
-    ['a bad period list', { probe: 'grating', periodDeg: '20, x' }, /not configured: periodDeg\[1\]/],
+    ['a bad period list', { probe: 'grating', periodDeg: '20, x' }, /not configured: periodDeg must be 1 to 16 numbers separated by commas, each > 0 and ≤ 1e6° \(got "20, x"\)/],
     ['a probe-sd run over one chunk', { normalization: 'probe-sd', segments: 2000, segmentLength: 1000 }, /not configured: segments .*one chunk/],
   ] as [string, Record<string, unknown>, RegExp][]) {
     it(`reports a configuration error (${what}) without crashing`, async function () {
