@@ -5,7 +5,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import type { Browser } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { PACKAGE_ROOT } from './node-red-process';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
@@ -22,4 +22,29 @@ export async function launchChromium(context: Mocha.Context): Promise<Browser> {
   fs.mkdirSync(OUTPUT, { recursive: true });
   const { chromium } = await import('playwright-core');
   return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_FLAGS, headless: true });
+}
+
+/**
+ * Errors Node-RED's own editor bundle throws by itself, not caused by this package: Node-RED 5.0.7's
+ * info-sidebar tips timer can fire before the sidebar has made its tip box ("Cannot read properties
+ * of undefined (reading 'html')" in red.min.js), a start-up race that a loaded machine loses.
+ */
+const NODE_RED_OWN_ERRORS = [/^Cannot read properties of undefined \(reading 'html'\)$/];
+
+/**
+ * Collects the page's uncaught errors (message and stack) for a spec to assert empty, leaving out
+ * {@link NODE_RED_OWN_ERRORS} when they come from Node-RED's bundle (they go to test-output/).
+ */
+export function recordPageErrors(page: Page): string[] {
+  const errors: string[] = [];
+  page.on('pageerror', (err) => {
+    const firstFrame = (err.stack ?? '').split('\n').find((line) => /^\s*at /.test(line)) ?? '';
+    const text = `${err.message}\n${err.stack ?? ''}`;
+    if (/\/red\/red(\.min)?\.js/.test(firstFrame) && NODE_RED_OWN_ERRORS.some((known) => known.test(err.message))) {
+      fs.appendFileSync(path.join(OUTPUT, 'node-red-own-errors.log'), `${new Date().toISOString()} ${text}\n`);
+      return;
+    }
+    errors.push(text);
+  });
+  return errors;
 }

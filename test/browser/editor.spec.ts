@@ -12,7 +12,7 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
 import type { Browser, Page } from 'playwright-core';
-import { launchChromium, OUTPUT } from './chromium';
+import { launchChromium, OUTPUT, recordPageErrors } from './chromium';
 import { NodeRedProcess, PACKAGE_ROOT, startNodeRed } from './node-red-process';
 
 const NODE_TYPES = ['resu-scanner', 'resu-noise', 'resu-cca', 'resu-unit', 'resu-l3', 'resu-t4', 'resu-grating'];
@@ -24,13 +24,13 @@ describe('editor in a real browser (chromium + playwright-core)', function () {
   let red: NodeRedProcess | null = null;
   let browser: Browser | null = null;
   let page: Page;
-  const browserErrors: string[] = [];
+  let browserErrors: string[] = [];
 
   before(async function () {
     browser = await launchChromium(this);
     red = await startNodeRed();
     page = await browser.newPage({ viewport: { width: 1500, height: 900 } });
-    page.on('pageerror', (err) => browserErrors.push(`${err.message}\n${err.stack ?? ''}`));
+    browserErrors = recordPageErrors(page);
   });
 
   after(async function () {

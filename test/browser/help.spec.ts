@@ -15,7 +15,7 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
 import type { Browser, Page } from 'playwright-core';
-import { launchChromium, OUTPUT } from './chromium';
+import { launchChromium, OUTPUT, recordPageErrors } from './chromium';
 import { NodeRedProcess, PACKAGE_ROOT, startNodeRed } from './node-red-process';
 
 const PAPER_URL = 'https://arxiv.org/abs/2512.23146';
@@ -111,7 +111,7 @@ describe('node help in the Help sidebar of a real editor (chromium + playwright-
   let page: Page;
   /** Major version of the Node-RED that serves the editor (4 in `npm test`, 5 in scripts/test-nr5.sh). */
   let major = '';
-  const browserErrors: string[] = [];
+  let browserErrors: string[] = [];
 
   before(async function () {
     browser = await launchChromium(this);
@@ -121,7 +121,7 @@ describe('node help in the Help sidebar of a real editor (chromium + playwright-
     ];
     red = await startNodeRed({ flows });
     page = await browser.newPage({ viewport: VIEWPORT });
-    page.on('pageerror', (err) => browserErrors.push(`${err.message}\n${err.stack ?? ''}`));
+    browserErrors = recordPageErrors(page);
     await page.goto(red.url);
     await page.waitForSelector('#red-ui-palette-container-ReSU', { state: 'attached', timeout: 60_000 });
     await page.waitForFunction((ids) => {

@@ -16,7 +16,7 @@ import * as path from 'path';
 import type { Browser, Page } from 'playwright-core';
 import { NODE_SETTINGS } from '../../nodes/shared/config';
 import { readSetting, Setting, Settings } from '../../nodes/shared/settings';
-import { launchChromium, OUTPUT } from './chromium';
+import { launchChromium, OUTPUT, recordPageErrors } from './chromium';
 import { NodeRedProcess, startNodeRed } from './node-red-process';
 
 const TYPES = Object.keys(NODE_SETTINGS);
@@ -65,7 +65,7 @@ describe('node settings in the real editor: red fields, red nodes, saved fields'
   let red: NodeRedProcess | null = null;
   let browser: Browser | null = null;
   let page: Page;
-  const browserErrors: string[] = [];
+  let browserErrors: string[] = [];
   const ids: Record<string, string> = {};
   let major = '';
   const shot = (name: string): string => path.join(OUTPUT, `settings-${name}-nr${major}.png`);
@@ -74,12 +74,7 @@ describe('node settings in the real editor: red fields, red nodes, saved fields'
     browser = await launchChromium(this);
     red = await startNodeRed({ flows: [{ id: TAB, type: 'tab', label: 'Settings' }] });
     page = await browser.newPage({ viewport: { width: 1366, height: 900 } });
-    page.on('pageerror', (err) => {
-      // An error raised inside Node-RED's own bundle is not ours (Node-RED 5.0.7's info-tips timer
-      // throws "reading 'html'" when it fires across a page reload); ours run from the node .html.
-      const firstFrame = (err.stack ?? '').split('\n').find((line) => /^\s*at /.test(line)) ?? '';
-      if (!/\/red\/red(\.min)?\.js/.test(firstFrame)) browserErrors.push(`${err.message}\n${err.stack ?? ''}`);
-    });
+    browserErrors = recordPageErrors(page);
     await openEditor();
     major = String(await page.evaluate(() => RED.settings.version)).split('.')[0];
   });
