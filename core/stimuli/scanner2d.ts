@@ -25,7 +25,7 @@ import { ConfigError } from '../errors';
 import { requireBoolean, requireFinite, requireInt } from '../validate';
 import { ContrastImage } from './contrast';
 import { createLattice, Lattice, LatticeOptions, LatticePoint, unitVectorDeg } from './lattice';
-import { MAX_CHUNK_VALUES, MAX_SAMPLES_PER_ROW, requireContrastImage, sampleCount } from './scanner';
+import { MAX_SAMPLES_PER_ROW, MAX_SCANNER_CHUNK_VALUES, requireContrastImage, sampleCount } from './scanner';
 
 /** Largest number of paths. */
 export const MAX_SCAN_PATHS = 100_000;
@@ -202,7 +202,7 @@ export class Scanner2d {
    */
   next(maxSamples: number): Scan2dChunk | null {
     const pixels = this.lattice.points.length;
-    requireInt('maxSamples', maxSamples, { min: 1, max: Math.max(1, Math.floor(MAX_CHUNK_VALUES / pixels)) });
+    requireInt('maxSamples', maxSamples, { min: 1, max: Math.max(1, Math.floor(MAX_SCANNER_CHUNK_VALUES / pixels)) });
     if (this.pathIndex >= this.paths) return null;
     const path = this.pathIndex;
     if (this.sampleIndex === 0) this.preparePath(path);
