@@ -103,7 +103,8 @@ export function readSettingFlags<S extends Settings>(settings: S, options: Parse
       throw new UsageError(`${flag} applies only when ${control ? control.label.toLowerCase() : when.field} is ${text}`);
     }
     if (result.error !== undefined) {
-      const value = raw[name];
+      // a default can fail a rule across settings (--max-past 200 with --future 900)
+      const value = raw[name] ?? spec.default;
       const shown = typeof value === 'string' && /^\s*-?[\d.]+(e[+-]?\d+)?\s*$/i.test(value) && Number.isFinite(Number(value)) ? Number(value) : value;
       throw new ConfigError(flag, shown, result.error);
     }
@@ -117,20 +118,27 @@ const METAVARS: Record<string, string> = { '°': 'DEG', '°/s': 'DEG_PER_S', s: 
 /** `--help` lines for the settings with a CLI flag: flag, value, label, range, default. */
 export function settingHelp(settings: Settings, width = 20): string[] {
   const lines: string[] = [];
+  /** "; only with --past auto" for a setting used only when another flagged setting has certain values. */
+  const condition = (spec: Setting): string => {
+    const control = spec.when ? settings[spec.when.field] : undefined;
+    return control?.cli ? `; only with --${control.cli} ${spec.when!.is.join('|')}` : '';
+  };
   const describe = (spec: Setting): string => {
     switch (spec.kind) {
-      case 'boolean': return `${spec.hint ?? spec.label} (default ${spec.default ? `on; --no-${spec.cli} turns it off` : 'off'})`;
-      case 'choice': return `${spec.label}: ${spec.choices.map(([value, text]) => (text.startsWith(value) ? text : `${value} (${text})`)).join(' or ')} (default ${spec.default})`;
+      case 'boolean': return `${spec.hint ?? spec.label}${condition(spec)} (default ${spec.default ? `on; --no-${spec.cli} turns it off` : 'off'})`;
+      case 'choice': return `${spec.label}: ${spec.choices.map(([value, text]) => (text.startsWith(value) ? text : `${value} (${text})`)).join(' or ')}${condition(spec)} (default ${spec.default})`;
       default: {
         const range = readSetting({ probe: { ...spec, when: undefined } as Setting }, 'probe', () => Number.NaN).error ?? '';
-        return `${spec.label}: ${range}${spec.hint ? `; ${spec.hint}` : ''} (default ${spec.default})`;
+        const auto = spec.kind === 'integer' && spec.auto ? ` (${spec.auto})` : '';
+        const rule = (spec.kind === 'integer' || spec.kind === 'number') && spec.rule ? `, ${spec.rule.text}` : '';
+        return `${spec.label}: ${range}${auto}${rule}${spec.hint ? `; ${spec.hint}` : ''}${condition(spec)} (default ${spec.default})`;
       }
     }
   };
   for (const spec of Object.values(settings)) {
     if (!spec.cli) continue;
     const metavar = spec.kind === 'boolean' ? '' : spec.kind === 'choice' ? ` ${spec.choices.map((c) => c[0]).join('|')}`
-      : ` ${METAVARS[spec.unit ?? ''] ?? (spec.kind === 'integer' ? 'N' : 'X')}`;
+      : ` ${METAVARS[spec.unit ?? ''] ?? (spec.kind === 'integer' ? 'N' : 'X')}${spec.kind === 'integer' && spec.auto ? '|auto' : ''}`;
     const head = `--${spec.cli}${metavar}`;
     lines.push(`  ${head.length + 2 > width ? `${head}  ` : head.padEnd(width)}${describe(spec)}`);
   }

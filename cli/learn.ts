@@ -6,15 +6,13 @@
  * with `--past auto` (one column) also `memory`: the chosen order, the criterion curve and I(m) (docs/memory.md).
  * `--rule online` learns the same filters with the online rule (core/onlineCca.ts, docs/online-learning.md);
  * it needs a fixed `--past M`: `--past auto` with `--rule online` is a usage error.
- * --past, --future, --gap, --center and --ridge are the CCA learner node's settings (same defaults
- * and ranges: nodes/shared/config.ts).
+ * --past, --future, --gap, --center, --ridge and --max-past are declared settings (LEARN_SETTINGS in
+ * nodes/shared/config.ts: the CCA learner node's own, plus the automatic past length), with their
+ * defaults and ranges.
  */
 import * as fs from 'fs';
-import {
-  CcaFit, DEFAULT_MAX_PAST_LAGS, fitToJSON, LaggedMoments, MAX_JOINT_DIMENSION, MAX_LAGS, memoryToJSON, OnlinePastFutureCca,
-  PastFutureLearner, requireFinite, requireInt, requireOneOf, ResuError, solvePastFutureCca,
-} from '../core';
-import { CCA_SETTINGS } from '../nodes/shared/config';
+import { CcaFit, fitToJSON, LaggedMoments, memoryToJSON, OnlinePastFutureCca, PastFutureLearner, requireFinite, requireInt, requireOneOf, ResuError, solvePastFutureCca } from '../core';
+import { LEARN_SETTINGS } from '../nodes/shared/config';
 import { parseArgs, readSettingFlags, settingHelp, settingOptions, UsageError } from './args';
 import { readNumberTable } from './table';
 
@@ -24,23 +22,23 @@ export const LEARN_USAGE =
 const HELP = `${LEARN_USAGE}
 
 Learns past–future CCA filters from a table of numbers (one sample per line, columns = channels,
-"#" lines skipped) and prints one JSON object: rho, filters, mi, samples, channels, …
+"#" lines skipped) and prints one JSON object: the fit as a learner node's filters message carries
+it (format resu-cca-fit), plus gap, rule and the earlier keys rho, filters, mi, miBits, samples; with
+--past auto also memory (the chosen order, the criterion curve and I(m)).
 
-${settingHelp(CCA_SETTINGS).join('\n')}
+${settingHelp(LEARN_SETTINGS).join('\n')}
   --rank K            keep the K strongest directions (default all)`;
 
 export async function learnCommand(argv: readonly string[], io: { stdin: NodeJS.ReadableStream; stdout: NodeJS.WritableStream }): Promise<number> {
   const { options, positionals } = parseArgs(argv, {
-    ...settingOptions(CCA_SETTINGS), 'max-past': { type: 'integer' }, rank: { type: 'integer' }, rule: { type: 'string' }, rate: { type: 'number' }, help: { type: 'flag' },
+    ...settingOptions(LEARN_SETTINGS), rank: { type: 'integer' }, rule: { type: 'string' }, rate: { type: 'number' }, help: { type: 'flag' },
   });
   if (options.help) { io.stdout.write(`${HELP}\n`); return 0; }
   if (positionals.length > 1) throw new UsageError(`expected at most one input file (got ${positionals.length})`);
-  const automatic = options.past === 'auto';
-  const { past: _past, ...otherOptions } = options;
-  const { pastLags: fixedPastLags, futureLags, gap, center, ridge } = readSettingFlags(CCA_SETTINGS, automatic ? otherOptions : options);
-  const maxPastLags = requireInt('--max-past', options['max-past'] ?? DEFAULT_MAX_PAST_LAGS, { min: 1, max: Math.min(MAX_LAGS, MAX_JOINT_DIMENSION - futureLags) });
-  if (options['max-past'] !== undefined && !automatic) throw new UsageError('--max-past applies to --past auto');
-  const pastLags = automatic ? maxPastLags : fixedPastLags;
+  const { pastLags: past, futureLags, gap, center, ridge, maxPastLags } = readSettingFlags(LEARN_SETTINGS, options);
+  const automatic = past === 'auto';
+  // with 'auto' the moments are kept at P lags (core/learner.ts)
+  const pastLags = automatic ? maxPastLags : past;
   if (options.rank !== undefined) requireInt('--rank', options.rank, { min: 1 });
   const rule = requireOneOf('--rule', options.rule ?? 'batch', ['batch', 'online']);
   // the online rule's filters have a fixed length from the first sample on, while --past auto picks m only after

@@ -6,8 +6,8 @@
  * To add a setting: add it here, read it from the parsed options in the node; docs/development.md.
  */
 import {
-  DEFAULT_CCA_OPTIONS, DEFAULT_DEAD_LEAVES_OPTIONS, DEFAULT_GP_OPTIONS, DEFAULT_MOMENTS_OPTIONS, DEFAULT_SCANNER_OPTIONS, DEFAULT_T4_OPTIONS,
-  ConfigError, MAX_GP_POINTS, MAX_LAGS, T4_CHANNELS,
+  DEFAULT_CCA_OPTIONS, DEFAULT_DEAD_LEAVES_OPTIONS, DEFAULT_GP_OPTIONS, DEFAULT_MAX_PAST_LAGS, DEFAULT_MOMENTS_OPTIONS, DEFAULT_SCANNER_OPTIONS, DEFAULT_T4_OPTIONS,
+  ConfigError, MAX_GP_POINTS, MAX_JOINT_DIMENSION, MAX_LAGS, T4_CHANNELS,
 } from '../../core';
 import { MAX_CHUNK_VALUES } from './messages';
 import { defineSettings, parseSettings, RawConfig, Settings, SettingValues } from './settings';
@@ -74,6 +74,31 @@ export const CCA_SETTINGS = defineSettings({
   center: { kind: 'boolean', label: 'Center', hint: 'subtract the exact mean (paper: off)', default: DEFAULT_MOMENTS_OPTIONS.center, cli: 'center' },
   timeConstantSamples: { kind: 'number', label: 'Forgetting τ', unit: 'samples', hint: '0 = no forgetting', default: DEFAULT_MOMENTS_OPTIONS.timeConstantSamples, min: 0, max: 1e9 },
   ...LEARNING_SETTINGS,
+});
+
+/**
+ * `resu learn`: the CCA learner's settings that have a CLI flag (the same declarations), where the
+ * past length may also be chosen from the data (`--past auto`, core/memory.ts; the node does not
+ * offer it yet, docs/memory.md), up to the largest past P considered.
+ */
+export const LEARN_SETTINGS = defineSettings({
+  pastLags: { ...CCA_SETTINGS.pastLags, auto: 'chosen from the data by BIC, at most --max-past; one input column; docs/memory.md' },
+  futureLags: CCA_SETTINGS.futureLags,
+  gap: CCA_SETTINGS.gap,
+  center: CCA_SETTINGS.center,
+  ridge: CCA_SETTINGS.ridge,
+  maxPastLags: {
+    kind: 'integer', label: 'Largest past P', unit: 'samples', hint: 'largest AR order and past length considered; the moments are kept at P lags',
+    default: DEFAULT_MAX_PAST_LAGS, min: 1, max: MAX_LAGS, cli: 'max-past', when: { field: 'pastLags', is: ['auto'] },
+    rule: {
+      text: `P + future h ≤ ${MAX_JOINT_DIMENSION} (the joint past–future vector)`,
+      constants: { maxJoint: MAX_JOINT_DIMENSION },
+      test: (maxPastLags, other, c) => {
+        const futureLags = other('futureLags') as number;
+        return maxPastLags + futureLags > c.maxJoint ? `at most ${c.maxJoint - futureLags} with future h = ${futureLags} (P + h ≤ ${c.maxJoint})` : null;
+      },
+    },
+  },
 });
 
 const UNIT_COMMON = {

@@ -1,5 +1,5 @@
 /**
- * The settings tables of docs/nodes.md, written from the declaration (nodes/shared/config.ts) by
+ * The settings tables of docs/nodes.md (and of `resu learn` in docs/cli.md), written from the declaration (nodes/shared/config.ts) by
  * `npm run docs:settings`; a test checks the page is up to date, so the docs cannot drift either.
  */
 import { readSetting, Setting, Settings } from './settings';
@@ -20,7 +20,8 @@ function values(spec: Setting): string {
       const range = readSetting({ s: { ...spec, when: undefined } as Setting }, 's', () => Number.NaN).error ?? '';
       const limit = (spec.kind === 'integer' || spec.kind === 'numberList') && spec.product;
       const rule = (spec.kind === 'integer' || spec.kind === 'number') && spec.rule;
-      return `${range}${limit ? `; × ${limit.field} ≤ ${limit.max} (${limit.what})` : ''}${rule ? `; ${rule.text}` : ''}`;
+      const auto = spec.kind === 'integer' && spec.auto ? ` (${spec.auto})` : '';
+      return `${range}${auto}${limit ? `; × ${limit.field} ≤ ${limit.max} (${limit.what})` : ''}${rule ? `; ${rule.text}` : ''}`;
     }
   }
 }
@@ -32,7 +33,7 @@ function defaultText(spec: Setting): string {
   return String(spec.default);
 }
 
-/** One table per node type: editor label, property, default, values, when used, CLI option. */
+/** One table per node type (or command): editor label, property, default, values, when used, CLI option. */
 export function settingsMarkdown(nodes: Readonly<Record<string, Settings>>): string {
   const parts: string[] = [DOC_BEGIN];
   for (const [type, settings] of Object.entries(nodes)) {

@@ -59,6 +59,8 @@ export interface IntegerSetting extends SettingBase {
   readonly max: number;
   readonly product?: ProductLimit;
   readonly rule?: SettingRule;
+  /** The word "auto" is valid too (the value is then 'auto'); this says what it does. */
+  readonly auto?: string;
 }
 
 export interface NumberSetting extends SettingBase {
@@ -124,7 +126,8 @@ export type Setting = IntegerSetting | NumberSetting | NumberListSetting | Boole
 export type Settings = Readonly<Record<string, Setting>>;
 
 type ValueOf<S> =
-  S extends { kind: 'integer' | 'number' } ? number
+  S extends { kind: 'integer'; auto: string } ? number | 'auto'
+  : S extends { kind: 'integer' | 'number' } ? number
   : S extends { kind: 'boolean' } ? boolean
   : S extends { kind: 'choice'; choices: readonly (readonly [infer T, string])[] } ? T
   : S extends { kind: 'text' } ? string
@@ -202,19 +205,22 @@ export function readSetting(settings: Settings, name: string, rawOf: (field: str
         if (type !== 'num') return typeof value === 'string' && value.trim() !== '' ? pass(value.trim()) : fail(`a ${String(type)} property or expression`);
       }
       const integer = spec.kind === 'integer';
+      const auto = spec.kind === 'integer' && spec.auto !== undefined;
+      if (auto && value === 'auto') return pass('auto');
       const exclusive = spec.kind === 'number' && spec.exclusiveMin === true;
       const low = exclusive ? `> ${format(spec.min)}` : `≥ ${format(spec.min)}`;
-      const expected = withUnit(`${integer ? 'an integer' : 'a finite number'} ${low} and ≤ ${format(spec.max)}`, spec.unit);
+      const expected = withUnit(`${integer ? 'an integer' : 'a finite number'} ${low} and ≤ ${format(spec.max)}`, spec.unit) + (auto ? ', or "auto"' : '');
       const n = toNumber(value);
       if (!Number.isFinite(n) || (integer && !Number.isInteger(n)) || (exclusive ? n <= spec.min : n < spec.min) || n > spec.max) return fail(expected);
-      if (spec.kind === 'integer' && spec.product) {
+      // an unused setting keeps its default, whatever the others say
+      if (spec.kind === 'integer' && spec.product && active) {
         const other = sizeOf(spec.product.field);
         if (Number.isInteger(other) && other > 0 && n * other > spec.product.max) {
           const label = settings[spec.product.field] ? settings[spec.product.field].label.toLowerCase() : spec.product.field;
           return fail(`${expected}, and at most ${Math.floor(spec.product.max / other)} for ${other} ${label} (${format(spec.product.max)} ${spec.product.what})`);
         }
       }
-      if (spec.kind !== 'typedNumber' && spec.rule && !withoutRules) {
+      if (spec.kind !== 'typedNumber' && spec.rule && !withoutRules && active) {
         const broken = spec.rule.test(n, (field) => readSetting(settings, field, rawOf, true).value, spec.rule.constants);
         if (broken !== null) return fail(`${expected}, and ${broken}`);
       }
@@ -228,7 +234,7 @@ export function readSetting(settings: Settings, name: string, rawOf: (field: str
       if (items === null || items.length === 0 || items.length > spec.maxItems) return fail(expected);
       const numbers = items.map(toNumber);
       if (numbers.some((x) => !Number.isFinite(x) || (exclusive ? x <= spec.min : x < spec.min) || x > spec.max)) return fail(expected);
-      if (spec.product) {
+      if (spec.product && active) {
         const other = sizeOf(spec.product.field);
         if (Number.isInteger(other) && other > 0 && numbers.length * other > spec.product.max) {
           const label = settings[spec.product.field] ? settings[spec.product.field].label.toLowerCase() : spec.product.field;

@@ -196,6 +196,14 @@ describe('cli resu learn', function () {
     assert.equal(small.memory.criterionValues.length, 11);
   });
 
+  it('--help lists every option with its declared range and default, --past auto and --max-past included', function () {
+    const help = run(['learn', '--help']);
+    assert.equal(help.status, 0);
+    assert.match(help.stdout, /--past N\|auto +Past m: an integer ≥ 1 and ≤ 1000 samples, or "auto" \(chosen from the data by BIC/);
+    assert.match(help.stdout, /--max-past N +Largest past P: an integer ≥ 1 and ≤ 1000 samples, P \+ future h ≤ 1024 .*only with --past auto \(default 200\)/);
+    for (const flag of ['--future N', '--gap N', '--center', '--ridge X', '--rank K']) assert.ok(help.stdout.includes(`  ${flag} `), flag);
+  });
+
   describe('errors: non-zero exit and one line on stderr', function () {
     it('a non-number names its line (comments and blank lines counted)', function () {
       assertOneLineError(run(['learn', '--past', '1', '--future', '1'], '# header\n1\n\n2\nabc\n3\n'), /line 5.*"abc" is not a finite number/);
@@ -221,16 +229,16 @@ describe('cli resu learn', function () {
 
     it('a bad --past value', function () {
       assertOneLineError(run(['learn', arFile, '--past', '0', '--future', '2']), /--past must be an integer ≥ 1/);
-      assertOneLineError(run(['learn', arFile, '--past', 'two', '--future', '2']), /--past must be an integer ≥ 1 and ≤ 1000 samples \(got "two"\)/);
+      assertOneLineError(run(['learn', arFile, '--past', 'two', '--future', '2']), /--past must be an integer ≥ 1 and ≤ 1000 samples, or "auto" \(got "two"\)/);
       assertOneLineError(run(['learn', arFile, '--past', '2', '--future', '2', '--rank', '9']), /rank must be an integer ≥ 1 and ≤ 2/);
     });
 
     it('--past auto: one column only, enough samples for --max-past, --max-past only with auto', function () {
       assertOneLineError(run(['learn', '--past', 'auto', '--future', '1'], '1 2\n3 4\n'), /--past auto needs one column \(got 2\)/);
       assertOneLineError(run(['learn', '--past', 'auto', '--future', '2', '--max-past', '5'], '1\n2\n3\n4\n5\n6\n'), /6 samples is too few for --max-past \+ gap \+ future = 7 \(lower --max-past\)/);
-      assertOneLineError(run(['learn', arFile, '--past', '3', '--future', '2', '--max-past', '5']), /--max-past applies to --past auto/);
-      assertOneLineError(run(['learn', arFile, '--past', 'auto', '--future', '900']), /--max-past must be an integer ≥ 1 and ≤ 124/);
-      assertOneLineError(run(['learn', arFile, '--past', 'automatic', '--future', '2']), /--past must be an integer or "auto"/);
+      assertOneLineError(run(['learn', arFile, '--past', '3', '--future', '2', '--max-past', '5']), /--max-past applies only when past m is auto/);
+      assertOneLineError(run(['learn', arFile, '--past', 'auto', '--future', '900']), /--max-past must be an integer ≥ 1 and ≤ 1000 samples, and at most 124 with future h = 900 \(P \+ h ≤ 1024\) \(got 200\)/);
+      assertOneLineError(run(['learn', arFile, '--past', 'automatic', '--future', '2']), /--past must be an integer ≥ 1 and ≤ 1000 samples, or "auto" \(got "automatic"\)/);
     });
 
     it('an unknown option', function () {

@@ -9,9 +9,9 @@ import * as fc from 'fast-check';
 import * as fs from 'fs';
 import * as path from 'path';
 import * as vm from 'vm';
-import { ConfigError } from '../../core';
+import { ConfigError, DEFAULT_MAX_PAST_LAGS, MAX_JOINT_DIMENSION, MAX_LAGS, PastFutureLearner } from '../../core';
 import { parseArgs, readSettingFlags, settingOptions } from '../../cli/args';
-import { NODE_SETTINGS } from '../../nodes/shared/config';
+import { CCA_SETTINGS, LEARN_SETTINGS, NODE_SETTINGS } from '../../nodes/shared/config';
 import { SETTINGS_MARKER } from '../../nodes/shared/editor';
 import { settingsMarkdown } from '../../nodes/shared/settings-doc';
 import { parseSettings, readSetting, Setting, Settings, settingDefaults } from '../../nodes/shared/settings';
@@ -184,7 +184,7 @@ describe('node settings: one declaration, and editor, runtime and CLI agree', fu
   it('the CLI reads node settings through the declaration (no range of its own in cli/)', function () {
     const flagsOf = (settings: Settings): string[] => Object.values(settings).map((spec) => spec.cli).filter((flag): flag is string => !!flag);
     const commands: [string, string[]][] = [
-      ['learn.ts', flagsOf(NODE_SETTINGS['resu-cca'])], ['scan.ts', flagsOf(NODE_SETTINGS['resu-scanner'])], ['reproduce.ts', ['fov']],
+      ['learn.ts', flagsOf(LEARN_SETTINGS)], ['scan.ts', flagsOf(NODE_SETTINGS['resu-scanner'])], ['reproduce.ts', ['fov']],
     ];
     for (const [file, flags] of commands) {
       const source = fs.readFileSync(path.join(ROOT, 'cli', file), 'utf8');
@@ -193,6 +193,69 @@ describe('node settings: one declaration, and editor, runtime and CLI agree', fu
         assert.doesNotMatch(source, new RegExp(`require(Int|Finite|OneOf)\\('--${flag}'|'${flag}': \\{ type|\\b${flag}: \\{ type`), `cli/${file} declares or checks --${flag} itself`);
       }
     }
+  });
+
+  describe('resu learn (LEARN_SETTINGS): the CCA learner node\'s declarations, plus the past length chosen from the data', function () {
+    it('takes every flagged setting of the node, declared by the node (pastLags adds only "auto")', function () {
+      const flagged = Object.entries(CCA_SETTINGS as Settings).filter(([, spec]) => spec.cli).map(([name]) => name);
+      assert.deepStrictEqual(Object.keys(LEARN_SETTINGS), [...flagged, 'maxPastLags']);
+      for (const name of flagged) {
+        const { auto, ...rest } = LEARN_SETTINGS[name as keyof typeof LEARN_SETTINGS] as Setting & { auto?: string };
+        assert.deepStrictEqual(rest, CCA_SETTINGS[name as keyof typeof CCA_SETTINGS], `${name} is the node's declaration`);
+        assert.strictEqual(auto !== undefined, name === 'pastLags', `${name}: "auto"`);
+      }
+      assert.strictEqual((CCA_SETTINGS.pastLags as Setting & { auto?: string }).auto, undefined, 'the node does not offer "auto" (not wired yet: docs/memory.md)');
+    });
+
+    it('the CLI options take the declaration\'s defaults; P defaults to the core learner\'s', function () {
+      const defaults = settingDefaults(LEARN_SETTINGS);
+      assert.deepStrictEqual(readSettingFlags(LEARN_SETTINGS, {}), defaults);
+      assert.strictEqual(defaults.maxPastLags, DEFAULT_MAX_PAST_LAGS);
+      // the learner keeps its moments at P lags; without memory options it takes its own default P
+      const learner = new PastFutureLearner({ pastLags: 'auto', futureLags: defaults.futureLags });
+      assert.strictEqual(learner.moments.options.pastLags, defaults.maxPastLags);
+    });
+
+    for (const [name, spec] of Object.entries(LEARN_SETTINGS)) {
+      it(`${name}: the CLI and the declaration's parser accept and reject the same values, with the same reason`, function () {
+        const context = activeContext(LEARN_SETTINGS, name);
+        const defaults = { ...settingDefaults(LEARN_SETTINGS), ...context };
+        const check = (value: unknown): void => {
+          const runtime = runtimeVerdict(LEARN_SETTINGS, { ...defaults, [name]: value });
+          const cli = cliVerdict(LEARN_SETTINGS, name, value, context);
+          if (cli === 'not a CLI value' || value === null || (typeof value === 'number' && !Number.isFinite(value))) return;
+          const what = `resu learn ${name} = ${JSON.stringify(value)}`;
+          assert.strictEqual(cli === null, runtime === null, `${what}: CLI says ${cli?.message ?? 'valid'}, declaration says ${runtime?.message ?? 'valid'}`);
+          if (cli && runtime) assert.strictEqual(cli.expected, runtime.expected, `${what}: same reason`);
+        };
+        for (const value of [...probes(spec), 'auto', ' auto', 'AUTO', 'automatic']) check(value);
+        fc.assert(fc.property(fc.oneof(fc.string(), fc.double(), fc.integer()), (value) => { check(value); }), { seed: FC_SEED, numRuns: 150 });
+      });
+    }
+
+    it('pastLags: "auto" only where declared, with the declared reason', function () {
+      assert.strictEqual(readSettingFlags(LEARN_SETTINGS, { past: 'auto' }).pastLags, 'auto');
+      assert.throws(() => readSettingFlags(LEARN_SETTINGS, { past: 'automatic' }), { message: '--past must be an integer ≥ 1 and ≤ 1000 samples, or "auto" (got "automatic")' });
+      assert.throws(() => parseSettings(CCA_SETTINGS, { pastLags: 'auto' }), { message: 'pastLags must be an integer ≥ 1 and ≤ 1000 samples (got "auto")' });
+      assert.throws(() => readSettingFlags(LEARN_SETTINGS, { past: '5', 'max-past': '20' }), { message: '--max-past applies only when past m is auto' });
+      // unused, P keeps its default and is not checked against h
+      assert.strictEqual(readSettingFlags(LEARN_SETTINGS, { past: '5', future: '900' }).futureLags, 900);
+      assert.throws(() => readSettingFlags(LEARN_SETTINGS, { past: 'auto', future: '900' }), /--max-past must be an integer ≥ 1 and ≤ 1000 samples, and at most 124 with future h = 900/);
+    });
+
+    it('maxPastLags: the declaration refuses exactly what the core learner refuses (P ≤ MAX_LAGS, P + h ≤ MAX_JOINT_DIMENSION)', function () {
+      let refused = 0;
+      for (const futureLags of [1, 24, 50, MAX_JOINT_DIMENSION - MAX_LAGS, MAX_JOINT_DIMENSION - MAX_LAGS + 1, 500, MAX_LAGS]) {
+        for (const maxPastLags of [0, 1, 200, MAX_JOINT_DIMENSION - futureLags - 1, MAX_JOINT_DIMENSION - futureLags, MAX_JOINT_DIMENSION - futureLags + 1, MAX_LAGS, MAX_LAGS + 1]) {
+          const declared = runtimeVerdict(LEARN_SETTINGS, { pastLags: 'auto', futureLags, maxPastLags });
+          let core: unknown = null;
+          try { new PastFutureLearner({ pastLags: 'auto', futureLags, memory: { maxPastLags } }); } catch (err) { core = err; }
+          assert.strictEqual(declared === null, core === null, `h = ${futureLags}, P = ${maxPastLags}: declaration ${declared?.message ?? 'valid'}, core ${(core as Error | null)?.message ?? 'valid'}`);
+          if (declared) { assert.strictEqual(declared.field, 'maxPastLags'); refused++; }
+        }
+      }
+      assert.ok(refused >= 14, `${refused} refused`);
+    });
   });
 
   it('every node of every example flow is valid in the editor and at runtime', function () {
@@ -243,9 +306,11 @@ describe('node settings: one declaration, and editor, runtime and CLI agree', fu
     assert.ok(compared >= 60, `${compared} defaults and ranges compared`);
   });
 
-  it('docs/nodes.md lists every setting as declared (npm run docs:settings rewrites it)', function () {
+  it('docs/nodes.md and the resu learn table of docs/cli.md list every setting as declared (npm run docs:settings rewrites them)', function () {
     const page = fs.readFileSync(path.join(ROOT, 'docs', 'nodes.md'), 'utf8');
     assert.ok(page.includes(settingsMarkdown(NODE_SETTINGS)), 'docs/nodes.md is out of date: run npm run docs:settings');
+    const cli = fs.readFileSync(path.join(ROOT, 'docs', 'cli.md'), 'utf8');
+    assert.ok(cli.includes(settingsMarkdown({ 'resu learn': LEARN_SETTINGS })), 'docs/cli.md (resu learn) is out of date: run npm run docs:settings');
   });
 
   it('the same reasons, word for word, in examples users will meet', function () {
