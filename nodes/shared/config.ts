@@ -67,7 +67,20 @@ export function parseSharedSecret(credentials: unknown): string {
 
 export const CCA_SETTINGS = defineSettings({
   pastLags: { kind: 'integer', label: 'Past m', unit: 'samples', default: 50, min: 1, max: MAX_LAGS, cli: 'past' },
-  futureLags: { kind: 'integer', label: 'Future h', unit: 'samples', default: 50, min: 1, max: MAX_LAGS, cli: 'future' },
+  futureLags: {
+    kind: 'integer', label: 'Future h', unit: 'samples', default: 50, min: 1, max: MAX_LAGS, cli: 'future',
+    rule: {
+      // the core's cap on the joint past–future vector (core/moments.ts); channels count with pooling "joint"
+      text: `channels × (m + h) ≤ ${MAX_JOINT_DIMENSION} (the joint past–future vector; channels count with pooling "joint")`,
+      constants: { maxJoint: MAX_JOINT_DIMENSION },
+      test: (futureLags, other, c) => {
+        const pastLags = other('pastLags'), joint = other('pooling') === 'joint';
+        const channels = joint ? other('channels') as number : 1;
+        if (typeof pastLags !== 'number' || !(channels * (pastLags + futureLags) > c.maxJoint)) return null;
+        return `${joint ? 'channels × ' : ''}(past m + future h) ≤ ${c.maxJoint}, here ${joint ? `${channels} × ` : ''}(${pastLags} + ${futureLags}) = ${channels * (pastLags + futureLags)}`;
+      },
+    },
+  },
   gap: { kind: 'integer', label: 'Gap g', unit: 'samples', default: DEFAULT_MOMENTS_OPTIONS.gap, min: 0, max: MAX_LAGS, cli: 'gap' },
   pooling: { kind: 'choice', label: 'Pooling', default: 'channels', choices: [['channels', 'each channel is a sample (layer 1)'], ['joint', 'all channels jointly']] },
   channels: { kind: 'integer', label: 'Channels', default: 1, min: 1, max: 64, when: { field: 'pooling', is: ['joint'] } },

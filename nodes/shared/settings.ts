@@ -221,7 +221,8 @@ export function readSetting(settings: Settings, name: string, rawOf: (field: str
         }
       }
       if (spec.kind !== 'typedNumber' && spec.rule && !withoutRules && active) {
-        const broken = spec.rule.test(n, (field) => readSetting(settings, field, rawOf, true).value, spec.rule.constants);
+        // a field the declaration does not have (a command's subset of a node's settings) is undefined
+        const broken = spec.rule.test(n, (field) => (settings[field] ? readSetting(settings, field, rawOf, true).value : undefined), spec.rule.constants);
         if (broken !== null) return fail(`${expected}, and ${broken}`);
       }
       return pass(n);
@@ -279,7 +280,8 @@ export function parseSettings<S extends Settings>(settings: S, raw: RawConfig): 
   const out: Record<string, unknown> = {};
   for (const name of Object.keys(settings)) {
     const result = readSetting(settings, name, (field) => raw[field]);
-    if (result.error !== undefined) throw new ConfigError(name, raw[name], result.error);
+    // an absent value is the default, which can still break a rule across settings
+    if (result.error !== undefined) throw new ConfigError(name, raw[name] ?? settings[name].default, result.error);
     out[name] = result.value;
   }
   return out as SettingValues<S>;

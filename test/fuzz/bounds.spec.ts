@@ -11,7 +11,7 @@ import { collect, helper, load, nodeModules, recordStatuses, startServer, stopSe
 const CASES: [string, string, Record<string, unknown>, RegExp][] = [
   ['resu-cca', 'pastLags 1001', { pastLags: 1001 }, /pastLags must be an integer .*≤ 1000/],
   ['resu-cca', 'futureLags 10^6', { futureLags: 1e6 }, /futureLags must be an integer .*≤ 1000/],
-  ['resu-cca', 'joint, 64 channels × (1000 + 1000) lags', { pooling: 'joint', channels: 64, pastLags: 1000, futureLags: 1000 }, /channels × \(pastLags \+ futureLags\)|at most 1024/],
+  ['resu-cca', 'joint, 64 channels × (1000 + 1000) lags', { pooling: 'joint', channels: 64, pastLags: 1000, futureLags: 1000 }, /futureLags must be .*channels × \(past m \+ future h\) ≤ 1024, here 64 × \(1000 \+ 1000\)/],
   ['resu-cca', 'gap 10^9', { gap: 1e9 }, /gap must be an integer .*≤ 1000/],
   ['resu-unit', '1001 taps', { taps: JSON.stringify(new Array(1001).fill(0.1)) }, /taps/],
   ['resu-t4', 'delay 10^6', { delay: 1e6 }, /delay must be an integer .*≤ 1000/],

@@ -195,6 +195,32 @@ describe('node settings: one declaration, and editor, runtime and CLI agree', fu
     }
   });
 
+  it('resu-cca and resu learn: the declaration accepts exactly the past, future, gap and channels the core learner accepts (joint vector ≤ MAX_JOINT_DIMENSION)', function () {
+    const cases: Record<string, unknown>[] = [];
+    for (const pastLags of [1, 50, MAX_JOINT_DIMENSION - 51, MAX_JOINT_DIMENSION - 50, MAX_JOINT_DIMENSION - 49, MAX_LAGS]) {
+      for (const futureLags of [1, 50, MAX_LAGS]) for (const gap of [0, MAX_LAGS]) cases.push({ pooling: 'channels', pastLags, futureLags, gap });
+    }
+    for (const channels of [2, 10, 11, 64]) {
+      for (const pastLags of [1, 50, 500]) for (const futureLags of [1, 50]) cases.push({ pooling: 'joint', channels, pastLags, futureLags, gap: 0 });
+    }
+    let refused = 0;
+    for (const raw of cases) {
+      let core: unknown = null;
+      try {
+        new PastFutureLearner({ pooling: raw.pooling as 'channels', channels: raw.channels as number | undefined, pastLags: raw.pastLags as number, futureLags: raw.futureLags as number, gap: raw.gap as number });
+      } catch (err) { core = err; }
+      const node = runtimeVerdict(CCA_SETTINGS, raw);
+      assert.strictEqual(node === null, core === null, `resu-cca ${JSON.stringify(raw)}: declaration ${node?.message ?? 'valid'}, core ${(core as Error | null)?.message ?? 'valid'}`);
+      if (node) { refused++; assert.strictEqual(node.field, 'futureLags'); }
+      if (raw.pooling === 'channels') {
+        const { pooling: _pooling, ...flags } = raw;
+        const learn = runtimeVerdict(LEARN_SETTINGS, flags);
+        assert.strictEqual(learn === null, core === null, `resu learn ${JSON.stringify(flags)}: declaration ${learn?.message ?? 'valid'}, core ${(core as Error | null)?.message ?? 'valid'}`);
+      }
+    }
+    assert.ok(refused >= 20, `${refused} refused`);
+  });
+
   describe('resu learn (LEARN_SETTINGS): the CCA learner node\'s declarations, plus the past length chosen from the data', function () {
     it('takes every flagged setting of the node, declared by the node (pastLags adds only "auto")', function () {
       const flagged = Object.entries(CCA_SETTINGS as Settings).filter(([, spec]) => spec.cli).map(([name]) => name);
@@ -316,6 +342,9 @@ describe('node settings: one declaration, and editor, runtime and CLI agree', fu
   it('the same reasons, word for word, in examples users will meet', function () {
     const cca = NODE_SETTINGS['resu-cca'];
     assert.throws(() => parseSettings(cca, { pastLags: '0' }), { message: 'pastLags must be an integer ≥ 1 and ≤ 1000 samples (got "0")' });
+    assert.throws(() => parseSettings(cca, { pastLags: '1000' }), { message: 'futureLags must be an integer ≥ 1 and ≤ 1000 samples, and (past m + future h) ≤ 1024, here (1000 + 50) = 1050 (got 50)' });
+    assert.strictEqual(loadEditorDefinition('resu-cca').defaults.futureLags.validate!.call({ pastLags: '50', pooling: 'joint', channels: '64' }, '50', {}),
+      'Future h (samples): an integer ≥ 1 and ≤ 1000 samples, and channels × (past m + future h) ≤ 1024, here 64 × (50 + 50) = 6400');
     assert.strictEqual(loadEditorDefinition('resu-cca').defaults.pastLags.validate!.call({}, '0', {}), 'Past m (samples): an integer ≥ 1 and ≤ 1000 samples');
     const scanner = NODE_SETTINGS['resu-scanner'];
     assert.throws(() => parseSettings(scanner, { pixels: 100, chunkLength: 100000 }), /chunkLength must be an integer ≥ 1 and ≤ 100000 samples, and at most 40000 for 100 pixels \(4e6 values per chunk message\)/);
