@@ -99,6 +99,8 @@ export function readSettingFlags<S extends Settings>(settings: S, options: Parse
     if (given.has(name) && !result.active) {
       const when = spec.when!;
       const control = settings[when.field];
+      // "--max-past applies to --past auto" where the other setting has a flag
+      if (control?.cli) throw new UsageError(`${flag} applies to ${when.is.map((v) => `--${control.cli} ${v}`).join(' or ')}`);
       const text = control?.kind === 'choice' ? when.is.map((v) => control.choices.find((c) => c[0] === v)?.[1] ?? v).join(' or ') : when.is.join(' or ');
       throw new UsageError(`${flag} applies only when ${control ? control.label.toLowerCase() : when.field} is ${text}`);
     }

@@ -6,12 +6,11 @@
  * with `--past auto` (one column) also `memory`: the chosen order, the criterion curve and I(m) (docs/memory.md).
  * `--rule online` learns the same filters with the online rule (core/onlineCca.ts, docs/online-learning.md);
  * it needs a fixed `--past M`: `--past auto` with `--rule online` is a usage error.
- * --past, --future, --gap, --center, --ridge and --max-past are declared settings (LEARN_SETTINGS in
- * nodes/shared/config.ts: the CCA learner node's own, plus the automatic past length), with their
- * defaults and ranges.
+ * Every option but --rank is a declared setting (LEARN_SETTINGS in nodes/shared/config.ts: the CCA
+ * learner node's own, plus the automatic past length and the learning rule), with its default and range.
  */
 import * as fs from 'fs';
-import { CcaFit, fitToJSON, LaggedMoments, memoryToJSON, OnlinePastFutureCca, PastFutureLearner, requireFinite, requireInt, requireOneOf, ResuError, solvePastFutureCca } from '../core';
+import { CcaFit, fitToJSON, LaggedMoments, memoryToJSON, OnlinePastFutureCca, PastFutureLearner, requireInt, ResuError, solvePastFutureCca } from '../core';
 import { LEARN_SETTINGS } from '../nodes/shared/config';
 import { parseArgs, readSettingFlags, settingHelp, settingOptions, UsageError } from './args';
 import { readNumberTable } from './table';
@@ -24,31 +23,26 @@ const HELP = `${LEARN_USAGE}
 Learns past–future CCA filters from a table of numbers (one sample per line, columns = channels,
 "#" lines skipped) and prints one JSON object: the fit as a learner node's filters message carries
 it (format resu-cca-fit), plus gap, rule and the earlier keys rho, filters, mi, miBits, samples; with
---past auto also memory (the chosen order, the criterion curve and I(m)).
+--past auto also memory (the chosen order, the criterion curve and I(m)). --past auto is a batch
+option: run it first, then give the pastLags it printed to --rule online --past M.
 
 ${settingHelp(LEARN_SETTINGS).join('\n')}
-  --rank K            keep the K strongest directions (default all)`;
+  --rank K            keep the K strongest directions (default all; 2 with --rule online)`;
 
 export async function learnCommand(argv: readonly string[], io: { stdin: NodeJS.ReadableStream; stdout: NodeJS.WritableStream }): Promise<number> {
-  const { options, positionals } = parseArgs(argv, {
-    ...settingOptions(LEARN_SETTINGS), rank: { type: 'integer' }, rule: { type: 'string' }, rate: { type: 'number' }, help: { type: 'flag' },
-  });
+  const { options, positionals } = parseArgs(argv, { ...settingOptions(LEARN_SETTINGS), rank: { type: 'integer' }, help: { type: 'flag' } });
   if (options.help) { io.stdout.write(`${HELP}\n`); return 0; }
   if (positionals.length > 1) throw new UsageError(`expected at most one input file (got ${positionals.length})`);
-  const { pastLags: past, futureLags, gap, center, ridge, maxPastLags } = readSettingFlags(LEARN_SETTINGS, options);
+  const { pastLags: past, futureLags, gap, center, rule, ridge, learningRate, maxPastLags } = readSettingFlags(LEARN_SETTINGS, options);
   const automatic = past === 'auto';
   // with 'auto' the moments are kept at P lags (core/learner.ts)
   const pastLags = automatic ? maxPastLags : past;
   if (options.rank !== undefined) requireInt('--rank', options.rank, { min: 1 });
-  const rule = requireOneOf('--rule', options.rule ?? 'batch', ['batch', 'online']);
   // the online rule's filters have a fixed length from the first sample on, while --past auto picks m only after
   // reading the whole input: choose m with --past auto first, then learn online with that --past M
   if (rule === 'online' && automatic) {
     throw new UsageError('--past auto applies to --rule batch (the online rule learns filters of a fixed length from the first sample): run --rule batch --past auto first, then --rule online --past M with the pastLags it printed');
   }
-  if (rule === 'online' && options.ridge !== undefined) throw new UsageError('--ridge applies to --rule batch (the online rule has no moment matrices to regularize)');
-  if (rule === 'batch' && options.rate !== undefined) throw new UsageError('--rate applies to --rule online');
-  const rate = options.rate === undefined ? undefined : requireFinite('--rate', options.rate, { min: 0, exclusiveMin: true, max: 1 });
   const source = positionals[0] ?? '-';
   const input = source === '-' ? io.stdin : fs.createReadStream(source);
   const name = source === '-' ? 'stdin' : source;
@@ -62,7 +56,7 @@ export async function learnCommand(argv: readonly string[], io: { stdin: NodeJS.
       automaticLearner = auto;
       learner = { update: (chunk) => auto.update(chunk[0]), fit: () => auto.solve({ ridge, rank }) };
     } else if (rule === 'online') {
-      const online = new OnlinePastFutureCca({ channels: columns.length, pastLags, futureLags, gap, center, rank, learningRate: rate });
+      const online = new OnlinePastFutureCca({ channels: columns.length, pastLags, futureLags, gap, center, rank, learningRate });
       learner = { update: (chunk) => online.update(chunk), fit: () => online.fit() };
     } else {
       const moments = new LaggedMoments({ channels: columns.length, pastLags, futureLags, gap, center });

@@ -6,11 +6,11 @@
  * To add a setting: add it here, read it from the parsed options in the node; docs/development.md.
  */
 import {
-  DEFAULT_CCA_OPTIONS, DEFAULT_DEAD_LEAVES_OPTIONS, DEFAULT_GP_OPTIONS, DEFAULT_MAX_PAST_LAGS, DEFAULT_MOMENTS_OPTIONS, DEFAULT_SCANNER_OPTIONS, DEFAULT_T4_OPTIONS,
-  ConfigError, MAX_GP_POINTS, MAX_JOINT_DIMENSION, MAX_LAGS, T4_CHANNELS,
+  DEFAULT_CCA_OPTIONS, DEFAULT_DEAD_LEAVES_OPTIONS, DEFAULT_GP_OPTIONS, DEFAULT_MAX_PAST_LAGS, DEFAULT_MOMENTS_OPTIONS, DEFAULT_ONLINE_CCA_OPTIONS,
+  DEFAULT_SCANNER_OPTIONS, DEFAULT_T4_OPTIONS, ConfigError, MAX_GP_POINTS, MAX_JOINT_DIMENSION, MAX_LAGS, MAX_ONLINE_DIMENSION, T4_CHANNELS,
 } from '../../core';
 import { MAX_CHUNK_VALUES } from './messages';
-import { defineSettings, parseSettings, RawConfig, Settings, SettingValues } from './settings';
+import { defineSettings, parseSettings, RawConfig, SettingRule, Settings, SettingValues } from './settings';
 import { TYPED_SOURCES, TypedSource } from './typed';
 
 export type { RawConfig } from './settings';
@@ -31,6 +31,23 @@ const SEED = { kind: 'integer', label: 'Seed', default: 1, min: 0, max: Number.M
 const DT_S = { kind: 'number', label: 'dt', unit: 's', default: DEFAULT_SCANNER_OPTIONS.dtS, min: 1e-6, max: 60 } as const;
 const INTERVAL_MS = { kind: 'integer', label: 'Interval', unit: 'ms', hint: '0 = as fast as possible', default: 0, min: 0, max: MAX_INTERVAL_MS } as const;
 const SPACING_DEG = { kind: 'number', label: 'Spacing', unit: '°', default: DEFAULT_SCANNER_OPTIONS.spacingDeg, min: 0, exclusiveMin: true, max: 180 } as const;
+
+/**
+ * The core's cap on the joint past–future vector, on Future h: channels × (m + h) ≤
+ * MAX_JOINT_DIMENSION for the moments (core/moments.ts; channels count with pooling "joint"),
+ * MAX_ONLINE_DIMENSION for the online rule (core/onlineCca.ts; `resu learn --rule online`).
+ */
+const JOINT_VECTOR_RULE: SettingRule = {
+  text: `channels × (m + h) ≤ ${MAX_JOINT_DIMENSION} (the joint past–future vector; channels count with pooling "joint")`,
+  constants: { maxJoint: MAX_JOINT_DIMENSION, maxOnline: MAX_ONLINE_DIMENSION },
+  test: (futureLags, other, c) => {
+    const pastLags = other('pastLags'), joint = other('pooling') === 'joint';
+    const channels = joint ? other('channels') as number : 1;
+    const cap = other('rule') === 'online' ? c.maxOnline : c.maxJoint;
+    if (typeof pastLags !== 'number' || !(channels * (pastLags + futureLags) > cap)) return null;
+    return `${joint ? 'channels × ' : ''}(past m + future h) ≤ ${cap}, here ${joint ? `${channels} × ` : ''}(${pastLags} + ${futureLags}) = ${channels * (pastLags + futureLags)}`;
+  },
+};
 
 /** Solving, persistence and peers: shared by the learners (resu-cca, resu-t4). */
 const LEARNING_SETTINGS = {
@@ -67,20 +84,7 @@ export function parseSharedSecret(credentials: unknown): string {
 
 export const CCA_SETTINGS = defineSettings({
   pastLags: { kind: 'integer', label: 'Past m', unit: 'samples', default: 50, min: 1, max: MAX_LAGS, cli: 'past' },
-  futureLags: {
-    kind: 'integer', label: 'Future h', unit: 'samples', default: 50, min: 1, max: MAX_LAGS, cli: 'future',
-    rule: {
-      // the core's cap on the joint past–future vector (core/moments.ts); channels count with pooling "joint"
-      text: `channels × (m + h) ≤ ${MAX_JOINT_DIMENSION} (the joint past–future vector; channels count with pooling "joint")`,
-      constants: { maxJoint: MAX_JOINT_DIMENSION },
-      test: (futureLags, other, c) => {
-        const pastLags = other('pastLags'), joint = other('pooling') === 'joint';
-        const channels = joint ? other('channels') as number : 1;
-        if (typeof pastLags !== 'number' || !(channels * (pastLags + futureLags) > c.maxJoint)) return null;
-        return `${joint ? 'channels × ' : ''}(past m + future h) ≤ ${c.maxJoint}, here ${joint ? `${channels} × ` : ''}(${pastLags} + ${futureLags}) = ${channels * (pastLags + futureLags)}`;
-      },
-    },
-  },
+  futureLags: { kind: 'integer', label: 'Future h', unit: 'samples', default: 50, min: 1, max: MAX_LAGS, cli: 'future', rule: JOINT_VECTOR_RULE },
   gap: { kind: 'integer', label: 'Gap g', unit: 'samples', default: DEFAULT_MOMENTS_OPTIONS.gap, min: 0, max: MAX_LAGS, cli: 'gap' },
   pooling: { kind: 'choice', label: 'Pooling', default: 'channels', choices: [['channels', 'each channel is a sample (layer 1)'], ['joint', 'all channels jointly']] },
   channels: { kind: 'integer', label: 'Channels', default: 1, min: 1, max: 64, when: { field: 'pooling', is: ['joint'] } },
@@ -89,17 +93,30 @@ export const CCA_SETTINGS = defineSettings({
   ...LEARNING_SETTINGS,
 });
 
+const BATCH = { field: 'rule', is: ['batch'] } as const;
 /**
  * `resu learn`: the CCA learner's settings that have a CLI flag (the same declarations), where the
  * past length may also be chosen from the data (`--past auto`, core/memory.ts; the node does not
- * offer it yet, docs/memory.md), up to the largest past P considered.
+ * offer it yet, docs/memory.md) up to the largest past P considered, and the learning rule: the
+ * batch CCA of the moments, as the node, or the online rule (core/onlineCca.ts).
  */
 export const LEARN_SETTINGS = defineSettings({
-  pastLags: { ...CCA_SETTINGS.pastLags, auto: 'chosen from the data by BIC, at most --max-past; one input column; docs/memory.md' },
-  futureLags: CCA_SETTINGS.futureLags,
+  pastLags: { ...CCA_SETTINGS.pastLags, auto: 'chosen from the data by BIC, at most --max-past; one input column; --rule batch; docs/memory.md' },
+  futureLags: {
+    ...CCA_SETTINGS.futureLags,
+    rule: { ...JOINT_VECTOR_RULE, text: `m + h ≤ ${MAX_JOINT_DIMENSION}, ${MAX_ONLINE_DIMENSION} with --rule online (the joint past–future vector; C input columns count C × (m + h))` },
+  },
   gap: CCA_SETTINGS.gap,
   center: CCA_SETTINGS.center,
-  ridge: CCA_SETTINGS.ridge,
+  rule: {
+    kind: 'choice', label: 'Learning rule', default: 'batch', cli: 'rule',
+    choices: [['batch', 'the exact CCA of the moments, as the node'], ['online', 'the online learning rule, docs/online-learning.md']],
+  },
+  ridge: { ...CCA_SETTINGS.ridge, when: BATCH },
+  learningRate: {
+    kind: 'number', label: 'Learning rate μ0', hint: 'start of the schedule μ0 / (1 + t/τ)', default: DEFAULT_ONLINE_CCA_OPTIONS.learningRate,
+    min: 0, exclusiveMin: true, max: 1, cli: 'rate', when: { field: 'rule', is: ['online'] },
+  },
   maxPastLags: {
     kind: 'integer', label: 'Largest past P', unit: 'samples', hint: 'largest AR order and past length considered; the moments are kept at P lags',
     default: DEFAULT_MAX_PAST_LAGS, min: 1, max: MAX_LAGS, cli: 'max-past', when: { field: 'pastLags', is: ['auto'] },

@@ -201,7 +201,8 @@ describe('cli resu learn', function () {
     assert.equal(help.status, 0);
     assert.match(help.stdout, /--past N\|auto +Past m: an integer ≥ 1 and ≤ 1000 samples, or "auto" \(chosen from the data by BIC/);
     assert.match(help.stdout, /--max-past N +Largest past P: an integer ≥ 1 and ≤ 1000 samples, P \+ future h ≤ 1024 .*only with --past auto \(default 200\)/);
-    for (const flag of ['--future N', '--gap N', '--center', '--ridge X', '--rank K']) assert.ok(help.stdout.includes(`  ${flag} `), flag);
+    assert.match(help.stdout, /--rate X +Learning rate μ0: a finite number > 0 and ≤ 1; .*only with --rule online \(default 1\)/);
+    for (const flag of ['--future N', '--gap N', '--center', '--ridge X', '--rule batch|online', '--rank K']) assert.ok(help.stdout.includes(`  ${flag} `), flag);
   });
 
   describe('errors: non-zero exit and one line on stderr', function () {
@@ -236,7 +237,7 @@ describe('cli resu learn', function () {
     it('--past auto: one column only, enough samples for --max-past, --max-past only with auto', function () {
       assertOneLineError(run(['learn', '--past', 'auto', '--future', '1'], '1 2\n3 4\n'), /--past auto needs one column \(got 2\)/);
       assertOneLineError(run(['learn', '--past', 'auto', '--future', '2', '--max-past', '5'], '1\n2\n3\n4\n5\n6\n'), /6 samples is too few for --max-past \+ gap \+ future = 7 \(lower --max-past\)/);
-      assertOneLineError(run(['learn', arFile, '--past', '3', '--future', '2', '--max-past', '5']), /--max-past applies only when past m is auto/);
+      assertOneLineError(run(['learn', arFile, '--past', '3', '--future', '2', '--max-past', '5']), /--max-past applies to --past auto$/);
       assertOneLineError(run(['learn', arFile, '--past', 'auto', '--future', '900']), /--max-past must be an integer ≥ 1 and ≤ 1000 samples, and at most 124 with future h = 900 \(P \+ h ≤ 1024\) \(got 200\)/);
       assertOneLineError(run(['learn', arFile, '--past', 'automatic', '--future', '2']), /--past must be an integer ≥ 1 and ≤ 1000 samples, or "auto" \(got "automatic"\)/);
     });

@@ -9,7 +9,7 @@ import * as fc from 'fast-check';
 import * as fs from 'fs';
 import * as path from 'path';
 import * as vm from 'vm';
-import { ConfigError, DEFAULT_MAX_PAST_LAGS, MAX_JOINT_DIMENSION, MAX_LAGS, PastFutureLearner } from '../../core';
+import { ConfigError, DEFAULT_MAX_PAST_LAGS, DEFAULT_ONLINE_CCA_OPTIONS, MAX_JOINT_DIMENSION, MAX_LAGS, OnlinePastFutureCca, PastFutureLearner } from '../../core';
 import { parseArgs, readSettingFlags, settingOptions } from '../../cli/args';
 import { CCA_SETTINGS, LEARN_SETTINGS, NODE_SETTINGS } from '../../nodes/shared/config';
 import { SETTINGS_MARKER } from '../../nodes/shared/editor';
@@ -195,7 +195,7 @@ describe('node settings: one declaration, and editor, runtime and CLI agree', fu
     }
   });
 
-  it('resu-cca and resu learn: the declaration accepts exactly the past, future, gap and channels the core learner accepts (joint vector ≤ MAX_JOINT_DIMENSION)', function () {
+  it('resu-cca and resu learn: the declaration accepts exactly the past, future, gap and channels the core learners accept (joint vector ≤ MAX_JOINT_DIMENSION, MAX_ONLINE_DIMENSION online)', function () {
     const cases: Record<string, unknown>[] = [];
     for (const pastLags of [1, 50, MAX_JOINT_DIMENSION - 51, MAX_JOINT_DIMENSION - 50, MAX_JOINT_DIMENSION - 49, MAX_LAGS]) {
       for (const futureLags of [1, 50, MAX_LAGS]) for (const gap of [0, MAX_LAGS]) cases.push({ pooling: 'channels', pastLags, futureLags, gap });
@@ -216,21 +216,43 @@ describe('node settings: one declaration, and editor, runtime and CLI agree', fu
         const { pooling: _pooling, ...flags } = raw;
         const learn = runtimeVerdict(LEARN_SETTINGS, flags);
         assert.strictEqual(learn === null, core === null, `resu learn ${JSON.stringify(flags)}: declaration ${learn?.message ?? 'valid'}, core ${(core as Error | null)?.message ?? 'valid'}`);
+        // one input column with the online rule: its own, larger cap (every case here fits it)
+        let online: unknown = null;
+        try { new OnlinePastFutureCca({ channels: 1, pastLags: raw.pastLags as number, futureLags: raw.futureLags as number, gap: raw.gap as number }); } catch (err) { online = err; }
+        const learnOnline = runtimeVerdict(LEARN_SETTINGS, { ...flags, rule: 'online' });
+        assert.strictEqual(learnOnline === null, online === null, `resu learn --rule online ${JSON.stringify(flags)}: declaration ${learnOnline?.message ?? 'valid'}, core ${(online as Error | null)?.message ?? 'valid'}`);
+        assert.strictEqual(online, null);
       }
     }
     assert.ok(refused >= 20, `${refused} refused`);
   });
 
-  describe('resu learn (LEARN_SETTINGS): the CCA learner node\'s declarations, plus the past length chosen from the data', function () {
-    it('takes every flagged setting of the node, declared by the node (pastLags adds only "auto")', function () {
+  describe('resu learn (LEARN_SETTINGS): the CCA learner node\'s declarations, plus the past length chosen from the data and the learning rule', function () {
+    it('takes every flagged setting of the node, declared by the node (pastLags adds "auto", ridge is batch-only, h\'s cap reads the rule)', function () {
       const flagged = Object.entries(CCA_SETTINGS as Settings).filter(([, spec]) => spec.cli).map(([name]) => name);
-      assert.deepStrictEqual(Object.keys(LEARN_SETTINGS), [...flagged, 'maxPastLags']);
+      assert.deepStrictEqual(Object.keys(LEARN_SETTINGS).sort(), [...flagged, 'rule', 'learningRate', 'maxPastLags'].sort());
+      const learn = LEARN_SETTINGS as Settings, node = CCA_SETTINGS as Settings;
       for (const name of flagged) {
-        const { auto, ...rest } = LEARN_SETTINGS[name as keyof typeof LEARN_SETTINGS] as Setting & { auto?: string };
-        assert.deepStrictEqual(rest, CCA_SETTINGS[name as keyof typeof CCA_SETTINGS], `${name} is the node's declaration`);
+        const { auto, when, rule, ...rest } = learn[name] as Setting & { auto?: string; rule?: { test: unknown } };
+        const { rule: nodeRule, ...nodeRest } = node[name] as Setting & { rule?: { test: unknown } };
+        assert.deepStrictEqual({ ...rest, when: undefined }, { ...nodeRest, when: undefined }, `${name} is the node's declaration`);
+        assert.strictEqual(rule?.test, nodeRule?.test, `${name}: the node's rule`);
         assert.strictEqual(auto !== undefined, name === 'pastLags', `${name}: "auto"`);
+        assert.deepStrictEqual(when, name === 'ridge' ? { field: 'rule', is: ['batch'] } : node[name].when, `${name}: when`);
       }
       assert.strictEqual((CCA_SETTINGS.pastLags as Setting & { auto?: string }).auto, undefined, 'the node does not offer "auto" (not wired yet: docs/memory.md)');
+    });
+
+    it('learningRate: the declaration accepts exactly what the online rule accepts, with its default', function () {
+      const online = (learningRate?: number): number => new OnlinePastFutureCca({ pastLags: 2, futureLags: 2, learningRate }).options.learningRate;
+      assert.strictEqual(settingDefaults(LEARN_SETTINGS).learningRate, online());
+      assert.strictEqual(settingDefaults(LEARN_SETTINGS).learningRate, DEFAULT_ONLINE_CCA_OPTIONS.learningRate);
+      for (const learningRate of [-1, 0, 1e-12, 0.5, 1, 1 + 1e-12, 2, Number.NaN]) {
+        const declared = runtimeVerdict(LEARN_SETTINGS, { rule: 'online', learningRate });
+        let core: unknown = null;
+        try { online(learningRate); } catch (err) { core = err; }
+        assert.strictEqual(declared === null, core === null, `μ0 = ${learningRate}: declaration ${declared?.message ?? 'valid'}, core ${(core as Error | null)?.message ?? 'valid'}`);
+      }
     });
 
     it('the CLI options take the declaration\'s defaults; P defaults to the core learner\'s', function () {
@@ -263,7 +285,11 @@ describe('node settings: one declaration, and editor, runtime and CLI agree', fu
       assert.strictEqual(readSettingFlags(LEARN_SETTINGS, { past: 'auto' }).pastLags, 'auto');
       assert.throws(() => readSettingFlags(LEARN_SETTINGS, { past: 'automatic' }), { message: '--past must be an integer ≥ 1 and ≤ 1000 samples, or "auto" (got "automatic")' });
       assert.throws(() => parseSettings(CCA_SETTINGS, { pastLags: 'auto' }), { message: 'pastLags must be an integer ≥ 1 and ≤ 1000 samples (got "auto")' });
-      assert.throws(() => readSettingFlags(LEARN_SETTINGS, { past: '5', 'max-past': '20' }), { message: '--max-past applies only when past m is auto' });
+      assert.throws(() => readSettingFlags(LEARN_SETTINGS, { past: '5', 'max-past': '20' }), { message: '--max-past applies to --past auto' });
+      assert.throws(() => readSettingFlags(LEARN_SETTINGS, { rule: 'online', ridge: '1e-6' }), { message: '--ridge applies to --rule batch' });
+      assert.throws(() => readSettingFlags(LEARN_SETTINGS, { rate: '0.5' }), { message: '--rate applies to --rule online' });
+      assert.strictEqual(readSettingFlags(LEARN_SETTINGS, { past: '1000', future: '1000', rule: 'online' }).futureLags, 1000);
+      assert.throws(() => readSettingFlags(LEARN_SETTINGS, { past: '1000', future: '1000' }), /--future must be .*\(past m \+ future h\) ≤ 1024, here \(1000 \+ 1000\) = 2000/);
       // unused, P keeps its default and is not checked against h
       assert.strictEqual(readSettingFlags(LEARN_SETTINGS, { past: '5', future: '900' }).futureLags, 900);
       assert.throws(() => readSettingFlags(LEARN_SETTINGS, { past: 'auto', future: '900' }), /--max-past must be an integer ≥ 1 and ≤ 1000 samples, and at most 124 with future h = 900/);
