@@ -7,7 +7,7 @@ import type { Node, NodeAPI, NodeDef } from 'node-red';
 import { CcaFit, fitToJSON, PastFutureLearner, solvePastFutureCca } from '../core';
 import { fitSummary } from './shared/admin';
 import { correlationChart, filterChart } from './shared/chart';
-import { LearnerNodeOptions, parseLearnerConfig, parseSharedSecret } from './shared/config';
+import { LearnerNodeOptions, parseLearnerConfig } from './shared/config';
 import { createLearningNode, registerLearningNodeType } from './shared/learning-node';
 import { readChunkMessage, SeriesTracker } from './shared/messages';
 import { compact, reportConfigError } from './shared/node';
@@ -18,10 +18,9 @@ export = function (RED: NodeAPI) {
     const node = this;
     let options: LearnerNodeOptions;
     let learner: PastFutureLearner;
-    let sharedSecret: string;
     try {
-      options = parseLearnerConfig(raw);
-      sharedSecret = parseSharedSecret((node as { credentials?: unknown }).credentials);
+      // the shared secret is a credential: Node-RED keeps it out of the flow
+      options = parseLearnerConfig(raw, (node as { credentials?: unknown }).credentials);
       learner = createLearner(options);
     } catch (err) { reportConfigError(node, err); return; }
     const tracker = new SeriesTracker();
@@ -35,7 +34,7 @@ export = function (RED: NodeAPI) {
     };
 
     createLearningNode(RED, node, {
-      kind: 'cca', stateKey: 'resu-cca-state', options, sharedSecret, model,
+      kind: 'cca', stateKey: 'resu-cca-state', options, model,
       onMessage(msg, _send, context) {
         const isControl = msg.solve !== undefined || msg.learning !== undefined || msg.publish !== undefined;
         const isData = Array.isArray(msg.payload) || ArrayBuffer.isView(msg.payload);

@@ -7,7 +7,7 @@ import type { Node, NodeAPI, NodeDef } from 'node-red';
 import { connectomeComparison, fitToJSON, LaggedMoments, T4_CHANNELS, T4Fit, T4InputScaling, T4Layer } from '../core';
 import { fitSummary } from './shared/admin';
 import { ChunkAligner } from './shared/align';
-import { parseSharedSecret, parseT4Config, T4NodeOptions } from './shared/config';
+import { parseT4Config, T4NodeOptions } from './shared/config';
 import { InputError } from './shared/errors';
 import { createLearningNode, registerLearningNodeType } from './shared/learning-node';
 import { isFiltersMessage, readChunkMessage, readFiltersMessage, SeriesTracker, writeChunkMessage } from './shared/messages';
@@ -19,10 +19,9 @@ export = function (RED: NodeAPI) {
     const node = this;
     let options: T4NodeOptions;
     let layer: T4Layer;
-    let sharedSecret: string;
     try {
-      options = parseT4Config(raw);
-      sharedSecret = parseSharedSecret((node as { credentials?: unknown }).credentials);
+      // the shared secret is a credential: Node-RED keeps it out of the flow
+      options = parseT4Config(raw, (node as { credentials?: unknown }).credentials);
       layer = new T4Layer({ delay: options.delay, component: options.component, threshold: options.threshold, thresholdQuantile: options.thresholdQuantile, ridge: options.ridge });
     } catch (err) { reportConfigError(node, err); return; }
     const aligner = new ChunkAligner(['L1', 'L3'] as const);
@@ -38,7 +37,7 @@ export = function (RED: NodeAPI) {
     };
 
     createLearningNode(RED, node, {
-      kind: 't4', stateKey: 'resu-t4-state', options, sharedSecret, model, switches: ['applying'],
+      kind: 't4', stateKey: 'resu-t4-state', options, model, switches: ['applying'],
       // restored weights came back with the statistics: the next automatic solve is K pairs on
       restoredFitIsCurrent: true,
       async onMessage(msg, send, context) {

@@ -7,7 +7,7 @@
  */
 import {
   DEFAULT_CCA_OPTIONS, DEFAULT_DEAD_LEAVES_OPTIONS, DEFAULT_GP_OPTIONS, DEFAULT_MAX_PAST_LAGS, DEFAULT_MOMENTS_OPTIONS, DEFAULT_ONLINE_CCA_OPTIONS,
-  DEFAULT_SCANNER_OPTIONS, DEFAULT_T4_OPTIONS, ConfigError, MAX_GP_POINTS, MAX_JOINT_DIMENSION, MAX_LAGS, MAX_ONLINE_DIMENSION, T4_CHANNELS,
+  DEFAULT_SCANNER_OPTIONS, DEFAULT_T4_OPTIONS, MAX_GP_POINTS, MAX_JOINT_DIMENSION, MAX_LAGS, MAX_ONLINE_DIMENSION, T4_CHANNELS,
 } from '../../core';
 import { MAX_CHUNK_VALUES } from './messages';
 import { defineSettings, parseSettings, RawConfig, SettingRule, Settings, SettingValues } from './settings';
@@ -49,7 +49,10 @@ const JOINT_VECTOR_RULE: SettingRule = {
   },
 };
 
-/** Solving, persistence and peers: shared by the learners (resu-cca, resu-t4). */
+/** Shortest shared secret accepted: a short one could be guessed offline from one signed snapshot. */
+export const MIN_SHARED_SECRET_LENGTH = 16;
+
+/** Solving, persistence and peers (docs/federation.md): shared by the learners (resu-cca, resu-t4). */
 const LEARNING_SETTINGS = {
   ridge: { kind: 'number', label: 'Ridge ε', hint: 'relative, ε·mean(diag R)', default: DEFAULT_CCA_OPTIONS.ridge, min: 0, max: 1, cli: 'ridge' },
   solveEveryPairs: { kind: 'integer', label: 'Solve every', unit: 'pairs', hint: '0 = on request only', default: 20000, min: 0, max: 1e9 },
@@ -59,28 +62,20 @@ const LEARNING_SETTINGS = {
   checkpointS: { kind: 'number', label: 'Checkpoint', unit: 's', hint: 'save at most this long after a change (0 = on solve and close only)', default: DEFAULT_CHECKPOINT_S, min: 0, max: 86400 },
   publishEveryPairs: { kind: 'integer', label: 'Publish every', unit: 'pairs', hint: '0 = on msg.publish only', default: 0, min: 0, max: 1e12 },
   sourceId: { kind: 'text', label: 'Source id', hint: 'empty = hostname/node id', default: '' },
-  maxPeerShare: { kind: 'number', label: 'Peer share cap', hint: 'largest fraction of the pooled pairs one peer may hold (1 = no cap)', default: 1, min: 0, exclusiveMin: true, max: 1 },
+  // a Node-RED credential: signs this node's snapshots (HMAC-SHA256) and, when set, only snapshots signed with it are merged
+  sharedSecret: {
+    kind: 'credential', label: 'Shared secret', hint: '≥ 16 characters, same on every device; empty = merge unsigned snapshots',
+    default: '', minLength: MIN_SHARED_SECRET_LENGTH,
+  },
+  // core's StatisticsPool takes the same range, (0, 1], and 1 when unset (flows from before the setting)
+  maxPeerShare: {
+    kind: 'number', label: 'Peer share cap', hint: 'largest fraction of the pooled pairs one peer may hold (1 = no cap)',
+    default: 1, min: 0, exclusiveMin: true, max: 1,
+  },
 } as const;
 
 /** Settings every learning node (resu-cca, resu-t4) shares: solving, persistence, peers. */
 export type LearningNodeOptions = SettingValues<typeof LEARNING_SETTINGS>;
-
-/** Shortest shared secret accepted: a short one could be guessed offline from one signed snapshot. */
-export const MIN_SHARED_SECRET_LENGTH = 16;
-
-/**
- * The learning nodes' shared secret, a Node-RED credential (`credentials.sharedSecret`, kept in the
- * encrypted credentials file, never in the flow): '' when unset.
- * @throws ConfigError when set but shorter than {@link MIN_SHARED_SECRET_LENGTH} characters.
- */
-export function parseSharedSecret(credentials: unknown): string {
-  const value = (credentials as { sharedSecret?: unknown } | undefined)?.sharedSecret;
-  if (value === undefined || value === null || value === '') return '';
-  if (typeof value !== 'string' || value.length < MIN_SHARED_SECRET_LENGTH) {
-    throw new ConfigError('sharedSecret', typeof value === 'string' ? `(${value.length} characters)` : value, `a string of at least ${MIN_SHARED_SECRET_LENGTH} characters`);
-  }
-  return value;
-}
 
 export const CCA_SETTINGS = defineSettings({
   pastLags: { kind: 'integer', label: 'Past m', unit: 'samples', default: 50, min: 1, max: MAX_LAGS, cli: 'past' },
@@ -302,12 +297,14 @@ export type ProbeNodeOptions = Omit<SettingValues<typeof PROBE_SETTINGS>, 'perio
   speedsDegPerS: number[];
 };
 
-export function parseLearnerConfig(raw: RawConfig): LearnerNodeOptions {
-  return parseSettings(CCA_SETTINGS, raw);
+/** resu-cca settings from its configuration and its Node-RED credentials (the shared secret). */
+export function parseLearnerConfig(raw: RawConfig, credentials?: unknown): LearnerNodeOptions {
+  return parseSettings(CCA_SETTINGS, raw, credentials);
 }
 
-export function parseT4Config(raw: RawConfig): T4NodeOptions {
-  return parseSettings(T4_SETTINGS, raw);
+/** resu-t4 settings from its configuration and its Node-RED credentials (the shared secret). */
+export function parseT4Config(raw: RawConfig, credentials?: unknown): T4NodeOptions {
+  return parseSettings(T4_SETTINGS, raw, credentials);
 }
 
 export function parseScannerConfig(raw: RawConfig): ScannerNodeOptions {

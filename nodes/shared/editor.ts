@@ -37,12 +37,13 @@ function installEditorSettings(win: any, read: typeof readSetting): void { // es
     value(node: any, name: string): unknown { // eslint-disable-line @typescript-eslint/no-explicit-any
       return node[name] === undefined || node[name] === null ? types[node.type][name].default : node[name];
     },
-    /** Node-RED `defaults`: every setting with its default, label and a two-argument validator. */
+    /** Node-RED `defaults`: every setting but the credentials, with its default, label and a two-argument validator. */
     defaults(type: string): Record<string, unknown> {
       const settings = types[type];
       const defaults: Record<string, unknown> = { name: { value: '' } };
       Object.keys(settings).forEach((name) => {
         const spec = settings[name];
+        if (spec.kind === 'credential') return;
         defaults[name] = {
           value: spec.default,
           label: labelOf(spec),
@@ -61,13 +62,37 @@ function installEditorSettings(win: any, read: typeof readSetting): void { // es
       });
       return defaults;
     },
+    /**
+     * Node-RED `credentials`: the credential settings as passwords (kept out of the flow and its
+     * export), with a two-argument validator for the edit form's red field.
+     */
+    credentials(type: string): Record<string, unknown> {
+      const settings = types[type];
+      const credentials: Record<string, unknown> = {};
+      Object.keys(settings).forEach((name) => {
+        const spec = settings[name];
+        if (spec.kind !== 'credential') return;
+        credentials[name] = {
+          type: 'password',
+          label: labelOf(spec),
+          validate(value: unknown, _opt: unknown): boolean | string { // two arguments: a returned string means invalid
+            // "__PWRD__": the form stands in for a stored secret it is not shown; undefined: not loaded
+            if (value === '__PWRD__' || value === undefined) return true;
+            const result = read(settings, name, () => value);
+            return result.error === undefined ? true : labelOf(spec) + ': ' + result.error;
+          },
+        };
+      });
+      return credentials;
+    },
     /** oneditprepare: defaults for absent fields, TypedInputs, rows shown only when their `when` holds. */
     prepare(node: any): void { // eslint-disable-line @typescript-eslint/no-explicit-any
       const settings = types[node.type];
       const names = Object.keys(settings);
       names.forEach((name) => {
         const spec = settings[name];
-        if (node[name] === undefined || node[name] === null) {
+        // Node-RED fills the credential fields itself
+        if (spec.kind !== 'credential' && (node[name] === undefined || node[name] === null)) {
           // a flow written before this setting existed: show what the runtime will use
           if (spec.kind === 'boolean') $('#node-input-' + name).prop('checked', spec.default); else $('#node-input-' + name).val(spec.default);
         }
@@ -148,6 +173,11 @@ export function editorTemplate(type: string, settings: Settings): string {
         break;
       case 'typedNumber':
         field = `<input type="text" id="${id}"${placeholder}>${hiddenInputs.get(spec.typeField) ?? ''}`;
+        break;
+      case 'credential':
+        // the hint stays visible: a stored secret fills the field (with Node-RED's stand-in)
+        field = `<input type="password" id="${id}" autocomplete="new-password">`
+          + (spec.hint ? `<div class="resu-setting-hint" style="margin: 4px 0 0 104px; font-size: 0.9em; opacity: 0.8">${escapeHtml(spec.hint)}</div>` : '');
         break;
       default:
         field = `<input type="text" id="${id}"${placeholder}>`;

@@ -16,13 +16,14 @@
 import type { Node, NodeAPI } from 'node-red';
 import { isStatisticsMessage, LaggedMoments, NotEnoughDataError } from '../../core';
 import { registerStateSource } from './admin';
-import { LearningNodeOptions } from './config';
+import { LearningNodeOptions, NODE_SETTINGS } from './config';
 import { InputError } from './errors';
 import { createFederation } from './federation';
 import { isReset } from './messages';
 import { compact, Msg, setupStatefulNode } from './node';
 import { createPersistence, Persistable, quarantineCorruptState } from './persist';
 import { Send } from './queue';
+import { credentialsOf } from './settings';
 
 /** The model a learning node trains: local statistics, a solver, and its persisted state. */
 export interface LearningModel<Fit> extends Persistable {
@@ -37,9 +38,8 @@ export interface LearningNodeSpec<Fit> {
   kind: 'cca' | 't4';
   /** Context key of the persisted state. */
   stateKey: string;
+  /** Including the shared secret (a credential), '' when unset. */
   options: LearningNodeOptions;
-  /** The shared secret (credential), '' when unset. */
-  sharedSecret: string;
   model: LearningModel<Fit>;
   /** Switches besides learning/solve/publish this node reads (validated as booleans). */
   switches?: readonly string[];
@@ -78,7 +78,7 @@ const CONTROL = ['learning', 'solve'] as const;
 export function createLearningNode<Fit>(RED: NodeAPI, node: Node, spec: LearningNodeSpec<Fit>): void {
   const { options, model } = spec;
   const persistence = createPersistence(node, spec.stateKey, options.persist, options.store, model, options.checkpointS * 1000);
-  const federation = createFederation(node.id, options, spec.kind, () => model.statistics, spec.sharedSecret);
+  const federation = createFederation(node.id, options, spec.kind, () => model.statistics, options.sharedSecret);
   let pairsAtSolve = 0;
   void persistence.restored.then(() => { if (spec.restoredFitIsCurrent) pairsAtSolve = model.statistics.pairs; });
   const context: LearningContext = {
@@ -168,8 +168,8 @@ export function createLearningNode<Fit>(RED: NodeAPI, node: Node, spec: Learning
   }
 }
 
-/** Registers a learning node type: the shared secret is a credential, never stored in the flow. */
+/** Registers a learning node type: its credential settings (the shared secret) are never stored in the flow. */
 export function registerLearningNodeType(RED: NodeAPI, type: string, constructor: (this: Node, raw: never) => void): void {
   quarantineCorruptState(RED.settings as never, RED.log);
-  RED.nodes.registerType(type, constructor as never, { credentials: { sharedSecret: { type: 'password' } } } as never);
+  RED.nodes.registerType(type, constructor as never, { credentials: credentialsOf(NODE_SETTINGS[type]) } as never);
 }

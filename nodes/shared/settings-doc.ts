@@ -15,6 +15,7 @@ function values(spec: Setting): string {
     case 'choice': return spec.choices.map(([value, label]) => (label === value ? `\`${value}\`` : `\`${value}\`: ${label}`)).join('; ');
     case 'text': return spec.required ? `text; required: ${spec.required}` : 'text';
     case 'taps': return readSetting({ s: spec }, 's', () => 5).error ?? '';
+    case 'credential': return `${readSetting({ s: spec }, 's', () => 5).error}; a Node-RED credential, not in the flow or its export`;
     case 'typedNumber': return `${readSetting({ s: spec }, 's', (f) => (f === spec.typeField ? 'num' : Number.NaN)).error}, or per message from msg / flow / global / env / JSONata`;
     default: {
       const range = readSetting({ s: { ...spec, when: undefined } as Setting }, 's', () => Number.NaN).error ?? '';
@@ -28,7 +29,7 @@ function values(spec: Setting): string {
 
 function defaultText(spec: Setting): string {
   if (spec.kind === 'boolean') return spec.default ? 'on' : 'off';
-  if (spec.kind === 'taps' || (spec.kind === 'text' && spec.default === '')) return 'empty';
+  if (spec.kind === 'taps' || spec.kind === 'credential' || (spec.kind === 'text' && spec.default === '')) return 'empty';
   if (spec.kind === 'choice') return `\`${spec.default}\``;
   return String(spec.default);
 }

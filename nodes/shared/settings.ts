@@ -122,7 +122,19 @@ export interface TypedNumberSetting extends SettingBase {
   readonly typeField: string;
 }
 
-export type Setting = IntegerSetting | NumberSetting | NumberListSetting | BooleanSetting | ChoiceSetting | TextSetting | TapsSetting | TypedNumberSetting;
+/**
+ * A secret kept as a Node-RED credential (type password): in the encrypted credentials file, never
+ * in the flow, its export or the editor's defaults. The runtime reads it from the node's
+ * `credentials`; the editor shows a password field (holding "__PWRD__" for a stored one). Empty
+ * means "none"; otherwise at least `minLength` characters, taken as typed (not trimmed).
+ */
+export interface CredentialSetting extends SettingBase {
+  readonly kind: 'credential';
+  readonly default: '';
+  readonly minLength: number;
+}
+
+export type Setting = IntegerSetting | NumberSetting | NumberListSetting | BooleanSetting | ChoiceSetting | TextSetting | TapsSetting | TypedNumberSetting | CredentialSetting;
 export type Settings = Readonly<Record<string, Setting>>;
 
 type ValueOf<S> =
@@ -130,7 +142,7 @@ type ValueOf<S> =
   : S extends { kind: 'integer' | 'number' } ? number
   : S extends { kind: 'boolean' } ? boolean
   : S extends { kind: 'choice'; choices: readonly (readonly [infer T, string])[] } ? T
-  : S extends { kind: 'text' } ? string
+  : S extends { kind: 'text' | 'credential' } ? string
   : S extends { kind: 'taps' } ? number[] | null
   : S extends { kind: 'numberList' } ? number[]
   : S extends { kind: 'typedNumber' } ? number | string
@@ -267,24 +279,41 @@ export function readSetting(settings: Settings, name: string, rawOf: (field: str
         && taps.every((x) => typeof x === 'number' && Number.isFinite(x));
       return ok ? pass(taps) : fail(expected);
     }
+    case 'credential':
+      if (value === '') return pass('');
+      return typeof value === 'string' && value.length >= spec.minLength ? pass(value) : fail(`empty, or a string of at least ${spec.minLength} characters`);
     default:
       return fail('a known kind of setting');
   }
 }
 
 /**
- * Parses a node's stored configuration once, in its constructor. Throws a {@link ConfigError}
- * naming the first bad setting and what it must be, the text the editor shows on the red field.
+ * Parses a node's stored configuration once, in its constructor: `raw` is the node's configuration
+ * (the flow), `credentials` the node's Node-RED credentials, the only place a credential setting is
+ * read from. Throws a {@link ConfigError} naming the first bad setting and what it must be, the
+ * text the editor shows on the red field; a credential is reported by its length, never its text.
  */
-export function parseSettings<S extends Settings>(settings: S, raw: RawConfig): SettingValues<S> {
+export function parseSettings<S extends Settings>(settings: S, raw: RawConfig, credentials?: unknown): SettingValues<S> {
+  const secrets = (credentials ?? {}) as RawConfig;
+  const rawOf = (field: string): unknown => (settings[field]?.kind === 'credential' ? secrets[field] : raw[field]);
   const out: Record<string, unknown> = {};
   for (const name of Object.keys(settings)) {
-    const result = readSetting(settings, name, (field) => raw[field]);
-    // an absent value is the default, which can still break a rule across settings
-    if (result.error !== undefined) throw new ConfigError(name, raw[name] ?? settings[name].default, result.error);
+    const result = readSetting(settings, name, rawOf);
+    if (result.error !== undefined) {
+      // an absent value is the default, which can still break a rule across settings
+      const value = rawOf(name) ?? settings[name].default;
+      throw new ConfigError(name, settings[name].kind === 'credential' && typeof value === 'string' ? `(${value.length} characters)` : value, result.error);
+    }
     out[name] = result.value;
   }
   return out as SettingValues<S>;
+}
+
+/** Node-RED's `credentials` definition of a node type: its credential settings, as passwords. */
+export function credentialsOf(settings: Settings): Record<string, { type: 'password' }> {
+  const out: Record<string, { type: 'password' }> = {};
+  for (const [name, spec] of Object.entries(settings)) if (spec.kind === 'credential') out[name] = { type: 'password' };
+  return out;
 }
 
 /** The default values, as the runtime reads them (what an empty configuration gives). */
