@@ -9,17 +9,23 @@ import * as fc from 'fast-check';
 import * as fs from 'fs';
 import * as path from 'path';
 import * as vm from 'vm';
-import { ConfigError, DEFAULT_MAX_PAST_LAGS, DEFAULT_ONLINE_CCA_OPTIONS, MAX_JOINT_DIMENSION, MAX_LAGS, OnlinePastFutureCca, PastFutureLearner } from '../../core';
+import {
+  ConfigError, DEFAULT_MAX_PAST_LAGS, DEFAULT_ONLINE_CCA_OPTIONS, LaggedMoments, MAX_JOINT_DIMENSION, MAX_LAGS, OnlinePastFutureCca, PastFutureLearner, StatisticsPool,
+} from '../../core';
 import { parseArgs, readSettingFlags, settingOptions } from '../../cli/args';
-import { CCA_SETTINGS, LEARN_SETTINGS, NODE_SETTINGS } from '../../nodes/shared/config';
+import { CCA_SETTINGS, LEARN_SETTINGS, MIN_SHARED_SECRET_LENGTH, NODE_SETTINGS, parseLearnerConfig, parseT4Config } from '../../nodes/shared/config';
 import { SETTINGS_MARKER } from '../../nodes/shared/editor';
 import { settingsMarkdown } from '../../nodes/shared/settings-doc';
-import { parseSettings, readSetting, Setting, Settings, settingDefaults } from '../../nodes/shared/settings';
+import { credentialsOf, parseSettings, readSetting, Setting, Settings, settingDefaults } from '../../nodes/shared/settings';
 
 const ROOT = path.resolve(__dirname, '../../..');
 const FC_SEED = 20261201;
 type Validator = (this: Record<string, unknown>, value: unknown, opt: object) => boolean | string;
-interface EditorDefinition { defaults: Record<string, { value: unknown; validate?: Validator }>; oneditprepare?: () => void }
+interface EditorDefinition {
+  defaults: Record<string, { value: unknown; validate?: Validator }>;
+  credentials?: Record<string, { type: string; validate?: Validator }>;
+  oneditprepare?: () => void;
+}
 
 /** Runs the built .html's scripts with a stand-in RED and jQuery (no form open: validators read the node). */
 function loadEditorDefinition(type: string): EditorDefinition {
@@ -65,6 +71,10 @@ function probes(spec: Setting): unknown[] {
       const many = (n: number): string => Array.from({ length: n }, (_, i) => String(i + 1)).join(', ');
       return [...common, '20, 40, 80', '1;2 3', '1,,2', '0, 5', '-1', 'a, b', String(spec.max), String(spec.max * 2), [1, 2], [1, 'x'], many(spec.maxItems), many(spec.maxItems + 1), many(30)];
     }
+    case 'credential': {
+      const short = 'x'.repeat(spec.minLength - 1), enough = 'x'.repeat(spec.minLength);
+      return [...common, short, enough, ` ${short}`, ' '.repeat(spec.minLength), 'ünïcödé-secret-of-24-chr', 'a'.repeat(4096), [enough], { secret: enough }];
+    }
     case 'taps':
       return [...common, '[1, 2.5, -3]', '[]', '[1, "a"]', '[1, null]', '{"a": 1}', '[1e400]', JSON.stringify(new Array(spec.maxLength).fill(0.5)), JSON.stringify(new Array(spec.maxLength + 1).fill(0.5))];
     default:
@@ -72,9 +82,10 @@ function probes(spec: Setting): unknown[] {
   }
 }
 
+/** The editor's verdict on a node: its defaults' validators and its credentials' (as in the edit form). */
 function editorVerdict(definition: EditorDefinition, node: Record<string, unknown>): string[] {
   const problems: string[] = [];
-  for (const [name, property] of Object.entries(definition.defaults)) {
+  for (const [name, property] of [...Object.entries(definition.defaults), ...Object.entries(definition.credentials ?? {})]) {
     if (!property.validate) continue;
     assert.strictEqual(property.validate.length, 2, `${name}: a two-argument validator (Node-RED ignores a one-argument validator's message)`);
     const verdict = property.validate.call(node, node[name], {});
@@ -83,8 +94,16 @@ function editorVerdict(definition: EditorDefinition, node: Record<string, unknow
   return problems;
 }
 
+/** Splits a node as the tests write it into its flow configuration and its Node-RED credentials. */
+function split(settings: Settings, node: Record<string, unknown>): { config: Record<string, unknown>; credentials: Record<string, unknown> } {
+  const config = { ...node }, credentials: Record<string, unknown> = {};
+  for (const name of Object.keys(credentialsOf(settings))) { if (name in config) credentials[name] = config[name]; delete config[name]; }
+  return { config, credentials };
+}
+
 function runtimeVerdict(settings: Settings, raw: Record<string, unknown>): ConfigError | null {
-  try { parseSettings(settings, raw); return null; } catch (err) {
+  const { config, credentials } = split(settings, raw);
+  try { parseSettings(settings, config, credentials); return null; } catch (err) {
     if (err instanceof ConfigError) return err;
     throw err;
   }
@@ -122,13 +141,26 @@ describe('node settings: one declaration, and editor, runtime and CLI agree', fu
         assert.match(source, new RegExp(`RED\\.nodes\\.registerType\\('${type}', \\{`));
         assert.doesNotMatch(source, /validate\s*:|data-template-name|node-input-|\bmin=|\bmax=/);
         assert.match(source, new RegExp(`defaults: ResuSettings\\.defaults\\('${type}'\\)`));
+        // credentials (the shared secret) come from the declaration too, or there are none
+        const hasCredentials = Object.keys(credentialsOf(settings)).length > 0;
+        assert.strictEqual(new RegExp(`credentials: ResuSettings\\.credentials\\('${type}'\\)`).test(source), hasCredentials, `${type}: credentials from the declaration`);
+        assert.strictEqual((source.match(/credentials\s*:/g) ?? []).length, hasCredentials ? 1 : 0);
       });
 
-      it('the editor has every setting (and the name), with the runtime\'s default and a form row', function () {
-        assert.deepStrictEqual(Object.keys(definition.defaults), ['name', ...Object.keys(settings)]);
+      it('the editor has every setting (and the name), with the runtime\'s default and a form row; credentials only as Node-RED credentials', function () {
+        const credentials = Object.keys(credentialsOf(settings));
+        assert.deepStrictEqual(Object.keys(definition.defaults), ['name', ...Object.keys(settings).filter((name) => !credentials.includes(name))]);
+        assert.deepStrictEqual(Object.keys(definition.credentials ?? {}), credentials);
         const runtime = settingDefaults(settings);
         const html = fs.readFileSync(path.join(ROOT, 'dist', 'nodes', `${type}.html`), 'utf8');
+        for (const name of credentials) {
+          assert.strictEqual(definition.credentials![name].type, 'password', `${name}: a password credential`);
+          assert.strictEqual(definition.credentials![name].validate!.length, 2, `${name}: a two-argument validator`);
+          assert.ok(html.includes(`<input type="password" id="node-input-${name}"`), `${name}: a password field in the form`);
+          assert.ok(html.includes(settings[name].hint!), `${name}: its hint shown in the form`);
+        }
         for (const [name, spec] of Object.entries(settings)) {
+          if (spec.kind === 'credential') continue;
           const editorDefault = definition.defaults[name].value;
           assert.deepStrictEqual(readSetting(settings, name, (field) => (field === name ? editorDefault : undefined)).value, runtime[name], `${name} default`);
           assert.ok(html.includes(`id="node-input-${name}"`), `${name} has an input in the form`);
@@ -225,6 +257,71 @@ describe('node settings: one declaration, and editor, runtime and CLI agree', fu
       }
     }
     assert.ok(refused >= 20, `${refused} refused`);
+  });
+
+  describe('federation settings of the learners (resu-cca, resu-t4)', function () {
+    const SECRET = 'a shared secret of 32 characters';
+    const parsers: [string, (raw: Record<string, unknown>, credentials?: unknown) => { sharedSecret: string; maxPeerShare: number }][] = [
+      ['resu-cca', parseLearnerConfig], ['resu-t4', parseT4Config],
+    ];
+
+    it('the shared secret is a Node-RED credential: read only from the node\'s credentials, never from the flow, never echoed, not in the editor\'s defaults', function () {
+      for (const [type, parse] of parsers) {
+        const settings = NODE_SETTINGS[type];
+        assert.deepStrictEqual(credentialsOf(settings), { sharedSecret: { type: 'password' } }, `${type} registers the secret as a password`);
+        assert.strictEqual((settings.sharedSecret as Setting & { minLength: number }).minLength, MIN_SHARED_SECRET_LENGTH);
+        assert.strictEqual(parse({}).sharedSecret, '', `${type}: none by default (unsigned snapshots)`);
+        assert.strictEqual(parse({ sharedSecret: SECRET }, {}).sharedSecret, '', `${type}: a secret in the flow itself is ignored`);
+        assert.strictEqual(parse({}, { sharedSecret: SECRET }).sharedSecret, SECRET);
+        assert.strictEqual(parse({}, { sharedSecret: `  ${SECRET}  ` }).sharedSecret, `  ${SECRET}  `, `${type}: taken as typed, not trimmed`);
+        assert.strictEqual(parse({}, { sharedSecret: '' }).sharedSecret, '');
+        const short = 'fifteen-chars!!';
+        assert.throws(() => parse({}, { sharedSecret: short }), (err: unknown) => {
+          assert.ok(err instanceof ConfigError);
+          assert.strictEqual(err.field, 'sharedSecret');
+          assert.strictEqual(err.message, 'sharedSecret must be empty, or a string of at least 16 characters (got "(15 characters)")');
+          assert.ok(!err.message.includes(short));
+          return true;
+        });
+        const definition = loadEditorDefinition(type);
+        assert.ok(!('sharedSecret' in definition.defaults), `${type}: not a default (it would be in the flow and its export)`);
+        const validate = definition.credentials!.sharedSecret.validate!;
+        assert.strictEqual(validate.call({}, '__PWRD__', {}), true, `${type}: a stored secret (the form's stand-in) is valid`);
+        assert.strictEqual(validate.call({}, '', {}), true);
+        assert.strictEqual(validate.call({}, SECRET, {}), true);
+        assert.strictEqual(validate.call({}, short, {}), 'Shared secret: empty, or a string of at least 16 characters');
+      }
+    });
+
+    it('maxPeerShare: the declaration accepts exactly what core\'s StatisticsPool accepts', function () {
+      const moments = new LaggedMoments({ pastLags: 2, futureLags: 2 }).options;
+      for (const maxPeerShare of [-1, 0, 1e-300, 1e-6, 0.25, 0.999, 1, 1 + 1e-12, 2, Number.NaN, Number.POSITIVE_INFINITY]) {
+        let core: unknown = null;
+        try { new StatisticsPool(moments, 'cca', { maxPeerShare }); } catch (err) { core = err; }
+        for (const [type] of parsers) {
+          const declared = runtimeVerdict(NODE_SETTINGS[type], { maxPeerShare });
+          assert.strictEqual(declared === null, core === null, `${type} maxPeerShare = ${maxPeerShare}: declaration ${declared?.message ?? 'valid'}, core ${(core as Error | null)?.message ?? 'valid'}`);
+        }
+      }
+    });
+
+    it('a learner from a flow written before the federation settings (no maxPeerShare, no credentials) is valid in the editor and at runtime: no cap, unsigned', function () {
+      for (const [type, parse] of parsers) {
+        const settings = NODE_SETTINGS[type];
+        const { maxPeerShare: _cap, sharedSecret: _secret, ...older } = settingDefaults(settings) as Record<string, unknown>;
+        const node = { id: 'older', type, name: '', ...older };
+        assert.deepStrictEqual(editorVerdict(loadEditorDefinition(type), node), [], `${type}: valid in the editor`);
+        const options = parse(node);
+        assert.strictEqual(options.maxPeerShare, 1);
+        assert.strictEqual(options.sharedSecret, '');
+      }
+      // the shipped examples are such flows
+      const learners = fs.readdirSync(path.join(ROOT, 'examples')).filter((f) => f.endsWith('.json'))
+        .flatMap((file) => JSON.parse(fs.readFileSync(path.join(ROOT, 'examples', file), 'utf8')) as Record<string, unknown>[])
+        .filter((n) => n.type === 'resu-cca' || n.type === 'resu-t4');
+      assert.ok(learners.some((n) => n.maxPeerShare === undefined), 'an example learner without maxPeerShare');
+      assert.ok(learners.every((n) => n.sharedSecret === undefined && n.credentials === undefined), 'no example carries a secret');
+    });
   });
 
   describe('resu learn (LEARN_SETTINGS): the CCA learner node\'s declarations, plus the past length chosen from the data and the learning rule', function () {
