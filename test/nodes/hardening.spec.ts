@@ -15,7 +15,7 @@ import { signStatistics } from '../../core/federation';
 import { nativeOnly } from '../helpers/emulation';
 import { ar1, AnyMsg, catchAll, collect, helper, load, nodeModules, startServer, statusMatching, stopServer, useDiskContextStore } from './harness';
 
-const modules = nodeModules('resu-cca', 'resu-unit');
+const modules = nodeModules('resu-cca', 'resu-unit', 'resu-l3');
 const SECRET = 'a shared secret of the devices';
 
 function learner(id: string, config: Record<string, unknown> = {}, wires: string[][] = [['filters'], [], []]): Record<string, unknown> {
@@ -45,9 +45,9 @@ describe('nodes against hostile input (issue 13)', function () {
   beforeEach(startServer);
   afterEach(stopServer);
 
-  it('an own "__proto__" key does not become the prototype of a unit\'s output: the learner downstream is not reset', async function () {
+  it('an own "__proto__" key does not become the prototype of a unit\'s output (an L3 projection; resu-unit is ON or OFF only): the learner downstream is not reset', async function () {
     await load(modules, [
-      { id: 'unit', type: 'resu-unit', polarity: 'linear', taps: '[1]', wires: [['learner', 'unit-out']] }, { id: 'unit-out', type: 'helper' },
+      { id: 'unit', type: 'resu-l3', taps: '[1]', wires: [['learner', 'unit-out']] }, { id: 'unit-out', type: 'helper' },
       learner('learner'), { id: 'filters', type: 'helper' }, ...catchAll(),
     ]);
     helper.getNode('learner').receive({ payload: ar1(2000, 0.6, 1), topic: 'direct' });
