@@ -7,11 +7,15 @@
  *     tooltip, and clears when a good value comes back;
  *   - a bad value gives the node the red triangle (RED.editor.validateNode → node.valid false),
  *     deploying warns with the node listed, and the runtime refuses it with the same reason;
- *   - every field of every node survives Done → reopen, Deploy → reload, Export → Import.
+ *   - every field of every node survives Done → reopen, Deploy → reload, Export → Import; the
+ *     learners' shared secret as a Node-RED credential: kept through Done, stored by Deploy in the
+ *     credentials file (the editor then shows its stand-in), never in the flow or an Export;
+ *   - a bad peer share cap gives the learners a red field and a red node.
  * Expected verdicts come from the declaration (nodes/shared/config.ts) through `readSetting`.
  * Screenshots: test-output/settings-*-nr<Node-RED major version>.png.
  */
 import * as assert from 'assert';
+import * as fs from 'fs';
 import * as path from 'path';
 import type { Browser, Page } from 'playwright-core';
 import { NODE_SETTINGS } from '../../nodes/shared/config';
@@ -45,6 +49,7 @@ function otherValue(spec: Setting, name: string): string | boolean {
     case 'taps': return '[0.5, -0.25, 0.125]';
     case 'numberList': return '10, 30.5';
     case 'text': return spec.required ? '/tmp/resu-scene.png' : `${name}-7`;
+    case 'credential': return `secret for ${name} of the test`.padEnd(spec.minLength, '#');
     default: return '';
   }
 }
@@ -190,7 +195,7 @@ describe('node settings in the real editor: red fields, red nodes, saved fields'
       const settings = NODE_SETTINGS[type];
       await openDialog(ids[type]);
       for (const [name, spec] of Object.entries(settings)) {
-        if (!['integer', 'number', 'numberList', 'typedNumber', 'taps', 'text'].includes(spec.kind)) continue;
+        if (!['integer', 'number', 'numberList', 'typedNumber', 'taps', 'text', 'credential'].includes(spec.kind)) continue;
         await activate(settings, name);
         const good = await page.inputValue(`#node-input-${name}`);
         const bad = spec.kind === 'taps' ? ['[1, "x"]', 'abc'] : spec.kind === 'text' ? [''] : ['-5', '0', 'abc', ''];
@@ -219,6 +224,32 @@ describe('node settings in the real editor: red fields, red nodes, saved fields'
       await closeDialog('cancel');
     }
     assert.ok(flagged >= 150, `${flagged} of ${checked} typed values flagged`);
+  });
+
+  it('a bad peer share cap gives each learner a red field with the reason and the red triangle, and 1 clears both', async function () {
+    for (const type of ['resu-cca', 'resu-t4']) {
+      const settings = NODE_SETTINGS[type];
+      await openDialog(ids[type]);
+      assert.strictEqual(await page.inputValue('#node-input-maxPeerShare'), '1', `${type}: the default shown`);
+      await typeInto('maxPeerShare', '1.5');
+      const expected = verdict(settings, 'maxPeerShare', '1.5', {});
+      assert.strictEqual(expected, 'Peer share cap: a finite number > 0 and ≤ 1');
+      assert.ok(await isRed('maxPeerShare'), `${type}: red field for 1.5`);
+      await page.locator('#node-input-maxPeerShare').hover();
+      await page.locator('.red-ui-popover-content', { hasText: expected! }).first().waitFor({ state: 'visible', timeout: 5000 });
+      if (type === 'resu-cca') await page.screenshot({ path: shot('peer-share-red-field') });
+      await page.mouse.move(5, 5);
+      await closeDialog('ok');
+      const state = await page.evaluate((id) => { const node = RED.nodes.node(id); RED.editor.validateNode(node); return { valid: node.valid, errors: node.validationErrors }; }, ids[type]);
+      assert.deepStrictEqual(state, { valid: false, errors: [expected] }, `${type}: invalid with a peer share cap of 1.5`);
+      await page.locator(`[id="${ids[type]}"] .red-ui-flow-node-error`).waitFor({ state: 'visible' });
+      await openDialog(ids[type]);
+      await typeInto('maxPeerShare', '1');
+      assert.ok(!(await isRed('maxPeerShare')), `${type}: 1 is not red`);
+      await closeDialog('ok');
+      assert.ok(await page.evaluate((id) => { const node = RED.nodes.node(id); RED.editor.validateNode(node); return node.valid; }, ids[type]), `${type}: valid again`);
+      await page.locator(`[id="${ids[type]}"] .red-ui-flow-node-error`).waitFor({ state: 'hidden' });
+    }
   });
 
   it('a bad value gives every node the red triangle, deploy warns, and the runtime refuses it with the same reason', async function () {
@@ -259,8 +290,16 @@ describe('node settings in the real editor: red fields, red nodes, saved fields'
     }
   });
 
-  it('every field of every node survives Done → reopen, Deploy → reload, and Export → Import', async function () {
+  it('every field of every node survives Done → reopen, Deploy → reload, and Export → Import; the secret only as a credential', async function () {
     const expected: Record<string, Form> = {};
+    /** The form after a stage: a stored credential shows Node-RED's stand-in, an imported node has none. */
+    const credentialNames = (type: string): string[] => Object.keys(NODE_SETTINGS[type]).filter((name) => NODE_SETTINGS[type][name].kind === 'credential');
+    const expectedAfter = (type: string, stage: 'reload' | 'import'): Form => {
+      const form = { ...expected[type] };
+      for (const name of credentialNames(type)) form[name] = stage === 'reload' ? '__PWRD__' : '';
+      return form;
+    };
+    const secrets = (): string[] => TYPES.flatMap((type) => credentialNames(type).map((name) => expected[type][name] as string));
     for (const type of TYPES) {
       const settings = NODE_SETTINGS[type];
       expected[type] = otherValues(type);
@@ -294,13 +333,27 @@ describe('node settings in the real editor: red fields, red nodes, saved fields'
     for (const type of TYPES) {
       const stored = flows.find((n) => n.id === ids[type])!;
       for (const [name, value] of Object.entries(expected[type])) {
+        if (credentialNames(type).includes(name)) continue;
         assert.deepStrictEqual(stored[name], value, `${type}.${name} in the deployed flow`);
+      }
+      for (const name of credentialNames(type)) assert.ok(!(name in stored), `${type}.${name} is not in the deployed flow`);
+    }
+    assert.ok(secrets().length >= 2);
+    // the runtime has each secret as a credential (flows_cred.json, plain here: credentialSecret false), never in the flow file
+    const flowFile = fs.readFileSync(path.join(red!.userDir, 'flows.json'), 'utf8');
+    const credentialFile = JSON.parse(fs.readFileSync(path.join(red!.userDir, 'flows_cred.json'), 'utf8')) as Record<string, Record<string, string>>;
+    for (const type of TYPES) {
+      for (const name of credentialNames(type)) {
+        assert.ok(!flowFile.includes(expected[type][name] as string), `${type}.${name}: not in flows.json`);
+        assert.strictEqual(credentialFile[ids[type]]?.[name], expected[type][name], `${type}.${name} in the credentials file`);
+        const state = await (await page.request.get(`${red!.url}resu/nodes/${ids[type]}/state`)).json() as { federation?: { signed?: boolean } };
+        assert.strictEqual(state.federation?.signed, true, `${type}: the deployed node signs its snapshots`);
       }
     }
     await openEditor(); // reload the page: the editor gets the flow from the runtime
     for (const type of TYPES) {
       await openDialog(ids[type]);
-      assert.deepStrictEqual(await readForm(NODE_SETTINGS[type]), expected[type], `${type}: every field after Deploy → reload`);
+      assert.deepStrictEqual(await readForm(NODE_SETTINGS[type]), expectedAfter(type, 'reload'), `${type}: every field after Deploy → reload (a stored secret shows as Node-RED's stand-in)`);
       await closeDialog('cancel');
     }
 
@@ -316,8 +369,10 @@ describe('node settings in the real editor: red fields, red nodes, saved fields'
     for (const type of TYPES) {
       const node = nodes.find((n) => n.type === type)!;
       assert.ok(node, `${type} exported`);
-      for (const [name, value] of Object.entries(expected[type])) assert.deepStrictEqual(node[name], value, `${type}.${name} in the export`);
+      for (const [name, value] of Object.entries(expectedAfter(type, 'import'))) assert.deepStrictEqual(node[name], credentialNames(type).includes(name) ? undefined : value, `${type}.${name} in the export`);
+      assert.strictEqual(node.credentials, undefined, `${type}: no credentials in the export`);
     }
+    for (const secret of secrets()) assert.ok(!exported.includes(secret), 'no secret in the export');
     await page.keyboard.press('Delete');
     assert.strictEqual(await page.evaluate(() => RED.nodes.filterNodes({ z: 'settings-tab' }).length), 0, 'all deleted');
     await page.click('#red-ui-header-button-sidemenu');
@@ -331,7 +386,10 @@ describe('node settings in the real editor: red fields, red nodes, saved fields'
       const id = await page.evaluate((t) => RED.nodes.filterNodes({ type: t })[0]?.id as string | undefined, type);
       assert.ok(id, `${type} imported`);
       await openDialog(id!);
-      assert.deepStrictEqual(await readForm(NODE_SETTINGS[type]), expected[type], `${type}: every field after Export → Import`);
+      // no secret travels with the export; an imported node that kept the id of the deployed one
+      // (the deletion is not deployed) shows the runtime's credential of that id as the stand-in
+      const form = id === ids[type] ? expectedAfter(type, 'reload') : expectedAfter(type, 'import');
+      assert.deepStrictEqual(await readForm(NODE_SETTINGS[type]), form, `${type}: every field after Export → Import`);
       await closeDialog('cancel');
     }
     await page.screenshot({ path: shot('imported') });
