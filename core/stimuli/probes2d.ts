@@ -7,8 +7,8 @@
  * θ = 0 and 180 give the 1-D probes' 'right' and 'left'.
  */
 import { ConfigError } from '../errors';
-import { requireFinite, requireInt } from '../validate';
-import { addProbeNoise, EdgeProbeOptions, edgeProfile, gratingProbe, GratingProbeOptions, MAX_PROBE_VALUES } from './probes';
+import { requireFinite, requireInt, requireOneOf } from '../validate';
+import { addProbeNoise, EdgeProbeOptions, edgeProfile, gratingPolarity, gratingProbe, GratingProbeOptions, MAX_PROBE_VALUES, TransitionPolarity } from './probes';
 import { MAX_LATTICE_PIXELS, unitVectorDeg } from './lattice';
 import { sampleCount } from './scanner';
 
@@ -52,14 +52,16 @@ export type EdgeProbe2dOptions = Omit<EdgeProbeOptions, 'pixels' | 'direction' |
   readonly samplesPerSpacing?: number;
 };
 
-/**
- * Straight smoothed ON/OFF edges, perpendicular to the motion, sweeping over the pixels: pixel i
- * reads {@link edgeProfile}(k − d_i) with d_i = (a_i − min a)·samplesPerSpacing / spacingDeg, a_i its
- * coordinate along the motion (the first pixel reached has delay 0), then white noise.
- * @returns one Float64Array per position.
- * @throws ConfigError naming the field.
- */
-export function edgeProbe2d(options: EdgeProbe2dOptions): Float64Array[] {
+interface ResolvedEdges2d {
+  readonly samples: number;
+  readonly segmentLength: number;
+  /** Samples by which pixel i lags the profile: (a_i − min a)·samplesPerSpacing / spacingDeg. */
+  readonly delays: number[];
+  readonly riseSamples: number;
+  readonly offset: number;
+}
+
+function resolveEdges2d(options: EdgeProbe2dOptions): ResolvedEdges2d {
   if (options === null || typeof options !== 'object') throw new ConfigError('options', options, 'an object');
   const positions = requirePositions(options.positions);
   const directionDeg = requireFinite('directionDeg', options.directionDeg, { min: -3600, max: 3600 });
@@ -73,11 +75,35 @@ export function edgeProbe2d(options: EdgeProbe2dOptions): Float64Array[] {
   if (samples * positions.length > MAX_PROBE_VALUES) throw new ConfigError('segments × segmentLength × pixels', samples * positions.length, `at most ${MAX_PROBE_VALUES}`);
   const along = alongMotionDeg(positions, directionDeg);
   const first = Math.min(...along);
-  const channels = along.map((a) => {
-    const delay = ((a - first) * samplesPerSpacing) / spacingDeg;
-    return Float64Array.from({ length: samples }, (_, k) => edgeProfile(k - delay, segmentLength, riseSamples, offset));
-  });
+  return { samples, segmentLength, riseSamples, offset, delays: along.map((a) => ((a - first) * samplesPerSpacing) / spacingDeg) };
+}
+
+/**
+ * Straight smoothed ON/OFF edges, perpendicular to the motion, sweeping over the pixels: pixel i
+ * reads {@link edgeProfile}(k − d_i) with d_i = (a_i − min a)·samplesPerSpacing / spacingDeg, a_i its
+ * coordinate along the motion (the first pixel reached has delay 0), then white noise.
+ * @returns one Float64Array per position.
+ * @throws ConfigError naming the field.
+ */
+export function edgeProbe2d(options: EdgeProbe2dOptions): Float64Array[] {
+  const e = resolveEdges2d(options);
+  const channels = e.delays.map((delay) => Float64Array.from({ length: e.samples }, (_, k) => edgeProfile(k - delay, e.segmentLength, e.riseSamples, e.offset)));
   return addProbeNoise(channels, options.noiseSd ?? 0.005, options.seed ?? 0);
+}
+
+/**
+ * ON/OFF windows of {@link edgeProbe2d} (the rule of the 1-D {@link edgePolarity}): a sample is 'on'
+ * at pixel i when it lies in an ON segment of that pixel's delayed profile, i.e. within
+ * segmentLength / 2 of an ON edge there.
+ * @throws ConfigError naming the field.
+ */
+export function edgePolarity2d(options: EdgeProbe2dOptions): (pixel: number, sample: number) => TransitionPolarity {
+  const e = resolveEdges2d(options);
+  const period = 2 * e.segmentLength;
+  return (pixel, sample) => {
+    const phase = (((sample - e.delays[pixel]) % period) + period) % period;
+    return phase < e.segmentLength ? 'on' : 'off';
+  };
 }
 
 /** Options of {@link gratingProbe2d}: those of {@link gratingProbe} with positions and a direction in degrees instead of pixels, spacing and 'left'/'right'. */
@@ -94,6 +120,12 @@ export type GratingProbe2dOptions = Omit<GratingProbeOptions, 'pixels' | 'spacin
  * @throws ConfigError naming the field.
  */
 export function gratingProbe2d(options: GratingProbe2dOptions): Float64Array[] {
+  const channels = pixelGratings(options).map((grating) => gratingProbe(grating)[0]);
+  return addProbeNoise(channels, options.noiseSd ?? 0, options.seed ?? 0);
+}
+
+/** The 1-D grating options of each pixel: a one-pixel grating moving 'right' whose phase carries the pixel's position along the motion. */
+function pixelGratings(options: GratingProbe2dOptions): GratingProbeOptions[] {
   if (options === null || typeof options !== 'object') throw new ConfigError('options', options, 'an object');
   const positions = requirePositions(options.positions);
   const directionDeg = requireFinite('directionDeg', options.directionDeg, { min: -3600, max: 3600 });
@@ -102,10 +134,47 @@ export function gratingProbe2d(options: GratingProbe2dOptions): Float64Array[] {
   const dtS = requireFinite('dtS', options.dtS, { min: 0, exclusiveMin: true, max: 1e6 });
   const samples = sampleCount(requireFinite('durationS', options.durationS, { min: 0, exclusiveMin: true }), dtS);
   if (samples * positions.length > MAX_PROBE_VALUES) throw new ConfigError('durationS / dtS × pixels', samples * positions.length, `at most ${MAX_PROBE_VALUES}`);
-  const { positions: _positions, directionDeg: _direction, noiseSd, seed, ...rest } = options;
-  // Each pixel is a one-pixel 1-D grating moving 'right' whose phase carries its position along the motion.
-  const channels = alongMotionDeg(positions, directionDeg).map((a) => gratingProbe({
-    ...rest, pixels: 1, spacingDeg: 0, direction: 'right', noiseSd: 0, phaseDeg: phaseDeg + (360 * a) / periodDeg,
-  })[0]);
-  return addProbeNoise(channels, noiseSd ?? 0, seed ?? 0);
+  const { positions: _positions, directionDeg: _direction, noiseSd: _noiseSd, seed: _seed, ...rest } = options;
+  return alongMotionDeg(positions, directionDeg).map((a) => ({ ...rest, pixels: 1, spacingDeg: 0, direction: 'right', noiseSd: 0, phaseDeg: phaseDeg + (360 * a) / periodDeg }));
+}
+
+/**
+ * ON/OFF windows of {@link gratingProbe2d} (the rule of the 1-D {@link gratingPolarity}): 'on' at
+ * pixel i while the underlying sine there rises, 'off' while it falls.
+ * @throws ConfigError naming the field.
+ */
+export function gratingPolarity2d(options: GratingProbe2dOptions): (pixel: number, sample: number) => TransitionPolarity {
+  const perPixel = pixelGratings(options).map((grating) => gratingPolarity(grating));
+  return (pixel, sample) => perPixel[pixel](0, sample);
+}
+
+/** One probe run in one direction, with its ON/OFF windows (the 2-D counterpart of a {@link ProbeRun}). */
+export interface DirectionRun {
+  readonly directionDeg: number;
+  /** One Float64Array per position. */
+  readonly channels: Float64Array[];
+  /** ON or OFF window of (pixel, sample) in this run. */
+  readonly polarityAt: (pixel: number, sample: number) => TransitionPolarity;
+}
+
+/** Options of {@link directionRun2d}: an edge or a grating probe, without its direction. */
+export type DirectionRunOptions =
+  | ({ readonly probe: 'edge' } & Omit<EdgeProbe2dOptions, 'directionDeg'>)
+  | ({ readonly probe: 'grating' } & Omit<GratingProbe2dOptions, 'directionDeg'>);
+
+/**
+ * The probe moving in direction θ = directionDeg (degrees counter-clockwise from +x), with its
+ * ON/OFF windows, for a tuning curve ({@link DirectionTuningScorer}).
+ * @throws ConfigError naming the field.
+ */
+export function directionRun2d(options: DirectionRunOptions, directionDeg: number): DirectionRun {
+  if (options === null || typeof options !== 'object') throw new ConfigError('options', options, 'an object');
+  const probe = requireOneOf('probe', options.probe, ['edge', 'grating']);
+  const { probe: _probe, ...rest } = options;
+  if (probe === 'edge') {
+    const edges = { ...(rest as Omit<EdgeProbe2dOptions, 'directionDeg'>), directionDeg };
+    return { directionDeg, channels: edgeProbe2d(edges), polarityAt: edgePolarity2d(edges) };
+  }
+  const grating = { ...(rest as Omit<GratingProbe2dOptions, 'directionDeg'>), directionDeg };
+  return { directionDeg, channels: gratingProbe2d(grating), polarityAt: gratingPolarity2d(grating) };
 }

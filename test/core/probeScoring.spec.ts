@@ -11,8 +11,8 @@
  */
 import * as assert from 'assert';
 import {
-  directionSelectivityIndex, FirFilter, gratingProbe, gratingPolarity, edgePolarity, edgeProbe, probePair, ProbeScorer,
-  scoreDirections, T4Layer, thresholdSweep, thresholdedScore,
+  axisTriplets, createLattice, directionRun2d, DirectionTuningScorer, directionSelectivityIndex, FirFilter, gratingProbe, gratingPolarity, edgePolarity,
+  edgeProbe, probePair, ProbeScorer, scoreDirections, summarizeDirectionTuning, T4Layer, thresholdSweep, thresholdedScore,
 } from '../../core';
 
 type Complex = [number, number];
@@ -205,6 +205,105 @@ describe('core/probeScoring', function () {
       assert.deepStrictEqual(thresholdedScore(2, 1, 0.5), { threshold: 0.5, fractionKept: 0.75, dsi: 0.5 });
       assert.ok(Number.isNaN(thresholdedScore(0, 0, 0).fractionKept));
       assert.deepStrictEqual(scoreDirections({ on: 2, off: 0, all: 2 }, { on: 1, off: 3, all: 3 }).all, { preferredPeak: 2, nullPeak: 3, dsi: -0.2 });
+    });
+  });
+
+  describe('DirectionTuningScorer (2-D tuning curves, the same ON/OFF rule)', function () {
+    /*
+     * Known answer. A 3 × 3 square lattice (5°), edges at 1°/sample (samplesPerSpacing 5), rise
+     * ρ = 20 samples, no noise; layer 1 the identity (L3 = L1 = the stimulus). Unit "H" has weights
+     * L1_right − L1_left on the horizontal triplet through the centre, unit "V" L1_top − L1_bottom on
+     * the vertical one. The triplet's outer pixels lie ±5° from the centre, so in direction θ they see
+     * the edge Δ = d_neg − d_pos = −10·cos θ (H) or −10·sin θ (V) samples apart, symmetrically about the
+     * centre pixel's edge; the drive tanh(v + Δ/2ρ) − tanh(v − Δ/2ρ) peaks at 2·tanh(Δ/2ρ), at the centre's
+     * edge. ON edges: r_on(θ) = 2 tanh(max(Δ, 0)/2ρ); OFF edges are the negated profile, so
+     * r_off(θ) = 2 tanh(max(−Δ, 0)/2ρ) = r_on(θ + 180°). Sampling: the edge time d_c + L/2 is a whole
+     * sample or within ½ sample of one, so the measured peak lies in [f(½/ρ), f(0)], f(v) the drive.
+     */
+    const lattice = createLattice({ kind: 'square', rows: 3, columns: 3, spacingDeg: 5 });
+    const horizontal = axisTriplets(lattice, 'horizontal').find((t) => t[1] === 4)!;
+    const vertical = axisTriplets(lattice, 'vertical').find((t) => t[1] === 4)!;
+    const RISE = 20, PROBE = { probe: 'edge' as const, positions: lattice.points, spacingDeg: 5, samplesPerSpacing: 5, segmentLength: 400, riseSamples: RISE, segments: 4, noiseSd: 0 };
+    const directionsDeg = Array.from({ length: 12 }, (_, i) => 30 * i);
+    const drive = (v: number, halfDelta: number): number => Math.tanh(v + halfDelta) - Math.tanh(v - halfDelta);
+    const analytic = (delta: number): { on: [number, number]; off: [number, number] } => {
+      const span = (d: number): [number, number] => (d > 0 ? [drive(0.5 / RISE, d / (2 * RISE)), drive(0, d / (2 * RISE))] : [0, 0]);
+      return { on: span(delta), off: span(-delta) };
+    };
+    const deltas = (unit: 'H' | 'V', deg: number): number => -10 * (unit === 'H' ? Math.cos((deg * Math.PI) / 180) : Math.sin((deg * Math.PI) / 180));
+    /** The two units' responses to one run, through T4Layer with hand-set weights. */
+    const respond = (channels: Float64Array[]): Float64Array[] => [horizontal, vertical].map((triplet) => {
+      const t4 = new T4Layer();
+      t4.setWeights([0, -1, 0, 0, 0, 1]); // [L3, L1] × (negative end, centre, positive end)
+      return t4.apply(triplet.map((i) => channels[i]), triplet.map((i) => channels[i]))[0];
+    });
+
+    it('a unit with hand-set weights gives its analytic tuning curve, for ON and OFF edges, and the summary follows', function () {
+      const runs = directionsDeg.map((deg) => directionRun2d(PROBE, deg));
+      const scorer = new DirectionTuningScorer(runs, { centrePixel: () => 4, settleSamples: 10 });
+      runs.forEach((run, r) => scorer.add(r, 0, respond(run.channels)));
+      assert.strictEqual(scorer.units, 2);
+      (['H', 'V'] as const).forEach((unit, u) => {
+        const curve = scorer.curve(u);
+        assert.deepStrictEqual(curve.directionsDeg, directionsDeg);
+        directionsDeg.forEach((deg, r) => {
+          const expected = analytic(deltas(unit, deg));
+          for (const key of ['on', 'off'] as const) {
+            const [low, high] = expected[key];
+            assert.ok(curve[key][r] >= low - 1e-12 && curve[key][r] <= high + 1e-12, `${unit} ${key} at ${deg}°: ${curve[key][r]} not in [${low}, ${high}]`);
+          }
+          assert.strictEqual(curve.all[r], Math.max(curve.on[r], curve.off[r]));
+        });
+        // closed form of the summary: r_on(θ) = 2 tanh(max(Δ(θ), 0)/2ρ)
+        const exact = directionsDeg.map((deg) => analytic(deltas(unit, deg)).on[1]);
+        const expected = summarizeDirectionTuning(directionsDeg, exact), got = scorer.tuning(u);
+        assert.strictEqual(expected.preferredDirectionDeg, unit === 'H' ? 180 : 270, 'the closed form prefers motion toward the negative end');
+        assert.ok(Math.abs(got.preferredDirectionDeg! - expected.preferredDirectionDeg!) < 0.01, `${unit} preferred ${got.preferredDirectionDeg}`);
+        assert.ok(Math.abs(got.vectorDsi - expected.vectorDsi) < 1e-3, `${unit} vector DSI ${got.vectorDsi} vs ${expected.vectorDsi}`);
+        assert.strictEqual(got.dsi, 1, 'nothing at all in the null direction');
+        assert.ok(expected.vectorDsi > 0.6 && expected.vectorDsi < 0.9, 'a tuned but not degenerate curve (the test can fail)');
+      });
+    });
+
+    it('any chunking, run order and unit numbering give the same curves; a bad chunk changes nothing', function () {
+      const runs = [0, 90, 180, 270].map((deg) => directionRun2d(PROBE, deg));
+      const whole = new DirectionTuningScorer(runs, { centrePixel: () => 4 });
+      runs.forEach((run, r) => whole.add(r, 0, respond(run.channels)));
+      const chunked = new DirectionTuningScorer(runs, { centrePixel: () => 4 });
+      [3, 1, 0, 2].forEach((r) => {
+        const [h, v] = respond(runs[r].channels);
+        for (let start = 0; start < h.length; start += 37) chunked.add(r, start, [v.subarray(start, start + 37), h.subarray(start, start + 37)], [1, 0]);
+      });
+      assert.deepStrictEqual([chunked.curve(0), chunked.curve(1)], [whole.curve(0), whole.curve(1)]);
+      const before = JSON.stringify([whole.curve(0), whole.curve(1)]);
+      assert.throws(() => whole.add(0, 0, [new Float64Array([9, 9]), new Float64Array([9])]), /same length/);
+      assert.throws(() => whole.add(4, 0, [new Float64Array(1)]), /run must be an integer/);
+      assert.throws(() => whole.add(0, 0, [new Float64Array(1)], [4096]), /units\[0\] must be an integer/);
+      assert.throws(() => whole.add(0, 0, [new Float64Array(1)], [0, 1]), /units must be one unit index per channel/);
+      assert.strictEqual(JSON.stringify([whole.curve(0), whole.curve(1)]), before);
+      assert.throws(() => new DirectionTuningScorer([]), /runs must be 1/);
+      assert.throws(() => new DirectionTuningScorer([{ directionDeg: Number.NaN, polarityAt: () => 'on' }]), /runs\[0\].directionDeg/);
+      whole.reset();
+      assert.strictEqual(whole.units, 0);
+      assert.deepStrictEqual(whole.runPeaks(0, 0), { on: 0, off: 0, all: 0 });
+    });
+
+    it('on a row of pixels at 0° and 180° it scores exactly as ProbeScorer does for the preferred and null runs', function () {
+      const pair = probePair({ probe: 'edge', preferredDirection: 'right', pixels: 4, segmentLength: 40, samplesPerSpacing: 5, segments: 4, noiseSd: 0 });
+      const row = Array.from({ length: 4 }, (_, i) => ({ xDeg: 5 * i, yDeg: 0 }));
+      const runs = [0, 180].map((deg) => directionRun2d({ probe: 'edge', positions: row, segmentLength: 40, segments: 4, noiseSd: 0 }, deg));
+      assert.deepStrictEqual(runs[0].channels, pair.preferred.channels);
+      assert.deepStrictEqual(runs[1].channels, pair.null.channels);
+      const responses = (channels: Float64Array[]): Float64Array[] => [1, 2].map((centre) => Float64Array.from(channels[centre], (x, k) => (x - 1) * Math.sin(k / 7)));
+      const pooled = new ProbeScorer({ preferred: pair.preferred.polarityAt, null: pair.null.polarityAt }, { settleSamples: 3 });
+      pooled.add('preferred', 0, responses(pair.preferred.channels));
+      pooled.add('null', 0, responses(pair.null.channels));
+      const tuning = new DirectionTuningScorer(runs, { settleSamples: 3 });
+      runs.forEach((run, r) => tuning.add(r, 0, responses(run.channels)));
+      for (const [r, label] of [[0, 'preferred'], [1, 'null']] as const) {
+        const max = (key: 'on' | 'off'): number => Math.max(tuning.runPeaks(r, 0)[key], tuning.runPeaks(r, 1)[key]);
+        assert.deepStrictEqual({ on: max('on'), off: max('off') }, { on: pooled.runPeaks(label).on, off: pooled.runPeaks(label).off });
+      }
     });
   });
 });

@@ -2,8 +2,8 @@ import * as assert from 'assert';
 import { ConfigError } from '../../../core/errors';
 import { summarizeDirectionTuning } from '../../../core/metrics';
 import { angleBetweenDeg, axisTriplets, createLattice } from '../../../core/stimuli/lattice';
-import { edgeProbe, edgeProfile, gratingProbe } from '../../../core/stimuli/probes';
-import { alongMotionDeg, edgeProbe2d, gratingProbe2d } from '../../../core/stimuli/probes2d';
+import { edgePolarity, edgeProbe, edgeProfile, gratingProbe } from '../../../core/stimuli/probes';
+import { alongMotionDeg, directionRun2d, edgePolarity2d, edgeProbe2d, gratingPolarity2d, gratingProbe2d } from '../../../core/stimuli/probes2d';
 import { T4Layer } from '../../../core/t4';
 import { FirFilter, ResuUnit } from '../../../core/units';
 
@@ -78,6 +78,43 @@ describe('core/stimuli/probes2d', function () {
     peaks.forEach((peak, i) => assert.ok(peak <= analytic[i] + 1e-12 && peak >= analytic[i] * Math.cos(omega / 2) - 1e-12, `θ ${directionsDeg[i]}`));
     const expected = summarizeDirectionTuning(directionsDeg, analytic), got = summarizeDirectionTuning(directionsDeg, peaks);
     assert.ok(Math.abs(got.vectorDsi - expected.vectorDsi) < 0.01 && angleBetweenDeg(got.preferredDirectionDeg!, expected.preferredDirectionDeg!) < 1, `${JSON.stringify(got)} vs ${JSON.stringify(expected)}`);
+  });
+
+  it('ON/OFF windows: on a row at 0° and 180° the 1-D edge windows; in any direction centred on each pixel\'s own (fractional) edge times', function () {
+    const options = { positions: row, segmentLength: 40, riseSamples: 4, samplesPerSpacing: 7, segments: 6, noiseSd: 0 };
+    for (const [deg, direction] of [[0, 'right'], [180, 'left']] as const) {
+      const flat = edgePolarity({ pixels: 3, direction, segmentLength: 40, riseSamples: 4, samplesPerSpacing: 7, segments: 6 }), polar = edgePolarity2d({ ...options, directionDeg: deg });
+      for (let pixel = 0; pixel < 3; pixel++) for (let k = 0; k < 240; k++) assert.strictEqual(polar(pixel, k), flat(pixel, k), `${deg}° pixel ${pixel} k ${k}`);
+    }
+    const at60 = edgePolarity2d({ ...options, directionDeg: 60 }), signal = edgeProbe2d({ ...options, directionDeg: 60 });
+    for (let pixel = 0; pixel < 3; pixel++) {
+      const delay = 2.5 * pixel * 7 / 5; // 5° · cos 60° = 2.5° per pixel, 7 samples per 5°
+      for (let k = 0; k < 240; k++) {
+        const fromOn = (((k - delay - 20) % 80) + 80) % 80; // ON edge at delay + 20 + 80n: the window is within 20 samples of it
+        assert.strictEqual(at60(pixel, k), fromOn < 20 || fromOn >= 60 ? 'on' : 'off', `pixel ${pixel} k ${k}`);
+      }
+      const edge = Math.ceil(delay + 20); // the signal crosses its offset upward inside the ON window
+      assert.ok(signal[pixel][edge - 1] < 1 && signal[pixel][edge + 1] > 1 && at60(pixel, edge) === 'on');
+    }
+  });
+
+  it('grating windows are ON exactly while the grating rises at that pixel, in any direction; directionRun2d pairs stimulus and windows', function () {
+    const lattice = createLattice({ kind: 'hexagonal', rows: 3, columns: 3, spacingDeg: 5 });
+    for (const directionDeg of [0, 45, 130, 270]) {
+      const options = { positions: lattice.points, directionDeg, periodDeg: 30, speedDegPerS: 40, dtS: 0.01, durationS: 1, contrast: 1 };
+      const polarity = gratingPolarity2d(options), signal = gratingProbe2d(options);
+      lattice.points.forEach((_, pixel) => {
+        for (let k = 1; k + 1 < signal[pixel].length; k++) {
+          const slope = signal[pixel][k + 1] - signal[pixel][k - 1];
+          if (Math.abs(slope) < 1e-3) continue; // at a crest or trough the half periods meet
+          assert.strictEqual(polarity(pixel, k), slope > 0 ? 'on' : 'off', `${directionDeg}° pixel ${pixel} k ${k}`);
+        }
+      });
+      const run = directionRun2d({ probe: 'grating', ...options }, directionDeg);
+      assert.deepStrictEqual(run.channels, signal);
+      assert.strictEqual(run.directionDeg, directionDeg);
+    }
+    assert.throws(() => directionRun2d({ probe: 'dots' } as never, 0), /probe must be one of/);
   });
 
   it('rejects bad positions and options with a ConfigError naming the field', function () {
