@@ -164,8 +164,8 @@ export interface DirectionTuningCurve {
 export interface DirectionTuningScorerOptions {
   /** Samples at the start of each run that are not scored (as {@link ProbeScorerOptions.settleSamples}). Default 0. */
   readonly settleSamples?: number;
-  /** Lattice pixel whose windows apply to unit u (e.g. its triplet's centre). Default u + 1, as in {@link ProbeScorer}. */
-  readonly centrePixel?: (unit: number) => number;
+  /** Pixel whose windows apply to response channel c when {@link DirectionTuningScorer.add} is given no centres. Default c + 1, as in {@link ProbeScorer}. */
+  readonly centrePixel?: (channel: number) => number;
 }
 
 /**
@@ -178,7 +178,7 @@ export class DirectionTuningScorer {
   readonly directionsDeg: readonly number[];
   private readonly runs: readonly DirectionRunWindows[];
   private readonly settle: number;
-  private readonly centre: (unit: number) => number;
+  private readonly centre: (channel: number) => number;
   /** peaks[unit][run] */
   private peaks: MutablePeaks[][] = [];
 
@@ -194,28 +194,35 @@ export class DirectionTuningScorer {
     this.runs = runs;
     this.directionsDeg = Object.freeze(runs.map((run) => run.directionDeg));
     this.settle = requireInt('settleSamples', options.settleSamples ?? 0, { min: 0 });
-    this.centre = options.centrePixel ?? ((unit) => unit + 1);
+    this.centre = options.centrePixel ?? ((channel) => channel + 1);
   }
 
   /** Units seen so far (highest unit index + 1). */
   get units(): number { return this.peaks.length; }
 
   /**
-   * Adds a chunk of responses of run `run`: one array per unit (`units[c]` is channel c's unit,
-   * default c), sample `startSample` of the run first. Validates everything before any peak changes.
-   * @throws ConfigError for a bad run, start or unit index; ShapeError when the channels differ in length.
+   * Adds a chunk of responses of run `run`, sample `startSample` of the run first: one array per
+   * response channel. Channel c raises the peaks of unit `layout.units[c]` (default c; several
+   * channels of one unit, e.g. the triplets of one T4, pool by taking the largest peak, as
+   * {@link ProbeScorer} pools its channels) by the windows of pixel `layout.centres[c]` (default
+   * `centrePixel(c)`). Validates everything before any peak changes.
+   * @throws ConfigError for a bad run, start, unit or pixel; ShapeError when the channels differ in length.
    */
-  add(run: number, startSample: number, channels: readonly ArrayLike<number>[], units?: readonly number[]): void {
+  add(run: number, startSample: number, channels: readonly ArrayLike<number>[], layout: { readonly units?: readonly number[]; readonly centres?: readonly number[] } = {}): void {
     requireInt('run', run, { min: 0, max: this.runs.length - 1 });
     requireInt('startSample', startSample, { min: 0 });
-    if (units !== undefined && (!Array.isArray(units) || units.length !== channels.length)) throw new ConfigError('units', units, `one unit index per channel (${channels.length})`);
+    const { units, centres } = layout ?? {};
+    for (const [name, list] of [['units', units], ['centres', centres]] as const) {
+      if (list !== undefined && (!Array.isArray(list) || list.length !== channels.length)) throw new ConfigError(name, list, `one number per response channel (${channels.length})`);
+    }
     if (units === undefined && channels.length > MAX_TUNING_UNITS) throw new ConfigError('channels', channels.length, `at most ${MAX_TUNING_UNITS} units`);
     units?.forEach((unit, c) => requireInt(`units[${c}]`, unit, { min: 0, max: MAX_TUNING_UNITS - 1 }));
+    centres?.forEach((pixel, c) => requireInt(`centres[${c}]`, pixel, { min: 0 }));
     // addPeaks checks every length before it asks for the first target: a refused chunk changes nothing
     addPeaks(this.runs[run].polarityAt, this.settle, startSample, channels, (c) => {
       const unit = units === undefined ? c : units[c];
       while (this.peaks.length <= unit) this.peaks.push(this.runs.map(() => ({ on: 0, off: 0 })));
-      return [this.centre(unit), this.peaks[unit][run]];
+      return [centres === undefined ? this.centre(c) : centres[c], this.peaks[unit][run]];
     });
   }
 

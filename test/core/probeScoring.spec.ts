@@ -208,7 +208,7 @@ describe('core/probeScoring', function () {
     });
   });
 
-  describe('DirectionTuningScorer (2-D tuning curves, the same ON/OFF rule)', function () {
+  describe('DirectionTuningScorer (2-D tuning curves, the same ON/OFF rule, channels pooled per unit)', function () {
     /*
      * Known answer. A 3 × 3 square lattice (5°), edges at 1°/sample (samplesPerSpacing 5), rise
      * ρ = 20 samples, no noise; layer 1 the identity (L3 = L1 = the stimulus). Unit "H" has weights
@@ -272,14 +272,15 @@ describe('core/probeScoring', function () {
       const chunked = new DirectionTuningScorer(runs, { centrePixel: () => 4 });
       [3, 1, 0, 2].forEach((r) => {
         const [h, v] = respond(runs[r].channels);
-        for (let start = 0; start < h.length; start += 37) chunked.add(r, start, [v.subarray(start, start + 37), h.subarray(start, start + 37)], [1, 0]);
+        for (let start = 0; start < h.length; start += 37) chunked.add(r, start, [v.subarray(start, start + 37), h.subarray(start, start + 37)], { units: [1, 0], centres: [4, 4] });
       });
       assert.deepStrictEqual([chunked.curve(0), chunked.curve(1)], [whole.curve(0), whole.curve(1)]);
       const before = JSON.stringify([whole.curve(0), whole.curve(1)]);
       assert.throws(() => whole.add(0, 0, [new Float64Array([9, 9]), new Float64Array([9])]), /same length/);
       assert.throws(() => whole.add(4, 0, [new Float64Array(1)]), /run must be an integer/);
-      assert.throws(() => whole.add(0, 0, [new Float64Array(1)], [4096]), /units\[0\] must be an integer/);
-      assert.throws(() => whole.add(0, 0, [new Float64Array(1)], [0, 1]), /units must be one unit index per channel/);
+      assert.throws(() => whole.add(0, 0, [new Float64Array(1)], { units: [4096] }), /units\[0\] must be an integer/);
+      assert.throws(() => whole.add(0, 0, [new Float64Array(1)], { units: [0, 1] }), /units must be one number per response channel/);
+      assert.throws(() => whole.add(0, 0, [new Float64Array(1)], { centres: [-1] }), /centres\[0\] must be an integer/);
       assert.strictEqual(JSON.stringify([whole.curve(0), whole.curve(1)]), before);
       assert.throws(() => new DirectionTuningScorer([]), /runs must be 1/);
       assert.throws(() => new DirectionTuningScorer([{ directionDeg: Number.NaN, polarityAt: () => 'on' }]), /runs\[0\].directionDeg/);
@@ -300,10 +301,14 @@ describe('core/probeScoring', function () {
       pooled.add('null', 0, responses(pair.null.channels));
       const tuning = new DirectionTuningScorer(runs, { settleSamples: 3 });
       runs.forEach((run, r) => tuning.add(r, 0, responses(run.channels)));
+      const pooledUnit = new DirectionTuningScorer(runs, { settleSamples: 3 }); // both triplets as one unit, as a T4 node's channels
+      runs.forEach((run, r) => pooledUnit.add(r, 0, responses(run.channels), { units: [0, 0], centres: [1, 2] }));
       for (const [r, label] of [[0, 'preferred'], [1, 'null']] as const) {
         const max = (key: 'on' | 'off'): number => Math.max(tuning.runPeaks(r, 0)[key], tuning.runPeaks(r, 1)[key]);
         assert.deepStrictEqual({ on: max('on'), off: max('off') }, { on: pooled.runPeaks(label).on, off: pooled.runPeaks(label).off });
+        assert.deepStrictEqual(pooledUnit.runPeaks(r, 0), pooled.runPeaks(label));
       }
+      assert.strictEqual(pooledUnit.units, 1);
     });
   });
 });
