@@ -145,9 +145,101 @@ export interface MirroredT4Fit {
 export function solveMirroredT4(series: readonly T4Series[], delay = 5, ridge = 1e-10): MirroredT4Fit {
   const moments = new WeightedT4Moments(delay);
   series.forEach((s) => moments.update(s));
-  const fit = solvePastFutureCca(mirrorSymmetricMoments(moments.moments()), { ridge, pinnedTap: T4_PINNED_TAP });
-  const weights = Float64Array.from(fit.pastFilters[1]);
+  return solveMirroredT4Moments(moments.moments(), ridge);
+}
+
+/**
+ * The mirrored scheme from moments accumulated elsewhere, e.g. a streaming {@link T4Layer}'s
+ * statistics (`layer.statistics.moments()`, m = h = 1, uncentered): the moments are sums over pairs,
+ * so streaming them and mirroring at solve time gives exactly {@link solveMirroredT4}.
+ * @param component the canonical direction of unit 1, 1-based. Default 2.
+ * @throws ShapeError for moments that are not 6 × 6.
+ */
+export function solveMirroredT4Moments(moments: MomentMatrices, ridge = 1e-10, component = 2): MirroredT4Fit {
+  requireInt('component', component, { min: 1, max: C });
+  const fit = solvePastFutureCca(mirrorSymmetricMoments(moments), { ridge, pinnedTap: T4_PINNED_TAP });
+  const weights = Float64Array.from(fit.pastFilters[component - 1]);
   return { weights, mirrored: mirrorT4Weights(weights), correlations: fit.correlations, symmetric: Float64Array.from(fit.pastFilters[0]), fit };
+}
+
+/** Default cap of a {@link T4SeriesBuffer}: 262 144 samples of six channels, 12.6 MB. */
+export const DEFAULT_T4_BUFFER_SAMPLES = 262_144;
+
+/**
+ * The training series the gated scheme needs, kept while they stream in: gates depend on the
+ * current weights, so every round revisits every pair and the samples cannot be summarized the way
+ * the moments are. One series per key (a chunk series and triplet); chunks of a key are appended
+ * until it ends or restarts (a gap). Bounded: at most `maxSamples` samples in all (six values each);
+ * what arrives after that is counted in {@link dropped} and not kept.
+ */
+export class T4SeriesBuffer {
+  readonly maxSamples: number;
+  private closed: Float64Array[][] = [];
+  private open = new Map<string, Float64Array[][]>();
+  private kept = 0;
+  private droppedSamples = 0;
+
+  constructor(maxSamples = DEFAULT_T4_BUFFER_SAMPLES) {
+    this.maxSamples = requireInt('maxSamples', maxSamples, { min: 1, max: 100_000_000 });
+  }
+
+  /** Samples kept. */
+  get samples(): number { return this.kept; }
+  /** Samples that arrived after the buffer was full. */
+  get dropped(): number { return this.droppedSamples; }
+  /** Series open (started and not yet ended). */
+  get openSeries(): number { return this.open.size; }
+
+  /**
+   * Appends a chunk of six channels (T4 order, equal lengths) to series `key`; `restart` first
+   * closes what the key holds (a gap: no pair bridges it), `end` closes it afterwards. Copies the
+   * samples it keeps.
+   * @returns the samples kept (fewer than the chunk's when the buffer fills).
+   * @throws ShapeError / ConfigError for bad channels (nothing is kept).
+   */
+  add(channels: T4Series, key: string, { restart = false, end = false } = {}): number {
+    const n = checkSeries(channels, 'channels');
+    if (restart) this.close(key);
+    const take = Math.min(n, this.maxSamples - this.kept);
+    if (take > 0) {
+      const pieces = this.open.get(key) ?? [];
+      pieces.push(channels.map((c) => c.slice(0, take)));
+      this.open.set(key, pieces);
+      this.kept += take;
+    }
+    this.droppedSamples += n - Math.max(take, 0);
+    if (end) this.close(key);
+    return Math.max(take, 0);
+  }
+
+  /** Every series kept (open ones included), each as six whole channels. */
+  series(): T4Series[] {
+    return [...this.closed, ...[...this.open.values()].map(joinPieces)];
+  }
+
+  /** Drops everything. */
+  reset(): void {
+    this.closed = []; this.open.clear(); this.kept = 0; this.droppedSamples = 0;
+  }
+
+  private close(key: string): void {
+    const pieces = this.open.get(key);
+    if (!pieces) return;
+    this.open.delete(key);
+    this.closed.push(joinPieces(pieces));
+  }
+}
+
+/** Concatenates the pieces of one series, channel by channel. */
+function joinPieces(pieces: Float64Array[][]): Float64Array[] {
+  if (pieces.length === 1) return pieces[0];
+  const length = pieces.reduce((n, piece) => n + piece[0].length, 0);
+  return Array.from({ length: C }, (_, c) => {
+    const out = new Float64Array(length);
+    let at = 0;
+    for (const piece of pieces) { out.set(piece[c], at); at += piece[c].length; }
+    return out;
+  });
 }
 
 /** Options of {@link trainGatedT4Pair}. */

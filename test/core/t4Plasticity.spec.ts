@@ -3,7 +3,7 @@ import {
   ConfigError, LaggedMoments, mirrorT4Weights, Random, ShapeError, solveMirroredT4, solvePastFutureCca,
   T4Series, trainGatedT4Pair, WeightedT4Moments,
 } from '../../core';
-import { mirrorSymmetricMoments } from '../../core/t4Plasticity';
+import { mirrorSymmetricMoments, solveMirroredT4Moments, T4SeriesBuffer } from '../../core/t4Plasticity';
 
 /** Six T4 channels of 3 pixels seeing a smoothed random pattern move one pixel per 3 samples (L1 = rectified derivative). */
 function series(direction: 'right' | 'left', length: number, seed: number): Float64Array[] {
@@ -64,6 +64,51 @@ describe('core/t4Plasticity', function () {
     const ofMirror = solvePastFutureCca(mirrorSymmetricMoments(new WeightedT4Moments(5).update(mirror(stream[0])).moments()), { pinnedTap: 3 });
     assert.ok(maxDiff(symmetric.correlations, ofMirror.correlations) < 1e-12, 'a stream and its mirror image give the same symmetric moments');
     assert.ok(maxDiff(mirrorT4Weights(fit.symmetric), fit.symmetric) < 1e-9 * Math.max(...Array.from(fit.symmetric, Math.abs)), 'the symmetric start is even');
+  });
+
+  it('the mirrored scheme streams: moments accumulated chunk by chunk (LaggedMoments, as a T4 layer keeps them) give solveMirroredT4\'s units', function () {
+    const streamed = new LaggedMoments({ channels: 6, pastLags: 1, futureLags: 1, gap: 4 });
+    stream.forEach((s, i) => {
+      for (let start = 0; start < s[0].length; start += 113) streamed.update(s.map((c) => c.subarray(start, start + 113)), `s${i}`);
+      streamed.endSeries(`s${i}`);
+    });
+    const batch = solveMirroredT4(stream), online = solveMirroredT4Moments(streamed.moments());
+    const scale = Math.max(...Array.from(batch.weights, Math.abs));
+    assert.ok(maxDiff(online.weights, batch.weights) < 1e-9 * scale, `${online.weights} vs ${batch.weights}`);
+    assert.ok(maxDiff(online.correlations, batch.correlations) < 1e-12);
+    assert.deepStrictEqual(Array.from(online.mirrored), Array.from(mirrorT4Weights(online.weights)));
+    assert.ok(maxDiff(solveMirroredT4Moments(streamed.moments(), 1e-10, 1).weights, batch.symmetric) < 1e-9 * Math.max(...Array.from(batch.symmetric, Math.abs)), 'component 1 is the symmetric direction');
+    assert.throws(() => solveMirroredT4Moments(streamed.moments(), 1e-10, 7), /component must be an integer/);
+  });
+
+  it('T4SeriesBuffer keeps streamed series whole (any chunking), splits them at restarts, and stops at its cap', function () {
+    const whole = new T4SeriesBuffer();
+    stream.forEach((s, i) => whole.add(s, `s${i}`, { end: true }));
+    assert.deepStrictEqual(whole.series(), stream.map((s) => s.map((c) => Float64Array.from(c))));
+    const chunked = new T4SeriesBuffer();
+    const [a, b] = [stream[0], stream[1]];
+    for (let start = 0; start < 1500; start += 250) { // two series interleaved, the second left open
+      chunked.add(a.map((c) => c.subarray(start, start + 250)), 'a', { end: start + 250 >= 1500 });
+      chunked.add(b.map((c) => c.subarray(start, start + 250)), 'b');
+    }
+    assert.strictEqual(chunked.openSeries, 1);
+    assert.deepStrictEqual(chunked.series(), [a, b].map((s) => s.map((c) => Float64Array.from(c))));
+    assert.strictEqual(trainGatedT4Pair(chunked.series(), { seed: 3, rounds: 2 }).weights[0].length, 6, 'the gated scheme takes them as they are');
+    const restarted = new T4SeriesBuffer();
+    restarted.add(a.map((c) => c.subarray(0, 100)), 'a');
+    restarted.add(a.map((c) => c.subarray(300, 400)), 'a', { restart: true });
+    assert.deepStrictEqual(restarted.series().map((s) => s[0].length), [100, 100], 'a gap starts a new series');
+    const capped = new T4SeriesBuffer(1000);
+    assert.strictEqual(capped.add(a, 'a'), 1000);
+    assert.strictEqual(capped.add(b, 'b'), 0);
+    assert.deepStrictEqual([capped.samples, capped.dropped], [1000, 2000]);
+    assert.deepStrictEqual(capped.series()[0][5], a[5].slice(0, 1000));
+    assert.throws(() => capped.add([a[0]], 'c'), ShapeError);
+    assert.throws(() => capped.add(a.map((c, i) => (i === 2 ? Float64Array.of(Number.NaN, ...c.subarray(1)) : c)), 'c'), /channels\[2\]\[0\]/);
+    assert.deepStrictEqual([capped.samples, capped.dropped, capped.series().length], [1000, 2000, 1], 'a refused chunk changes nothing');
+    capped.reset();
+    assert.deepStrictEqual([capped.samples, capped.dropped, capped.series().length], [0, 0, 0]);
+    assert.throws(() => new T4SeriesBuffer(0), ConfigError);
   });
 
   it('gated plasticity is mirror-equivariant: the mirrored stream from the mirrored start gives mirrored units', function () {
