@@ -132,7 +132,7 @@ export function settingHelp(settings: Settings, width = 20): string[] {
       default: {
         const range = readSetting({ probe: { ...spec, when: undefined } as Setting }, 'probe', () => Number.NaN).error ?? '';
         const auto = spec.kind === 'integer' && spec.auto ? ` (${spec.auto})` : '';
-        const rule = (spec.kind === 'integer' || spec.kind === 'number') && spec.rule ? `, ${spec.rule.text}` : '';
+        const rule = (spec.kind === 'integer' || spec.kind === 'number' || spec.kind === 'numberList') && spec.rule ? `, ${spec.rule.text}` : '';
         return `${spec.label}: ${range}${auto}${rule}${spec.hint ? `; ${spec.hint}` : ''}${condition(spec)} (default ${spec.default})`;
       }
     }

@@ -2,7 +2,9 @@
  * resu-grating: the probe. Emits an edge sequence or a set of gratings (periods × speeds) through the
  * pixel array, each in the preferred and then the null direction (chunks marked train: false, so
  * learners do not learn from them), scores the T4 responses wired back to it with core's
- * ProbeScorer and reports the DSI for ON, OFF and all stimuli.
+ * ProbeScorer and reports the DSI for ON, OFF and all stimuli. With a lattice (2-D) it moves the
+ * stimuli over the lattice in a list of directions and reports every unit's tuning curve
+ * (shared/direction-probe.ts).
  */
 import type { Node, NodeAPI, NodeDef } from 'node-red';
 import { directionSelectivityIndex, probePair, ProbeRun, ProbeScore, ProbeScorer, scoreDirections } from '../core';
@@ -12,6 +14,7 @@ import { parseProbeConfig, PROBE_SCALING_NOISE_SD, ProbeNodeOptions } from './sh
 import { isReset, readChunkMessage, writeChunkMessage } from './shared/messages';
 import { reportConfigError, setupStatefulNode } from './shared/node';
 import { createSourceRunner, readCommand } from './shared/source';
+import { DirectionProbe } from './shared/direction-probe';
 
 const LABELS = ['preferred', 'null'] as const;
 type Label = typeof LABELS[number];
@@ -29,11 +32,15 @@ export = function (RED: NodeAPI) {
     const node = this;
     let options: ProbeNodeOptions;
     let stimuli: Stimulus[];
+    /** The 2-D probe, with a lattice; null for a row of pixels. */
+    let planar: DirectionProbe | null = null;
     try {
       options = parseProbeConfig(raw);
       stimuli = createStimuli(options);
-      stimuli[0].pair(); // the first stimulus validates the shared settings now, not at the first start
+      if (options.lattice === 'none') stimuli[0].pair(); // the first stimulus validates the shared settings now, not at the first start
+      else planar = new DirectionProbe({ ...options, lattice: { kind: options.lattice, rows: options.rows, columns: options.columns, spacingDeg: options.spacingDeg } });
     } catch (err) { reportConfigError(node, err); return; }
+    const runCount = planar ? planar.runCount : 2 * stimuli.length;
     const probeSd = options.normalization === 'probe-sd';
     /** Runs in emission order: stimulus s preferred, s null, s + 1 preferred, … */
     let runIndex = 0, position = 0, sequence = 0;
@@ -70,24 +77,24 @@ export = function (RED: NodeAPI) {
     const runner = createSourceRunner({
       intervalMs: options.intervalMs,
       produce() {
-        if (runIndex >= 2 * stimuli.length) return false;
+        if (runIndex >= runCount) return false;
         const stimulus = Math.floor(runIndex / 2), label = LABELS[runIndex % 2];
-        const run = runsOf(stimulus)[label];
-        scorerOf(stimulus);
+        const run = planar ? planar.run(runIndex) : runsOf(stimulus)[label];
+        if (!planar) scorerOf(stimulus);
         const length = run.channels[0].length;
         // 'probe-sd': the whole run in one chunk, so T4 scales by the run's sd
         const n = probeSd ? length : Math.min(options.chunkLength, length - position);
         const data = run.channels.map((channel) => channel.subarray(position, position + n));
         const end = position + n >= length;
         const msg = writeChunkMessage({}, data, {
-          series: seriesOf(stimulus, label), channels: data.map((_, i) => `px${i}`), samplePeriodS: options.dtS,
-          startSample: position, sequence: sequence++, endOfSeries: end, signal: 'contrast', train: false,
+          series: planar ? planar.seriesOf(runIndex, restarts) : seriesOf(stimulus, label), channels: data.map((_, i) => `px${i}`), samplePeriodS: options.dtS,
+          startSample: position, sequence: sequence++, endOfSeries: end, signal: 'contrast', train: false, ...(planar ? planar.meta : {}),
         });
         if (probeSd) Object.assign(msg, { probeScaling: { mode: 'probe-sd', noiseSd: PROBE_SCALING_NOISE_SD, seed: options.seed + runIndex } });
         node.send([msg, null]);
         position += n;
         if (end) { runIndex++; position = 0; sequence = 0; }
-        return runIndex < 2 * stimuli.length;
+        return runIndex < runCount;
       },
       onStop() { if (!scored) status.idle('probe sent; waiting for T4 responses'); },
       onError(err) { node.error(err, { payload: null, error: err.message }); status.failed(err); },
@@ -101,12 +108,13 @@ export = function (RED: NodeAPI) {
           if (command === 'stop') { runner.stop(); return; }
           runner.stop();
           if (position > 0) restarts++; // a series was cut off: fresh names from now on
-          runIndex = 0; position = 0; sequence = 0; scorers = []; finished.clear(); nextSample.clear(); scored = false;
+          runIndex = 0; position = 0; sequence = 0; scorers = []; finished.clear(); nextSample.clear(); scored = false; planar?.reset();
           for (const label of LABELS) traces[label] = [];
           if (command === 'start') { status.ok('probing…'); runner.start(); } else status.clear();
           return;
         }
         const chunk = readChunkMessage(msg);
+        if (planar) { scoreTuning(chunk, send); return; }
         const match = findSeries(chunk.meta.series);
         if (!match) return; // responses to other stimuli: not ours
         const { stimulus, label } = match;
@@ -132,8 +140,20 @@ export = function (RED: NodeAPI) {
           status.ok(`DSI ON ${what} ${dsiText(on.dsi)} · all ${what} ${dsiText(all.dsi)}`);
         }
       },
-      onClose() { runner.stop(); current = null; scorers = []; },
+      onClose() { runner.stop(); current = null; scorers = []; planar?.dispose(); },
     });
+
+    /** 2-D: scores a response chunk; once every unit has answered every run, sends and shows the tuning. */
+    function scoreTuning(chunk: ReturnType<typeof readChunkMessage>, send: (msg: unknown) => void): void {
+      if (planar!.accept(chunk, restarts) !== 'complete') return;
+      scored = true;
+      // an undefined DSI or direction (no response at all) is NaN / null in core; the message carries null, as JSON would
+      const result = lastResult = JSON.parse(JSON.stringify({ normalization: options.normalization, ...planar!.result() })) as Record<string, unknown>;
+      send([null, { topic: 'tuning', payload: result }]);
+      const units = result.units as { name: string; vectorDsi: number | null; preferredDirectionDeg: number | null }[];
+      const direction = (deg: number | null): string => (deg === null ? 'n/a' : `${Math.round(deg)}°`);
+      status.ok(units.slice(0, 4).map((u) => `${u.name} ${dsiText(u.vectorDsi)} @${direction(u.preferredDirectionDeg)}`).join(' · ') + (units.length > 4 ? ` · +${units.length - 4}` : ''));
+    }
 
     function findSeries(series: string): { stimulus: number; label: Label } | null {
       for (let k = 0; k < stimuli.length; k++) for (const label of LABELS) if (series === seriesOf(k, label)) return { stimulus: k, label };
@@ -155,8 +175,8 @@ export = function (RED: NodeAPI) {
 
     registerStateSource(RED, node, {
       state: () => ({
-        probe: options.probe, preferredDirection: options.preferredDirection, normalization: options.normalization,
-        running: runIndex < 2 * stimuli.length && (position > 0 || runIndex > 0), result: lastResult,
+        probe: options.probe, preferredDirection: options.preferredDirection, normalization: options.normalization, lattice: options.lattice,
+        running: runIndex < runCount && (position > 0 || runIndex > 0), result: lastResult,
         traces: { stimulus: stimuli[0].id, preferred: decimate(traces.preferred, undefined, SIDEBAR_POINTS), null: decimate(traces.null, undefined, SIDEBAR_POINTS) },
       }),
     });

@@ -219,6 +219,45 @@ export const PROBE_SCALING_NOISE_SD = 0.02;
 export const MAX_PROBE_STIMULI = 64;
 
 const EDGE = { field: 'probe', is: ['edge'] } as const;
+/** 2-D (docs/motion-2d.md): a pixel lattice instead of a row; settings used only with one, or only without. */
+const PLANAR = { field: 'lattice', is: ['square', 'hexagonal'] } as const;
+const ROW = { field: 'lattice', is: ['none'] } as const;
+/** Rows and columns of a lattice: at most 64 × 64 = core's MAX_LATTICE_PIXELS. */
+const LATTICE_ROWS = { kind: 'integer', label: 'Rows', default: 3, min: 1, max: 64, when: PLANAR } as const;
+const LATTICE_COLUMNS = { ...LATTICE_ROWS, label: 'Columns' } as const;
+/**
+ * chunk length × lattice pixels ≤ values per chunk message, with a lattice (the `product` on pixels
+ * covers a row). Sent to the editor as source text.
+ */
+const LATTICE_CHUNK_RULE: SettingRule = {
+  text: `with a lattice, chunk × rows × columns ≤ ${MAX_CHUNK_VALUES} (values per chunk message)`,
+  constants: { maxValues: MAX_CHUNK_VALUES },
+  test: (chunkLength, other, c) => {
+    const planar = other('lattice') === 'square' || other('lattice') === 'hexagonal';
+    const pixels = (other('rows') as number) * (other('columns') as number);
+    return planar && chunkLength * pixels > c.maxValues ? `at most ${Math.floor(c.maxValues / pixels)} for ${pixels} lattice pixels (${c.maxValues} values per chunk message)` : null;
+  },
+};
+/** A lattice's spacing is at most 90° (core's createLattice). Sent to the editor as source text. */
+const LATTICE_SPACING_RULE: SettingRule = {
+  text: 'at most 90° with a lattice',
+  constants: { maxLatticeSpacing: 90 },
+  test: (spacingDeg, other, c) => ((other('lattice') === 'square' || other('lattice') === 'hexagonal') && spacingDeg > c.maxLatticeSpacing ? `at most ${c.maxLatticeSpacing}° with a lattice` : null),
+};
+/** A tuning curve's directions: distinct modulo 360°, each with its opposite (the DSI compares them). */
+const OPPOSITES_RULE: SettingRule<number[]> = {
+  text: 'distinct modulo 360°, each with its opposite',
+  constants: {},
+  test: (directionsDeg) => {
+    const same = (a: number, b: number): boolean => Math.abs(((((a - b) % 360) + 540) % 360) - 180) < 1e-9;
+    for (let i = 0; i < directionsDeg.length; i++) {
+      const deg = directionsDeg[i];
+      if (directionsDeg.slice(0, i).some((d) => same(d, deg))) return `distinct directions (${deg}° repeats an earlier one)`;
+      if (!directionsDeg.some((d) => same(d, deg + 180))) return `the opposite of each (${(((deg + 180) % 360) + 360) % 360}° for ${deg}°)`;
+    }
+    return null;
+  },
+};
 const GRATING = { field: 'probe', is: ['grating'] } as const;
 /**
  * With normalization 'probe-sd' a run travels as one chunk (T4 scales each run by its own sd), so a
@@ -227,8 +266,18 @@ const GRATING = { field: 'probe', is: ['grating'] } as const;
 const ONE_CHUNK_TEXT = 'with normalization "probe-sd" a run (samples × pixels) fits one chunk message';
 export const PROBE_SETTINGS = defineSettings({
   probe: { kind: 'choice', label: 'Probe', default: 'edge', choices: [['edge', 'smoothed ON/OFF edges (authors)'], ['grating', 'drifting gratings (ON/OFF)']] },
-  preferredDirection: { kind: 'choice', label: 'Preferred', default: 'right', choices: [['right', 'right'], ['left', 'left']] },
-  pixels: { kind: 'integer', label: 'Pixels', hint: 'T4 pools 3', default: 3, min: 3, max: 1024 },
+  lattice: {
+    kind: 'choice', label: 'Lattice', default: 'none',
+    choices: [['none', 'none: a row, preferred and null runs'], ['square', 'square lattice: tuning curves'], ['hexagonal', 'hexagonal lattice: tuning curves']],
+  },
+  rows: LATTICE_ROWS,
+  columns: LATTICE_COLUMNS,
+  directionsDeg: {
+    kind: 'numberList', label: 'Directions', unit: '°', hint: '0, 45, 90, … (each with its opposite)', default: '0, 45, 90, 135, 180, 225, 270, 315',
+    min: -360, max: 360, maxItems: 72, when: PLANAR, rule: OPPOSITES_RULE,
+  },
+  preferredDirection: { kind: 'choice', label: 'Preferred', default: 'right', choices: [['right', 'right'], ['left', 'left']], when: ROW },
+  pixels: { kind: 'integer', label: 'Pixels', hint: 'T4 pools 3', default: 3, min: 3, max: 1024, when: ROW },
   samplesPerSpacing: { kind: 'integer', label: 'Samples / spacing', default: 5, min: 1, max: 100000, when: EDGE },
   segmentLength: { kind: 'integer', label: 'Segment', unit: 'samples', default: 400, min: 2, max: 1e6, when: EDGE },
   riseSamples: { kind: 'number', label: 'Rise', unit: 'samples', default: 20, min: 0, exclusiveMin: true, max: 1e6, when: EDGE },
@@ -237,8 +286,12 @@ export const PROBE_SETTINGS = defineSettings({
     rule: {
       text: ONE_CHUNK_TEXT,
       constants: { maxValues: MAX_CHUNK_VALUES },
-      test: (segments, other, c) => (other('normalization') === 'probe-sd' && segments * (other('segmentLength') as number) * (other('pixels') as number) > c.maxValues
-        ? `with normalization "probe-sd" a run of at most ${c.maxValues} values (segments × segment × pixels), which is sent as one chunk` : null),
+      test: (segments, other, c) => {
+        const planar = other('lattice') === 'square' || other('lattice') === 'hexagonal';
+        const pixels = planar ? (other('rows') as number) * (other('columns') as number) : other('pixels') as number;
+        return other('normalization') === 'probe-sd' && segments * (other('segmentLength') as number) * pixels > c.maxValues
+          ? `with normalization "probe-sd" a run of at most ${c.maxValues} values (segments × segment × pixels), which is sent as one chunk` : null;
+      },
     },
   },
   noiseSd: { kind: 'number', label: 'Noise sd', default: 0.005, min: 0, max: 1e6 },
@@ -251,7 +304,8 @@ export const PROBE_SETTINGS = defineSettings({
     kind: 'numberList', label: 'Speeds', unit: '°/s', hint: '38.5, 100 (include the training speed)', default: '38.5, 100',
     min: 0, exclusiveMin: true, max: 1e6, maxItems: 16, when: GRATING,
   },
-  spacingDeg: { ...SPACING_DEG, when: GRATING },
+  // gratings, and the lattice's pixel spacing (edges on a row use samples per spacing instead)
+  spacingDeg: { ...SPACING_DEG, hint: 'gratings; a lattice\'s pixel spacing', rule: LATTICE_SPACING_RULE },
   dtS: DT_S,
   durationS: {
     kind: 'number', label: 'Duration', unit: 's', default: 4, min: 0, exclusiveMin: true, max: 1e5, when: GRATING,
@@ -259,16 +313,19 @@ export const PROBE_SETTINGS = defineSettings({
       text: ONE_CHUNK_TEXT,
       constants: { maxValues: MAX_CHUNK_VALUES },
       // samples as core's sampleCount counts them (round-off safe floor of duration / dt)
-      test: (durationS, other, c) => (other('normalization') === 'probe-sd'
-        && Math.floor((durationS / (other('dtS') as number)) * (1 + 1e-12) + 1e-9) * (other('pixels') as number) > c.maxValues
-        ? `with normalization "probe-sd" a run of at most ${c.maxValues} values (duration / dt × pixels), which is sent as one chunk` : null),
+      test: (durationS, other, c) => {
+        const planar = other('lattice') === 'square' || other('lattice') === 'hexagonal';
+        const pixels = planar ? (other('rows') as number) * (other('columns') as number) : other('pixels') as number;
+        return other('normalization') === 'probe-sd' && Math.floor((durationS / (other('dtS') as number)) * (1 + 1e-12) + 1e-9) * pixels > c.maxValues
+          ? `with normalization "probe-sd" a run of at most ${c.maxValues} values (duration / dt × pixels), which is sent as one chunk` : null;
+      },
     },
   },
   normalization: { kind: 'choice', label: 'Normalization', default: 'probe-sd', choices: [['probe-sd', "probe sd + noise 0.02 (authors')"], ['training', 'training sds (ours)']] },
   settleSamples: { kind: 'integer', label: 'Settle', unit: 'samples', hint: "50 (the filters' length)", default: 50, min: 0, max: 1e6 },
   chunkLength: {
     kind: 'integer', label: 'Chunk', unit: 'samples', default: 500, min: 1, max: MAX_CHUNK_LENGTH, when: { field: 'normalization', is: ['training'] },
-    product: { field: 'pixels', max: MAX_CHUNK_VALUES, what: 'values per chunk message' },
+    product: { field: 'pixels', max: MAX_CHUNK_VALUES, what: 'values per chunk message' }, rule: LATTICE_CHUNK_RULE,
   },
   seed: SEED,
   intervalMs: INTERVAL_MS,

@@ -20,7 +20,7 @@ function values(spec: Setting): string {
     default: {
       const range = readSetting({ s: { ...spec, when: undefined } as Setting }, 's', () => Number.NaN).error ?? '';
       const limit = (spec.kind === 'integer' || spec.kind === 'numberList') && spec.product;
-      const rule = (spec.kind === 'integer' || spec.kind === 'number') && spec.rule;
+      const rule = (spec.kind === 'integer' || spec.kind === 'number' || spec.kind === 'numberList') && spec.rule;
       const auto = spec.kind === 'integer' && spec.auto ? ` (${spec.auto})` : '';
       return `${range}${auto}${limit ? `; × ${limit.field} ≤ ${limit.max} (${limit.what})` : ''}${rule ? `; ${rule.text}` : ''}`;
     }

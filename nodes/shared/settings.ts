@@ -28,15 +28,16 @@ export interface ProductLimit {
 }
 
 /**
- * A constraint across settings that `product` cannot say. It is sent to the editor as source text:
- * write `test` as an arrow function that uses only its arguments (module constants go in `constants`).
+ * A constraint across settings that `product` cannot say, or among a list's items. It is sent to the
+ * editor as source text: write `test` as an arrow function that uses only its arguments (module
+ * constants go in `constants`). `V`: the parsed value, a number or (numberList) the numbers.
  */
-export interface SettingRule {
+export interface SettingRule<V = number> {
   /** What the rule requires, for the docs. */
   readonly text: string;
   readonly constants: Readonly<Record<string, number>>;
   /** What is expected instead, or null; `other(field)` is another setting's parsed value. */
-  readonly test: (value: number, other: (field: string) => unknown, constants: Readonly<Record<string, number>>) => string | null;
+  readonly test: (value: V, other: (field: string) => unknown, constants: Readonly<Record<string, number>>) => string | null;
 }
 
 interface SettingBase {
@@ -83,6 +84,7 @@ export interface NumberListSetting extends SettingBase {
   readonly exclusiveMin?: boolean;
   readonly maxItems: number;
   readonly product?: ProductLimit;
+  readonly rule?: SettingRule<number[]>;
 }
 
 export interface BooleanSetting extends SettingBase {
@@ -253,6 +255,10 @@ export function readSetting(settings: Settings, name: string, rawOf: (field: str
           const label = settings[spec.product.field] ? settings[spec.product.field].label.toLowerCase() : spec.product.field;
           return fail(`${expected}, and at most ${Math.floor(spec.product.max / other)} for ${other} ${label} (${format(spec.product.max)} ${spec.product.what})`);
         }
+      }
+      if (spec.rule && !withoutRules && active) {
+        const broken = spec.rule.test(numbers, (field) => (settings[field] ? readSetting(settings, field, rawOf, true).value : undefined), spec.rule.constants);
+        if (broken !== null) return fail(`${expected}, and ${broken}`);
       }
       return pass(numbers);
     }
