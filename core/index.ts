@@ -48,16 +48,22 @@ export { UnitBank } from './unitBank';
 export type { UnitBankOptions } from './unitBank';
 
 // The T4 layer (method.md §4.4) and two T4 units learning from motion in both directions
-export { T4Layer, T4_CHANNELS, DEFAULT_T4_OPTIONS, mirrorT4Weights, connectomeComparison } from './t4';
-export type { T4Options, T4Fit, T4LayerJSON, T4InputScaling, T4SignRule } from './t4';
-export { WeightedT4Moments, solveMirroredT4, trainGatedT4Pair, DEFAULT_GATED_T4_OPTIONS } from './t4Plasticity';
-export type { T4Series, MirroredT4Fit, GatedT4Options, GatedRound, GatedT4Pair } from './t4Plasticity';
+export { T4Layer, T4_CHANNELS, DEFAULT_T4_OPTIONS, mirrorT4Weights, connectomeComparison, rowTriplets, MAX_T4_UNITS } from './t4';
+export type { T4Options, T4Fit, T4LayerJSON, T4InputScaling, T4SignRule, PixelTriplet, T4LearnOptions } from './t4';
+export {
+  WeightedT4Moments, solveMirroredT4, solveMirroredT4Moments, trainGatedT4Pair, DEFAULT_GATED_T4_OPTIONS, T4SeriesBuffer, DEFAULT_T4_BUFFER_SAMPLES,
+  T4PairTrainer, mirrorDeviation,
+} from './t4Plasticity';
+export type { T4Series, MirroredT4Fit, GatedT4Options, GatedRound, GatedT4Pair, T4PairScheme, T4PairOptions, T4PairFit } from './t4Plasticity';
 
 // Metrics and probe scoring
 export { mutualInformationNats, mutualInformationBits, directionSelectivityIndex, summarizeDirectionTuning } from './metrics';
 export type { DirectionTuningSummary } from './metrics';
-export { ProbeScorer, scoreDirections, thresholdSweep, thresholdedScore, DEFAULT_FRACTIONS_KEPT } from './probeScoring';
-export type { ProbeScorerOptions, ProbeScore, DirectionScore, PolarityPeaks, ProbeLabel, RunPolarities, ThresholdPoint } from './probeScoring';
+export { ProbeScorer, scoreDirections, thresholdSweep, thresholdedScore, DEFAULT_FRACTIONS_KEPT, DirectionTuningScorer, MAX_TUNING_UNITS, MAX_TUNING_DIRECTIONS } from './probeScoring';
+export type {
+  ProbeScorerOptions, ProbeScore, DirectionScore, PolarityPeaks, ProbeLabel, RunPolarities, ThresholdPoint, PolarityAt, DirectionRunWindows, DirectionTuningCurve,
+  DirectionTuningScorerOptions,
+} from './probeScoring';
 
 // Serialization: the versioned plain-JSON fit that "filters" messages and `resu learn` carry
 export { fitToJSON, fitFromJSON, FIT_FORMAT, FIT_VERSION } from './serialize';
@@ -88,5 +94,5 @@ export { WhiteNoise } from './stimuli/noise';
 export type { WhiteNoiseOptions } from './stimuli/noise';
 export { gratingProbe, edgeProbe, probePair, gratingPolarity, edgePolarity } from './stimuli/probes';
 export type { GratingProbeOptions, EdgeProbeOptions, ProbePairOptions, ProbeRun, TransitionPolarity } from './stimuli/probes';
-export { gratingProbe2d, edgeProbe2d } from './stimuli/probes2d';
-export type { GratingProbe2dOptions, EdgeProbe2dOptions, ProbePosition } from './stimuli/probes2d';
+export { gratingProbe2d, edgeProbe2d, gratingPolarity2d, edgePolarity2d, directionRun2d } from './stimuli/probes2d';
+export type { GratingProbe2dOptions, EdgeProbe2dOptions, ProbePosition, DirectionRun, DirectionRunOptions } from './stimuli/probes2d';

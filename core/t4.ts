@@ -103,6 +103,21 @@ export function tripletChannels(l3: readonly Float64Array[], l1: readonly Float6
   return [l3[centre - 1], l1[centre - 1], l3[centre], l1[centre], l3[centre + 1], l1[centre + 1]];
 }
 
+/**
+ * Pixel indices [negative end, centre, positive end] of one triplet, the order of a T4's (left,
+ * centre, right) inputs: on a row, (i − 1, i, i + 1); on a lattice, e.g. core/stimuli/lattice.ts's
+ * axisTriplets (left, centre, right or bottom, centre, top).
+ */
+export type PixelTriplet = readonly [number, number, number];
+
+/** The triplets of a row of `pixels` adjacent pixels: (i − 1, i, i + 1) for i = 1 … pixels − 2. */
+export function rowTriplets(pixels: number): PixelTriplet[] {
+  return Array.from({ length: Math.max(pixels - 2, 0) }, (_, i) => [i, i + 1, i + 2] as const);
+}
+
+/** Most units (weight vectors) one layer applies to every triplet: two for the schemes that learn from both directions. */
+export const MAX_T4_UNITS = 8;
+
 /** T4b weights from T4a: left and right pixel blocks swapped. */
 export function mirrorT4Weights(weights: ArrayLike<number>): Float64Array {
   return Float64Array.from([weights[4], weights[5], weights[2], weights[3], weights[0], weights[1]]);
@@ -139,7 +154,10 @@ function cosine(a: readonly number[], b: readonly number[]): number {
 
 /**
  * A row of T4 units over N pixels (N − 2 triplets), sharing one set of weights. Learning pools the
- * pairs of every triplet (each a separate series); applying is memoryless (m = 1).
+ * pairs of every triplet (each a separate series); applying is memoryless (m = 1). On a 2-D
+ * lattice, `triplets` names the pixels each triplet pools (e.g. the lattice's horizontal or
+ * vertical triplets). A layer may apply several units (weight vectors) to every triplet, e.g. the
+ * two units of core/t4Plasticity.ts's schemes for motion in both directions.
  */
 export class T4Layer {
   readonly delay: number;
@@ -150,7 +168,8 @@ export class T4Layer {
   readonly seed: number;
   private theta: number;
   private moments: LaggedMoments;
-  private weights: Float64Array | null = null;
+  /** One weight vector per unit (six numbers each); the first is the learned one. */
+  private units: Float64Array[] | null = null;
   /** Σx and Σx² per input channel over the learning data (for normalizedWeights). */
   private channelSums: Float64Array = new Float64Array(6);
   private channelSquares: Float64Array = new Float64Array(6);
@@ -179,7 +198,10 @@ export class T4Layer {
   get threshold(): number { return this.theta; }
 
   get pairs(): number { return this.moments.pairs; }
-  get currentWeights(): Float64Array | null { return this.weights ? Float64Array.from(this.weights) : null; }
+  /** The first unit's weights (a copy), null before any solve or setWeights. */
+  get currentWeights(): Float64Array | null { return this.units ? Float64Array.from(this.units[0]) : null; }
+  /** Every unit's weights (copies), null before any solve or setWeights. */
+  get unitWeights(): Float64Array[] | null { return this.units ? this.units.map((w) => Float64Array.from(w)) : null; }
 
   /**
    * Accumulates the pairs of every triplet of a chunk. l3 and l1 hold one channel per pixel (N ≥ 3),
@@ -188,21 +210,22 @@ export class T4Layer {
    * entirely or not at all.
    * @throws ShapeError / ConfigError.
    */
-  learn(l3: readonly Float64Array[], l1: readonly Float64Array[], series = '', { restart = false, end = false } = {}): void {
+  learn(l3: readonly Float64Array[], l1: readonly Float64Array[], series = '', { restart = false, end = false, triplets }: T4LearnOptions = {}): void {
     checkPixels(l3, l1);
     requireSeriesName('series', series);
     l3.forEach((channel, p) => readChunkShared(channel, 1, `l3[${p}]`));
     l1.forEach((channel, p) => readChunkShared(channel, 1, `l1[${p}]`));
+    const pooled = checkTriplets(triplets, l3.length);
     const open = this.moments.openSeriesCount;
     let opening = 0;
-    for (let centre = 1; centre < l3.length - 1; centre++) if (!this.moments.hasSeries(tripletKey(series, centre))) opening++;
+    for (const triplet of pooled) if (!this.moments.hasSeries(tripletKey(series, triplet[1]))) opening++;
     if (open + opening > MAX_OPEN_SERIES) {
       throw new ShapeError(`too many series in flight: ${open} triplet series open, this chunk would open ${opening} more (at most ${MAX_OPEN_SERIES}); end finished series (endOfSeries)`);
     }
-    for (let centre = 1; centre < l3.length - 1; centre++) {
-      const key = tripletKey(series, centre);
+    for (const triplet of pooled) {
+      const key = tripletKey(series, triplet[1]);
       if (restart) this.moments.endSeries(key);
-      const channels = tripletChannels(l3, l1, centre);
+      const channels = tripletInputs(l3, l1, triplet);
       this.moments.update(channels, key);
       if (end) this.moments.endSeries(key);
       channels.forEach((values, c) => {
@@ -237,7 +260,7 @@ export class T4Layer {
       if (this.driveSampleFilled > 0) this.theta = Math.max(0, this.driveQuantile(weights, this.thresholdQuantile));
       else fit.warnings.push(`no training inputs sampled for the threshold quantile ${this.thresholdQuantile}; θ stays ${this.theta}`);
     }
-    this.weights = weights;
+    this.units = [weights];
     return { weights: Float64Array.from(weights), normalizedWeights: this.normalize(weights), correlations: fit.correlations, threshold: this.theta, signMargin, fit };
   }
 
@@ -267,39 +290,55 @@ export class T4Layer {
 
   /** Sets the weights (six numbers in {@link T4_CHANNELS} order), e.g. from another T4's fit. */
   setWeights(weights: ArrayLike<number>): void {
-    this.weights = requireFiniteArray('weights', weights, { minLength: 6, maxLength: 6 });
+    this.units = [requireFiniteArray('weights', weights, { minLength: 6, maxLength: 6 })];
+  }
+
+  /** Sets every unit's weights (1 … {@link MAX_T4_UNITS} vectors of six numbers); {@link apply} answers with each. */
+  setUnitWeights(units: readonly ArrayLike<number>[]): void {
+    if (!Array.isArray(units) || units.length < 1 || units.length > MAX_T4_UNITS) throw new ConfigError('units', units, `1 … ${MAX_T4_UNITS} weight vectors`);
+    this.units = units.map((w, u) => requireFiniteArray(`units[${u}]`, w, { minLength: 6, maxLength: 6 }));
+  }
+
+  /** Weights for inputs divided by their training sds (×sd per channel; as given before any learning). */
+  normalizedWeights(weights: ArrayLike<number>): Float64Array {
+    return this.normalize(Float64Array.from(weights));
   }
 
   /**
-   * Rectified responses max(w·x − θ, 0) of the N − 2 triplets. With `scaling.mode` 'probe-sd' the
-   * inputs are first rescaled as in the authors' probe analysis ({@link T4InputScaling}).
+   * Rectified responses max(w·x − θ, 0) of every unit at every triplet: channel u·T + t is unit u at
+   * triplet t (T triplets: the row's N − 2, or `triplets`). With `scaling.mode` 'probe-sd' the inputs
+   * are first rescaled as in the authors' probe analysis ({@link T4InputScaling}).
    * @throws ShapeError without weights; ConfigError for 'probe-sd' without learned channel sds
-   *   (weights set from elsewhere) or a bad scaling.
+   *   (weights set from elsewhere), a bad scaling, or bad triplets.
    */
-  apply(l3: readonly Float64Array[], l1: readonly Float64Array[], scaling: T4InputScaling = { mode: 'training' }): Float64Array[] {
-    if (!this.weights) throw new ShapeError('T4 has no weights yet: learn and solve, or set weights');
+  apply(l3: readonly Float64Array[], l1: readonly Float64Array[], scaling: T4InputScaling = { mode: 'training' }, triplets?: readonly PixelTriplet[]): Float64Array[] {
+    if (!this.units) throw new ShapeError('T4 has no weights yet: learn and solve, or set weights');
     checkPixels(l3, l1);
+    const pooled = checkTriplets(triplets, l3.length);
     const mode = requireOneOf('scaling.mode', scaling?.mode, ['training', 'probe-sd']);
-    let w: ArrayLike<number> = this.weights;
+    let units: ArrayLike<number>[] = this.units;
     if (mode === 'probe-sd') {
       if (this.channelCount < 2) throw new ConfigError('scaling.mode', mode, "'training': 'probe-sd' needs the training channel sds, and this T4 has learned no data");
       const noiseSd = requireFinite('scaling.noiseSd', scaling.noiseSd ?? 0.02, { min: 0, max: 1e6 });
       const seed = requireInt('scaling.seed', scaling.seed ?? 0, { min: 0, max: Number.MAX_SAFE_INTEGER });
-      w = this.normalize(this.weights);
+      units = this.units.map((w) => this.normalize(w));
       ({ l3, l1 } = probeSdScaled(l3, l1, noiseSd, seed));
     }
-    const out = allocateChannels(l3.length - 2, l3[0].length);
-    const w0 = w[0], w1 = w[1], w2 = w[2], w3 = w[3], w4 = w[4], w5 = w[5], threshold = this.theta;
-    for (let centre = 1; centre < l3.length - 1; centre++) {
-      // the triplet's six channels in tripletChannels order, summed in that order
-      const x0 = l3[centre - 1], x1 = l1[centre - 1], x2 = l3[centre], x3 = l1[centre], x4 = l3[centre + 1], x5 = l1[centre + 1];
-      const response = out[centre - 1];
-      for (let t = 0; t < response.length; t++) {
-        let drive = 0;
-        drive += w0 * x0[t]; drive += w1 * x1[t]; drive += w2 * x2[t]; drive += w3 * x3[t]; drive += w4 * x4[t]; drive += w5 * x5[t];
-        response[t] = Math.max(drive - threshold, 0);
-      }
-    }
+    const out = allocateChannels(units.length * pooled.length, l3[0].length);
+    const threshold = this.theta;
+    units.forEach((w, u) => {
+      const w0 = w[0], w1 = w[1], w2 = w[2], w3 = w[3], w4 = w[4], w5 = w[5];
+      pooled.forEach(([left, centre, right], t) => {
+        // the triplet's six channels in tripletChannels order, summed in that order
+        const x0 = l3[left], x1 = l1[left], x2 = l3[centre], x3 = l1[centre], x4 = l3[right], x5 = l1[right];
+        const response = out[u * pooled.length + t];
+        for (let k = 0; k < response.length; k++) {
+          let drive = 0;
+          drive += w0 * x0[k]; drive += w1 * x1[k]; drive += w2 * x2[k]; drive += w3 * x3[k]; drive += w4 * x4[k]; drive += w5 * x5[k];
+          response[k] = Math.max(drive - threshold, 0);
+        }
+      });
+    });
     return out;
   }
 
@@ -308,7 +347,7 @@ export class T4Layer {
     this.moments = this.createMoments();
     this.channelSums.fill(0); this.channelSquares.fill(0); this.channelCount = 0;
     this.driveSample = new Float64Array(0); this.driveSampleFilled = 0; this.driveSeen = 0; this.random = new Random(this.seed);
-    if (weightsToo) this.weights = null;
+    if (weightsToo) this.units = null;
   }
 
   /** Plain JSON state; the drive sample (≤ 12,288 numbers) and θ only with thresholdQuantile > 0. */
@@ -316,7 +355,8 @@ export class T4Layer {
     return {
       format: 'resu-t4', version: 1, moments: this.moments.toJSON(),
       channelSums: Array.from(this.channelSums), channelSquares: Array.from(this.channelSquares),
-      channelCount: this.channelCount, weights: this.weights ? Array.from(this.weights) : null,
+      channelCount: this.channelCount, weights: this.units ? Array.from(this.units[0]) : null,
+      ...(this.units && this.units.length > 1 ? { units: this.units.map((w) => Array.from(w)) } : {}),
       ...(this.thresholdQuantile > 0 ? {
         threshold: this.theta,
         driveSample: { seen: this.driveSeen, vectors: Array.from(this.driveSample.subarray(0, 6 * this.driveSampleFilled)) },
@@ -333,6 +373,11 @@ export class T4Layer {
     const squares = requireFiniteArray('T4 state channelSquares', data.channelSquares, { minLength: 6, maxLength: 6 });
     const count = requireInt('T4 state channelCount', data.channelCount, { min: 0 });
     const weights = data.weights === null ? null : requireFiniteArray('T4 state weights', data.weights, { minLength: 6, maxLength: 6 });
+    let units = weights && [weights];
+    if (data.units !== undefined) {
+      if (!Array.isArray(data.units) || data.units.length < 2 || data.units.length > MAX_T4_UNITS || weights === null) throw new ConfigError('T4 state units', data.units, `2 … ${MAX_T4_UNITS} weight vectors, the first one the weights`);
+      units = data.units.map((w, u) => requireFiniteArray(`T4 state units[${u}]`, w, { minLength: 6, maxLength: 6 }));
+    }
     // older snapshots and fixed-θ layers carry no drive sample
     let sample: Float64Array = new Float64Array(0), seen = 0, theta = this.theta;
     if (this.thresholdQuantile > 0 && data.driveSample !== undefined) {
@@ -341,7 +386,7 @@ export class T4Layer {
       if (sample.length % 6 !== 0 || sample.length / 6 > seen) throw new ConfigError('T4 state driveSample', data.driveSample, 'whole 6-vectors, no more than were seen');
       if (data.threshold !== undefined) theta = requireFinite('T4 state threshold', data.threshold, { min: 0 });
     }
-    this.moments = moments; this.channelSums = sums; this.channelSquares = squares; this.channelCount = count; this.weights = weights;
+    this.moments = moments; this.channelSums = sums; this.channelSquares = squares; this.channelCount = count; this.units = units;
     this.driveSample = sample; this.driveSampleFilled = sample.length / 6; this.driveSeen = seen; this.theta = theta;
     // a restored reservoir continues with a generator seeded from its position (deterministic)
     this.random = new Random((this.seed + seen) % Number.MAX_SAFE_INTEGER);
@@ -380,6 +425,35 @@ function tripletKey(series: string, centre: number): string {
   return `${series}\u0000${centre}`;
 }
 
+/** Options of {@link T4Layer.learn}. */
+export interface T4LearnOptions {
+  /** End the series' open pairs first (a gap). */
+  readonly restart?: boolean;
+  /** End the series after this chunk. */
+  readonly end?: boolean;
+  /** The triplets pooled (default {@link rowTriplets}); centres must differ (each keys its own series). */
+  readonly triplets?: readonly PixelTriplet[];
+}
+
+/** The six inputs of one triplet, in {@link T4_CHANNELS} order. */
+function tripletInputs(l3: readonly Float64Array[], l1: readonly Float64Array[], [left, centre, right]: PixelTriplet): Float64Array[] {
+  return [l3[left], l1[left], l3[centre], l1[centre], l3[right], l1[right]];
+}
+
+/** The row's triplets, or the given ones after checking their pixels and distinct centres. */
+function checkTriplets(triplets: readonly PixelTriplet[] | undefined, pixels: number): readonly PixelTriplet[] {
+  if (triplets === undefined) return rowTriplets(pixels);
+  if (!Array.isArray(triplets) || triplets.length === 0) throw new ConfigError('triplets', triplets, 'a non-empty array of [negative end, centre, positive end] pixel indices');
+  const centres = new Set<number>();
+  triplets.forEach((triplet, t) => {
+    if (!Array.isArray(triplet) || triplet.length !== 3) throw new ConfigError(`triplets[${t}]`, triplet, 'three pixel indices');
+    triplet.forEach((pixel, i) => requireInt(`triplets[${t}][${i}]`, pixel, { min: 0, max: pixels - 1 }));
+    if (centres.has(triplet[1])) throw new ConfigError(`triplets[${t}]`, triplet, `a triplet whose centre ${triplet[1]} no other triplet has`);
+    centres.add(triplet[1]);
+  });
+  return triplets;
+}
+
 function checkPixels(l3: readonly Float64Array[], l1: readonly Float64Array[]): void {
   if (l3.length < 3) throw new ShapeError(`T4 needs at least 3 pixels (got ${l3.length})`);
   if (l1.length !== l3.length) throw new ShapeError(`L1 has ${l1.length} pixels and L3 ${l3.length}; they must match`);
@@ -398,6 +472,8 @@ export interface T4LayerJSON {
   channelSquares: number[];
   channelCount: number;
   weights: number[] | null;
+  /** Every unit's weights when the layer applies more than one (the first equals `weights`). */
+  units?: number[][];
   /** θ in force (thresholdQuantile > 0 only). */
   threshold?: number;
   /** Reservoir sample of training input vectors, 6 values each (thresholdQuantile > 0 only). */

@@ -27,9 +27,9 @@
  */
 import { CcaFit, solvePastFutureCca } from './cca';
 import { ConfigError, ShapeError } from './errors';
-import { MomentMatrices } from './moments';
+import { LaggedMoments, MomentMatrices } from './moments';
 import { Random } from './random';
-import { mirrorT4Weights, T4_PINNED_TAP } from './t4';
+import { T4LearnOptions, mirrorT4Weights, PixelTriplet, rowTriplets, T4_PINNED_TAP, T4Fit, T4Layer } from './t4';
 import { requireFinite, requireFiniteArray, requireInt, requireOneOf } from './validate';
 
 const C = 6;
@@ -386,4 +386,118 @@ function checkSeries(series: unknown, field: string): number {
     for (let t = 0; t < n; t++) if (!Number.isFinite(channel[t])) throw new ConfigError(`${field}[${c}][${t}]`, channel[t], 'a finite number');
   });
   return n;
+}
+
+/**
+ * max |ŵ2 − mirror(ŵ1)| with each unit's weights scaled to max |w| = 1: 0 for exact mirror images
+ * (docs/motion-2d.md counts two units as mirror images at ≤ 0.1 when they are also opposite-selective).
+ */
+export function mirrorDeviation(first: ArrayLike<number>, second: ArrayLike<number>): number {
+  const scaled = (w: ArrayLike<number>): Float64Array => { const m = Math.max(...Array.from(w, Math.abs)); return Float64Array.from(w, (x) => (m > 0 ? x / m : 0)); };
+  const mirrored = mirrorT4Weights(scaled(first)), other = scaled(second);
+  return Math.max(...Array.from(other, (x, i) => Math.abs(x - mirrored[i])));
+}
+
+/** How two units learn from a stream of both directions: the authors' symmetric option, or the gated schemes. */
+export type T4PairScheme = 'mirrored' | 'gated' | 'gatedEpisode';
+
+/** Options of {@link T4PairTrainer}. */
+export interface T4PairOptions {
+  readonly scheme: T4PairScheme;
+  /** Seed of the gated schemes' perturbations. Default 1. */
+  readonly seed?: number;
+  /** Gated schemes: the most training samples kept ({@link T4SeriesBuffer}). Default {@link DEFAULT_T4_BUFFER_SAMPLES}. */
+  readonly bufferSamples?: number;
+  /** Gated schemes: rounds, perturbation, thresholdSd as in {@link GatedT4Options} (defaults 8, 0.1, 0). */
+  readonly rounds?: number;
+  readonly perturbation?: number;
+  readonly thresholdSd?: number;
+}
+
+/** A solved pair: the layer's {@link T4Fit} (of unit 1) with both units. */
+export interface T4PairFit extends T4Fit {
+  readonly scheme: T4PairScheme;
+  /** Both units' weights; the layer applies both. */
+  readonly units: [Float64Array, Float64Array];
+  /** {@link mirrorDeviation} of the two units. */
+  readonly mirrorDeviation: number;
+}
+
+/**
+ * Two T4 units learning from a stream with motion in both directions, on a {@link T4Layer}'s
+ * statistics, streaming: `learn` is the layer's (and, for the gated schemes, keeps the triplet
+ * series in a bounded {@link T4SeriesBuffer}); `solveWith(moments)` solves and sets both units on
+ * the layer, which then answers with both ({@link T4Layer.apply}: unit 1's triplets, then unit 2's).
+ *
+ * - 'mirrored': {@link solveMirroredT4Moments} on the moments (the layer's `component`-th direction of
+ *   the mirror-symmetric moments; unit 2 its mirror image). Exactly the batch {@link solveMirroredT4}
+ *   of the same pairs, whatever the chunking.
+ * - 'gated' / 'gatedEpisode': {@link trainGatedT4Pair} (gate per pair and closest direction / gate per
+ *   series and the second direction) over the kept series, from the symmetric direction of the
+ *   mirrored moments. The rounds need the samples themselves: only the kept series count (peers'
+ *   statistics, when `moments` are merged with them, only move the symmetric start).
+ *
+ * Both report ρ as the canonical correlations of the mirror-symmetric moments.
+ */
+export class T4PairTrainer {
+  readonly scheme: T4PairScheme;
+  /** The kept training series (gated schemes), else null. */
+  readonly buffer: T4SeriesBuffer | null;
+  private readonly gated: Required<Omit<T4PairOptions, 'scheme' | 'bufferSamples'>>;
+
+  constructor(readonly layer: T4Layer, options: T4PairOptions) {
+    if (options === null || typeof options !== 'object') throw new ConfigError('options', options, 'an object');
+    this.scheme = requireOneOf('scheme', options.scheme, ['mirrored', 'gated', 'gatedEpisode']);
+    const d = DEFAULT_GATED_T4_OPTIONS;
+    this.gated = {
+      seed: requireInt('seed', options.seed ?? 1, { min: 0, max: Number.MAX_SAFE_INTEGER }),
+      rounds: requireInt('rounds', options.rounds ?? d.rounds, { min: 1, max: 1000 }),
+      perturbation: requireFinite('perturbation', options.perturbation ?? d.perturbation, { min: 0, max: 10 }),
+      thresholdSd: requireFinite('thresholdSd', options.thresholdSd ?? d.thresholdSd, { min: 0, max: 100 }),
+    };
+    this.buffer = this.scheme === 'mirrored' ? null : new T4SeriesBuffer(options.bufferSamples ?? DEFAULT_T4_BUFFER_SAMPLES);
+  }
+
+  /** {@link T4Layer.learn}, and for the gated schemes the triplet series kept as well. */
+  learn(l3: readonly Float64Array[], l1: readonly Float64Array[], series = '', options: T4LearnOptions = {}): void {
+    this.layer.learn(l3, l1, series, options); // validates everything first
+    if (!this.buffer) return;
+    for (const [left, centre, right] of options.triplets ?? rowTriplets(l3.length) as readonly PixelTriplet[]) {
+      this.buffer.add([l3[left], l1[left], l3[centre], l1[centre], l3[right], l1[right]], `${series}\u0000${centre}`, { restart: options.restart, end: options.end });
+    }
+  }
+
+  /**
+   * Solves on `moments` (the layer's statistics, or merged with peers'), sets both units on the
+   * layer and returns them.
+   * @throws NotEnoughDataError / ShapeError when there is nothing to solve, or a gated unit never responds.
+   */
+  solveWith(moments: LaggedMoments): T4PairFit {
+    const layer = this.layer;
+    const mirrored = solveMirroredT4Moments(moments.moments(), layer.ridge, layer.component);
+    let units: [Float64Array, Float64Array];
+    if (this.scheme === 'mirrored') units = [mirrored.weights, mirrored.mirrored];
+    else {
+      const [gate, adopt] = this.scheme === 'gated' ? ['pair', 'closest'] as const : ['series', 'second'] as const;
+      const series = this.buffer!.series().filter((s) => s[0].length > layer.delay);
+      if (series.length === 0) throw new ShapeError(`no kept training series longer than the delay (${layer.delay} samples) for the ${this.scheme} scheme`);
+      units = trainGatedT4Pair(series, { ...this.gated, delay: layer.delay, ridge: layer.ridge, gate, adopt, start: mirrored.symmetric }).weights;
+    }
+    layer.setUnitWeights(units);
+    if (layer.thresholdQuantile > 0) {
+      const theta = layer.driveQuantile(units[0], layer.thresholdQuantile);
+      if (Number.isFinite(theta)) layer.setThreshold(Math.max(0, theta));
+    }
+    return {
+      scheme: this.scheme, units: [Float64Array.from(units[0]), Float64Array.from(units[1])], mirrorDeviation: mirrorDeviation(units[0], units[1]),
+      weights: Float64Array.from(units[0]), normalizedWeights: layer.normalizedWeights(units[0]), correlations: mirrored.correlations,
+      threshold: layer.threshold, signMargin: NaN, fit: mirrored.fit,
+    };
+  }
+
+  /** Drops the layer's statistics and weights and the kept series. */
+  reset(): void {
+    this.layer.reset();
+    this.buffer?.reset();
+  }
 }

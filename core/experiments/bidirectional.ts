@@ -22,8 +22,8 @@ import { directionSelectivityIndex } from '../metrics';
 import { edgeProbe } from '../stimuli/probes';
 import { WhiteNoise } from '../stimuli/noise';
 import { MotionDirection } from '../stimuli/scanner';
-import { mirrorT4Weights, T4_CHANNELS, T4Layer } from '../t4';
-import { GatedRound, solveMirroredT4, T4Series, trainGatedT4Pair } from '../t4Plasticity';
+import { T4_CHANNELS, T4Layer } from '../t4';
+import { GatedRound, mirrorDeviation, solveMirroredT4, T4Series, trainGatedT4Pair } from '../t4Plasticity';
 import { ClaimDefinition, fmt, verdict } from './claims';
 import { ExperimentScene, ProgressCallback, plain, progressReporter } from './common';
 import { normalize, pooledSd, sweep } from './motion';
@@ -130,12 +130,10 @@ export function runBidirectionalExperiment(scenes: readonly ExperimentScene[], l
   };
   const scheme = (a: ArrayLike<number>, b: ArrayLike<number>): BidirectionalScheme => {
     const units: [BidirectionalUnit, BidirectionalUnit] = [unit(a), unit(b)];
-    const scaled = (w: ArrayLike<number>): Float64Array => { const m = Math.max(...Array.from(w, Math.abs)); return Float64Array.from(w, (x) => x / m); };
-    const mirrored = mirrorT4Weights(scaled(a)), second = scaled(b);
-    const mirrorDeviation = Math.max(...Array.from(second, (x, i) => Math.abs(x - mirrored[i])));
+    const deviation = mirrorDeviation(a, b);
     const [p, q] = units.map((u) => u.prefers);
     const oppositeSelective = p !== 'none' && q !== 'none' && p !== q;
-    return { units, oppositeSelective, mirrorDeviation, mirrorImages: oppositeSelective && mirrorDeviation <= MIRROR_TOLERANCE };
+    return { units, oppositeSelective, mirrorDeviation: deviation, mirrorImages: oppositeSelective && deviation <= MIRROR_TOLERANCE };
   };
 
   report('mirrored moments (the authors\' symmetric option)', 0.3);

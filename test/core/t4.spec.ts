@@ -1,5 +1,5 @@
 import * as assert from 'assert';
-import { connectomeComparison, LaggedMoments, MAX_OPEN_SERIES, mirrorT4Weights, Random, solvePastFutureCca, T4Layer } from '../../core';
+import { axisTriplets, connectomeComparison, createLattice, LaggedMoments, MAX_OPEN_SERIES, mirrorT4Weights, Random, rowTriplets, solvePastFutureCca, T4Layer } from '../../core';
 import { T4_DRIVE_SAMPLE_SIZE, tripletChannels } from '../../core/t4';
 
 /** A seeded 5-pixel stimulus: a smoothed random pattern moving one pixel per `step` samples. */
@@ -111,6 +111,45 @@ describe('core/t4', function () {
     assert.deepStrictEqual(Array.from(response), [Math.max(1 + 2 - 1 - 0.1, 0), Math.max(-1 + 0.5 - 0.1, 0)]);
     assert.throws(() => layer.apply(l3.slice(0, 2), l1.slice(0, 2)), /at least 3 pixels/);
     assert.throws(() => new T4Layer().apply(l3, l1), /no weights yet/);
+  });
+
+  it('lattice triplets: learning and applying pool exactly the named pixels (as a row of those three pixels would)', function () {
+    // a 3 × 3 lattice whose pixels carry independent patterns; the vertical triplet is (1, 4, 7)
+    const pixels = Array.from({ length: 9 }, (_, p) => movingPattern(p % 2 === 0 ? 'right' : 'left', 900, 10 + p));
+    const l3 = pixels.map((x) => x.l3[2]), l1 = pixels.map((x) => x.l1[2]);
+    const triplets = axisTriplets(createLattice({ rows: 3, columns: 3 }), 'vertical');
+    assert.deepStrictEqual(triplets, [[0, 3, 6], [1, 4, 7], [2, 5, 8]]);
+    const onLattice = new T4Layer(), asRows = new T4Layer();
+    for (let start = 0; start < 900; start += 300) {
+      onLattice.learn(l3.map((c) => c.subarray(start, start + 300)), l1.map((c) => c.subarray(start, start + 300)), 'path', { triplets });
+      for (const t of triplets) asRows.learn(t.map((i) => l3[i].subarray(start, start + 300)), t.map((i) => l1[i].subarray(start, start + 300)), `path/${t[1]}`);
+    }
+    assert.strictEqual(onLattice.pairs, asRows.pairs);
+    const a = onLattice.solve(), b = asRows.solve();
+    assert.ok(Math.max(...Array.from(a.weights, (w, i) => Math.abs(w - b.weights[i]))) < 1e-9, 'same statistics, same weights');
+    const applied = onLattice.apply(l3, l1, undefined, triplets);
+    triplets.forEach((t, k) => assert.deepStrictEqual(applied[k], asRows.apply(t.map((i) => l3[i]), t.map((i) => l1[i]))[0]));
+    assert.deepStrictEqual(rowTriplets(4), [[0, 1, 2], [1, 2, 3]]);
+    assert.throws(() => onLattice.learn(l3, l1, 'x', { triplets: [[0, 1, 9]] }), /triplets\[0\]\[2\] must be an integer ≥ 0 and ≤ 8/);
+    assert.throws(() => onLattice.apply(l3, l1, undefined, [[0, 1, 2], [3, 1, 5]]), /triplets\[1\] must be a triplet whose centre 1 no other triplet has/);
+  });
+
+  it('several units: apply answers with each at every triplet (unit-major); the state keeps them', function () {
+    const { l3, l1 } = movingPattern('right', 400, 3);
+    const layer = new T4Layer({ threshold: 0.1 });
+    const w1 = [0.5, -0.2, 0.1, 0.9, -0.4, 0.3], w2 = mirrorT4Weights(w1);
+    layer.setUnitWeights([w1, w2]);
+    const out = layer.apply(l3, l1);
+    assert.strictEqual(out.length, 2 * 3);
+    const single = new T4Layer({ threshold: 0.1 });
+    single.setWeights(w2);
+    assert.deepStrictEqual(out.slice(3), single.apply(l3, l1), 'unit 2 at the three triplets');
+    assert.deepStrictEqual(Array.from(layer.currentWeights!), w1);
+    const copy = new T4Layer({ threshold: 0.1 });
+    copy.load(JSON.parse(JSON.stringify(layer.toJSON())));
+    assert.deepStrictEqual(copy.unitWeights!.map((w) => Array.from(w)), [w1, Array.from(w2)]);
+    assert.throws(() => layer.setUnitWeights([]), /units must be 1 … 8 weight vectors/);
+    assert.throws(() => copy.load({ ...layer.toJSON(), units: [w1] }), /T4 state units must be 2 … 8 weight vectors/);
   });
 
   it('connectome comparison normalizes each triplet by its absolute sum and mirrors on request', function () {

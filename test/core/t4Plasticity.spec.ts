@@ -1,9 +1,10 @@
 import * as assert from 'assert';
 import {
-  ConfigError, LaggedMoments, mirrorT4Weights, Random, ShapeError, solveMirroredT4, solvePastFutureCca,
-  T4Series, trainGatedT4Pair, WeightedT4Moments,
+  axisTriplets, ConfigError, createLattice, edgeProbe2d, FirFilter, LaggedMoments, mirrorDeviation, mirrorT4Weights, Random, ShapeError,
+  solveMirroredT4, solveMirroredT4Moments, solvePastFutureCca, summarizeDirectionTuning, T4Layer, T4PairTrainer, T4Series, T4SeriesBuffer, trainGatedT4Pair,
+  WeightedT4Moments,
 } from '../../core';
-import { mirrorSymmetricMoments, solveMirroredT4Moments, T4SeriesBuffer } from '../../core/t4Plasticity';
+import { mirrorSymmetricMoments } from '../../core/t4Plasticity';
 
 /** Six T4 channels of 3 pixels seeing a smoothed random pattern move one pixel per 3 samples (L1 = rectified derivative). */
 function series(direction: 'right' | 'left', length: number, seed: number): Float64Array[] {
@@ -151,5 +152,75 @@ describe('core/t4Plasticity', function () {
     assert.throws(() => trainGatedT4Pair(stream, { seed: -1 }), ConfigError);
     assert.throws(() => trainGatedT4Pair(stream, { seed: 1, thresholdSd: 100 }), /every gate was 0/);
     assert.throws(() => new WeightedT4Moments(5).update(stream[0], new Float64Array(3)), /weights has 3 values; the series has 1495 pairs/);
+  });
+
+  describe('T4PairTrainer (two units on a streaming T4 layer)', function () {
+    /** Feeds a stream to a trainer in chunks of 200 samples, each series ending with its last chunk. */
+    const feed = (trainer: T4PairTrainer, part: readonly T4Series[]): void => part.forEach((s, i) => {
+      for (let start = 0; start < s[0].length; start += 200) {
+        const piece = s.map((c) => c.subarray(start, start + 200));
+        trainer.learn([piece[0], piece[2], piece[4]], [piece[1], piece[3], piece[5]], `s${i}`, { end: start + 200 >= s[0].length });
+      }
+    });
+
+    it('mirrored training gives mirrored units: unit 2 is exactly mirror(unit 1), the batch scheme\'s pair, and the same pair from the mirrored stream', function () {
+      const trainer = new T4PairTrainer(new T4Layer(), { scheme: 'mirrored' });
+      feed(trainer, stream);
+      const fit = trainer.solveWith(trainer.layer.statistics), batch = solveMirroredT4(stream);
+      assert.deepStrictEqual(Array.from(fit.units[1]), Array.from(mirrorT4Weights(fit.units[0])));
+      assert.strictEqual(fit.mirrorDeviation, 0);
+      const scale = Math.max(...Array.from(batch.weights, Math.abs));
+      assert.ok(maxDiff(fit.units[0], batch.weights) < 1e-9 * scale, 'streamed = batch');
+      assert.deepStrictEqual(trainer.layer.unitWeights!.map((w) => Array.from(w)), fit.units.map((w) => Array.from(w)), 'the layer applies both');
+      const flipped = new T4PairTrainer(new T4Layer(), { scheme: 'mirrored' });
+      feed(flipped, stream.map(mirror));
+      assert.ok(maxDiff(flipped.solveWith(flipped.layer.statistics).units[0], fit.units[0]) < 1e-9 * scale, 'mirror-symmetric moments do not see which way the stream leans');
+    });
+
+    it('the mirrored units\' tuning curves on a lattice are reflections: r2(θ) = r1(180° − θ), exactly', function () {
+      // on this stream the second direction is the even one (both units alike): take the first odd one
+      const odd = solveMirroredT4(stream).fit.pastFilters.findIndex((f) => maxDiff(mirrorT4Weights(f), f.map((x) => -x)) < 1e-9 * Math.max(...Array.from(f, Math.abs)));
+      assert.ok(odd >= 1, 'an odd direction');
+      const trainer = new T4PairTrainer(new T4Layer({ component: odd + 1 }), { scheme: 'mirrored' });
+      feed(trainer, stream);
+      trainer.solveWith(trainer.layer.statistics);
+      const lattice = createLattice({ rows: 3, columns: 3 }), triplets = axisTriplets(lattice, 'horizontal').filter((t) => t[1] === 4);
+      const directionsDeg = Array.from({ length: 12 }, (_, i) => 30 * i);
+      const curves = [[], []] as number[][];
+      for (const directionDeg of directionsDeg) {
+        const x = edgeProbe2d({ positions: lattice.points, directionDeg, segmentLength: 200, segments: 4, noiseSd: 0 });
+        // layer 1 as in the training stream: L3 the signal, L1 its rectified derivative
+        const l3 = x, l1 = new FirFilter([1, -1], 9).process(x).map((c) => c.map((v) => Math.max(v, 0)));
+        // peaks in the ON segments (even ones: the edges cross mid-segment, ≤ 10 samples apart): a linear odd unit answers a null OFF edge as a preferred ON edge
+        trainer.layer.apply(l3, l1, undefined, triplets).forEach((response, u) => curves[u].push(Math.max(...response.filter((_, k) => k >= 10 && Math.floor(k / 200) % 2 === 0))));
+      }
+      directionsDeg.forEach((deg, i) => {
+        const reflected = directionsDeg.indexOf((540 - deg) % 360);
+        assert.ok(Math.abs(curves[1][i] - curves[0][reflected]) < 1e-12, `r2(${deg}°) = r1(${directionsDeg[reflected]}°)`);
+      });
+      const [p1, p2] = curves.map((c) => summarizeDirectionTuning(directionsDeg, c));
+      assert.ok(p1.vectorDsi > 0.1 && Math.abs(p1.vectorDsi - p2.vectorDsi) < 1e-9, `equally tuned (vector DSI ${p1.vectorDsi}, ${p2.vectorDsi})`);
+      assert.ok(Math.abs(((p1.preferredDirectionDeg! + p2.preferredDirectionDeg! + 180) % 360) - 0) < 1e-6 || Math.abs(((p1.preferredDirectionDeg! + p2.preferredDirectionDeg! + 180) % 360) - 360) < 1e-6,
+        `preferred ${p1.preferredDirectionDeg}° and ${p2.preferredDirectionDeg}°: reflections about the vertical`);
+    });
+
+    it('the gated schemes keep the streamed series and give the batch trainGatedT4Pair\'s units; reset forgets them', function () {
+      for (const [scheme, gate, adopt] of [['gated', 'pair', 'closest'], ['gatedEpisode', 'series', 'second']] as const) {
+        const trainer = new T4PairTrainer(new T4Layer(), { scheme, seed: 3, rounds: 3 });
+        feed(trainer, stream);
+        assert.strictEqual(trainer.buffer!.samples, stream.reduce((n, s) => n + s[0].length, 0));
+        const fit = trainer.solveWith(trainer.layer.statistics);
+        const batch = trainGatedT4Pair(stream, { seed: 3, rounds: 3, gate, adopt, start: solveMirroredT4(stream).symmetric });
+        fit.units.forEach((w, u) => assert.ok(maxDiff(w, batch.weights[u]) < 1e-8, `${scheme} unit ${u + 1}`));
+        assert.ok(Math.abs(fit.mirrorDeviation - mirrorDeviation(batch.weights[0], batch.weights[1])) < 1e-8);
+        trainer.reset();
+        assert.deepStrictEqual([trainer.buffer!.samples, trainer.layer.pairs, trainer.layer.currentWeights], [0, 0, null]);
+      }
+      const capped = new T4PairTrainer(new T4Layer(), { scheme: 'gated', bufferSamples: 10 });
+      capped.learn([stream[0][0].subarray(0, 4), stream[0][2].subarray(0, 4), stream[0][4].subarray(0, 4)], [stream[0][1].subarray(0, 4), stream[0][3].subarray(0, 4), stream[0][5].subarray(0, 4)]);
+      assert.throws(() => capped.solveWith(capped.layer.statistics), /NotEnoughData|needs|no kept training series/);
+      assert.throws(() => new T4PairTrainer(new T4Layer(), { scheme: 'hebbian' as never }), /scheme must be one of/);
+      assert.strictEqual(new T4PairTrainer(new T4Layer(), { scheme: 'mirrored' }).buffer, null, 'the mirrored scheme keeps no samples');
+    });
   });
 });
