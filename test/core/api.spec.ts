@@ -31,11 +31,13 @@ const CORE_EXPORTS = [
   // units
   'FirFilter', 'PastProjection', 'ResuUnit', 'rectify', 'UnitBank',
   // T4
-  'T4Layer', 'T4_CHANNELS', 'DEFAULT_T4_OPTIONS', 'mirrorT4Weights', 'connectomeComparison',
-  'WeightedT4Moments', 'solveMirroredT4', 'trainGatedT4Pair', 'DEFAULT_GATED_T4_OPTIONS',
+  'T4Layer', 'T4_CHANNELS', 'DEFAULT_T4_OPTIONS', 'mirrorT4Weights', 'connectomeComparison', 'rowTriplets', 'MAX_T4_UNITS',
+  'WeightedT4Moments', 'solveMirroredT4', 'solveMirroredT4Moments', 'trainGatedT4Pair', 'DEFAULT_GATED_T4_OPTIONS',
+  'T4SeriesBuffer', 'DEFAULT_T4_BUFFER_SAMPLES', 'T4PairTrainer', 'mirrorDeviation',
   // metrics and probe scoring
   'mutualInformationNats', 'mutualInformationBits', 'directionSelectivityIndex', 'summarizeDirectionTuning',
   'ProbeScorer', 'scoreDirections', 'thresholdSweep', 'thresholdedScore', 'DEFAULT_FRACTIONS_KEPT',
+  'DirectionTuningScorer', 'MAX_TUNING_UNITS', 'MAX_TUNING_DIRECTIONS',
   // serialization and federation
   'fitToJSON', 'fitFromJSON', 'FIT_FORMAT', 'FIT_VERSION',
   'StatisticsPool', 'createStatisticsMessage', 'isStatisticsMessage', 'STATISTICS_FORMAT', 'STATISTICS_VERSION',
@@ -47,6 +49,7 @@ const CORE_EXPORTS = [
   'LinearStateSpace', 'PAPER_OU_PRESET', 'stateSpaceAutocovariance', 'solveDiscreteLyapunov',
   'GaussianProcessSampler', 'gaussianProcessDraws', 'DEFAULT_GP_OPTIONS', 'MAX_GP_POINTS', 'WhiteNoise',
   'gratingProbe', 'edgeProbe', 'probePair', 'gratingPolarity', 'edgePolarity', 'gratingProbe2d', 'edgeProbe2d',
+  'gratingPolarity2d', 'edgePolarity2d', 'directionRun2d',
   // randomness, buffers, validation, errors
   'Random', 'createRandom', 'allocateChannels', 'isCompactView',
   'requireFinite', 'requireInt', 'requireBoolean', 'requireOneOf', 'requireFiniteArray', 'isArrayLikeOfNumbers',
