@@ -78,7 +78,7 @@ export { decodeImage, ImageDecodeError, DEFAULT_MAX_PIXELS, MAX_IMAGE_PIXELS } f
 export type { LuminanceImage, DecodeImageOptions, LumaWeights } from './stimuli/image';
 export { toContrastImage, DEFAULT_CONTRAST_OPTIONS } from './stimuli/contrast';
 export type { ContrastImage, ContrastOptions } from './stimuli/contrast';
-export { createDeadLeavesImage, DEFAULT_DEAD_LEAVES_OPTIONS } from './stimuli/deadLeaves';
+export { createDeadLeavesImage, createDeadLeavesTorus, DEFAULT_DEAD_LEAVES_OPTIONS } from './stimuli/deadLeaves';
 export type { DeadLeavesOptions, DeadLeavesImage } from './stimuli/deadLeaves';
 export { Scanner, sampleCount, DEFAULT_SCANNER_OPTIONS, MAX_SCANNER_CHUNK_VALUES } from './stimuli/scanner';
 export type { ScannerOptions, ScanChunk, MotionDirection } from './stimuli/scanner';

@@ -124,9 +124,12 @@ export function mirrorSymmetricMoments(moments: MomentMatrices): MomentMatrices 
   return { ...moments, pastMoment: add(moments.pastMoment), futurePastMoment: add(moments.futurePastMoment), futureMoment: add(moments.futureMoment), channels: C };
 }
 
+/** |centre L1 weight| / max |w| below which a mirrored-scheme direction counts as odd (exactly 0 up to round-off). */
+const ODD_CENTRE_TOLERANCE = 1e-9;
+
 /** The two units of the mirrored scheme. */
 export interface MirroredT4Fit {
-  /** Second canonical direction of the symmetric moments (centre L1 pinned positive). */
+  /** Second canonical direction of the symmetric moments (centre L1 pinned positive; an odd direction, whose centre weights are 0, signed so its L1 weight at the negative end exceeds the one at the positive end). */
   readonly weights: Float64Array;
   /** Its mirror image, the second unit. */
   readonly mirrored: Float64Array;
@@ -158,7 +161,12 @@ export function solveMirroredT4(series: readonly T4Series[], delay = 5, ridge = 
 export function solveMirroredT4Moments(moments: MomentMatrices, ridge = 1e-10, component = 2): MirroredT4Fit {
   requireInt('component', component, { min: 1, max: C });
   const fit = solvePastFutureCca(mirrorSymmetricMoments(moments), { ridge, pinnedTap: T4_PINNED_TAP });
-  const weights = Float64Array.from(fit.pastFilters[component - 1]);
+  let weights = Float64Array.from(fit.pastFilters[component - 1]);
+  // An odd direction (mirror(w) = −w) has centre weights 0, so the pinned centre L1 weight is round-off
+  // and its sign, which decides which unit is which, would depend on how the moments were summed.
+  // Convention instead: unit 1 weighs L1 more at the negative end (left/bottom) than at the positive end.
+  const largest = Math.max(...Array.from(weights, Math.abs));
+  if (Math.abs(weights[T4_PINNED_TAP]) <= ODD_CENTRE_TOLERANCE * largest && weights[1] - weights[5] < 0) weights = weights.map((w) => -w);
   return { weights, mirrored: mirrorT4Weights(weights), correlations: fit.correlations, symmetric: Float64Array.from(fit.pastFilters[0]), fit };
 }
 

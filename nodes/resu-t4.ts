@@ -1,10 +1,12 @@
 /**
  * resu-t4: T4 pooling. Aligns L1 and L3 chunks of a pixel row, learns the six spatial weights by
- * uncentered past–future CCA with a delay, and outputs the rectified T4 responses. Persistence,
- * peers, solving and status: shared/learning-node.ts.
+ * uncentered past–future CCA with a delay, and outputs the rectified T4 responses. On a lattice it
+ * pools the triplets along one axis (shared/t4-pooling.ts); trained on motion in both directions it
+ * learns two units (core's T4PairTrainer: the authors' mirrored moments, or output-gated plasticity).
+ * Persistence, peers, solving and status: shared/learning-node.ts.
  */
 import type { Node, NodeAPI, NodeDef } from 'node-red';
-import { connectomeComparison, fitToJSON, LaggedMoments, T4_CHANNELS, T4Fit, T4InputScaling, T4Layer } from '../core';
+import { connectomeComparison, fitToJSON, LaggedMoments, mirrorT4Weights, T4_CHANNELS, T4Fit, T4InputScaling, T4Layer, T4PairFit, T4PairTrainer } from '../core';
 import { fitSummary } from './shared/admin';
 import { ChunkAligner } from './shared/align';
 import { parseT4Config, T4NodeOptions } from './shared/config';
@@ -12,6 +14,7 @@ import { InputError } from './shared/errors';
 import { createLearningNode, registerLearningNodeType } from './shared/learning-node';
 import { isFiltersMessage, readChunkMessage, readFiltersMessage, SeriesTracker, writeChunkMessage } from './shared/messages';
 import { compact, reportConfigError } from './shared/node';
+import { poolingTriplets, responseNames } from './shared/t4-pooling';
 
 export = function (RED: NodeAPI) {
   function ResuT4Node(this: Node, raw: NodeDef & Record<string, unknown>) {
@@ -19,21 +22,26 @@ export = function (RED: NodeAPI) {
     const node = this;
     let options: T4NodeOptions;
     let layer: T4Layer;
+    /** Two units from motion in both directions (training other than 'single'), else null. */
+    let twoUnits: T4PairTrainer | null;
     try {
       // the shared secret is a credential: Node-RED keeps it out of the flow
       options = parseT4Config(raw, (node as { credentials?: unknown }).credentials);
       layer = new T4Layer({ delay: options.delay, component: options.component, threshold: options.threshold, thresholdQuantile: options.thresholdQuantile, ridge: options.ridge });
+      twoUnits = options.training === 'single' ? null : new T4PairTrainer(layer, { scheme: options.training, seed: options.seed });
     } catch (err) { reportConfigError(node, err); return; }
+    /** Response channels are named "<label>[:<unit>]/px<centre>": the probe tells units apart by them. */
+    const label = (typeof raw.name === 'string' && raw.name.trim()) || 'T4';
     const aligner = new ChunkAligner(['L1', 'L3'] as const);
     const tracker = new SeriesTracker();
     let applying = options.applying;
-    let lastFit: T4Fit | null = null;
+    let lastFit: T4Fit | T4PairFit | null = null;
     const model = {
       get statistics(): LaggedMoments { return layer.statistics; },
-      solve: (moments: LaggedMoments) => (lastFit = layer.solveWith(moments)),
+      solve: (moments: LaggedMoments) => (lastFit = twoUnits ? twoUnits.solveWith(moments) : layer.solveWith(moments)),
       toJSON: () => layer.toJSON(),
       load: (saved: unknown) => layer.load(saved),
-      reset: () => { layer.reset(); aligner.clear(); tracker.clear(); lastFit = null; },
+      reset: () => { layer.reset(); twoUnits?.buffer?.reset(); aligner.clear(); tracker.clear(); lastFit = null; },
     };
 
     createLearningNode(RED, node, {
@@ -50,6 +58,7 @@ export = function (RED: NodeAPI) {
         const signal = chunk?.meta.signal;
         if (chunk && signal !== 'L1' && signal !== 'L3') throw InputError.field('msg.chunk.signal', signal, '"L1" or "L3" (wire a ReSU ON unit and an L3 projection)');
         if (chunk && chunk.data.length < 3) throw new InputError(`msg.payload has ${chunk.data.length} pixel channels; T4 needs at least 3`);
+        if (chunk) poolingTriplets(options.pooling, chunk.meta.lattice, chunk.data.length); // refused on arrival, not once paired
         if (chunk) {
           // reject now what could only fail once paired: the pending partner must stay untouched
           const pendingPixels = aligner.pendingChannels(chunk.meta.series);
@@ -69,18 +78,20 @@ export = function (RED: NodeAPI) {
         if (!pair) return;
         const { L1: l1, L3: l3 } = pair;
         if (l1.data.length !== l3.data.length) throw new InputError(`L1 chunk has ${l1.data.length} pixels and L3 chunk ${l3.data.length}; they must match`);
+        const triplets = poolingTriplets(options.pooling, l1.meta.lattice, l1.data.length);
         if (context.learning && l1.meta.train && l3.meta.train) {
           const verdict = tracker.classify(l1.meta);
           // 'new' also restarts: the series may still be open from before a learning pause; core
           // refuses a chunk that would open more triplet series than it keeps
-          layer.learn(l3.data, l1.data, l1.meta.series, { restart: verdict !== 'continue', end: l1.meta.endOfSeries });
+          (twoUnits ?? layer).learn(l3.data, l1.data, l1.meta.series, { restart: verdict !== 'continue', end: l1.meta.endOfSeries, triplets });
           tracker.advance(l1.meta, l1.length);
           context.learned();
         }
         if (applying && layer.currentWeights) {
-          const responses = layer.apply(l3.data, l1.data, scaling);
-          const names = responses.map((_, i) => `T4/px${i + 1}`);
-          send([{ ...writeChunkMessage({ ...msg, _msgid: msg._msgid }, responses, { ...l1.meta, channels: names, signal: 'T4' }), dropped: aligner.dropped }, null, null]);
+          const responses = layer.apply(l3.data, l1.data, scaling, triplets);
+          const names = responseNames(label, triplets, l1.data.length, responses.length / (triplets ? triplets.length : l1.data.length - 2));
+          // the responses are units, not the lattice's pixels: no lattice on them
+          send([{ ...writeChunkMessage({ ...msg, _msgid: msg._msgid }, responses, { ...l1.meta, lattice: null, channels: names, signal: 'T4' }), dropped: aligner.dropped }, null, null]);
         }
       },
       sendFit(fit, send, peers) {
@@ -92,12 +103,15 @@ export = function (RED: NodeAPI) {
         const theta = options.thresholdQuantile > 0 && lastFit ? ` · θ ${layer.threshold.toPrecision(3)} (q${options.thresholdQuantile})` : '';
         const dropped = aligner.dropped > 0 ? ` · ${compact(aligner.dropped)} dropped` : '';
         const mode = `${learning ? 'learning' : 'frozen'}${applying && layer.currentWeights ? '+applying' : ''}`;
-        return { text: `${mode} · ${compact(layer.pairs)} pairs${rho}${theta}${dropped}`, active: learning || layer.currentWeights !== null };
+        const kept = twoUnits?.buffer ? ` · kept ${compact(twoUnits.buffer.samples)}${twoUnits.buffer.dropped > 0 ? ` (full, ${compact(twoUnits.buffer.dropped)} not kept)` : ''}` : '';
+        return { text: `${mode} · ${compact(layer.pairs)} pairs${rho}${theta}${kept}${dropped}`, active: learning || layer.currentWeights !== null };
       },
       state: (learning) => {
         const weights = layer.currentWeights;
         return {
           learning, applying, pairs: layer.pairs, component: options.component, delay: options.delay, channels: [...T4_CHANNELS],
+          pooling: options.pooling, training: options.training, units: layer.unitWeights?.map((w) => Array.from(w)) ?? null,
+          mirrorDeviation: lastFit && 'units' in lastFit ? lastFit.mirrorDeviation : null,
           weights: weights && Array.from(weights), connectome: weights && connectomeComparison(weights),
           fit: lastFit && { ...fitSummary(lastFit.fit), normalizedWeights: Array.from(lastFit.normalizedWeights), connectome: connectomeComparison(lastFit.normalizedWeights) },
         };
@@ -109,16 +123,19 @@ export = function (RED: NodeAPI) {
       const fit = readFiltersMessage(msg);
       if (fit.channels !== 6 || fit.pastLags !== 1) throw new InputError(`filters message spans ${fit.channels} channels × ${fit.pastLags} lags; T4 weights need 6 channels × 1 lag`);
       if (fit.pastFilters.length < options.component) throw new InputError(`filters message has ${fit.pastFilters.length} directions; this T4 uses direction ${options.component}`);
-      layer.setWeights(fit.pastFilters[options.component - 1]);
+      const weights = fit.pastFilters[options.component - 1];
+      // two units: the given one and its mirror image (the pair of the authors' mirrored scheme)
+      if (twoUnits) layer.setUnitWeights([weights, mirrorT4Weights(weights)]); else layer.setWeights(weights);
     }
 
-    function fitPayload(result: T4Fit): Record<string, unknown> {
+    function fitPayload(result: T4Fit | T4PairFit): Record<string, unknown> {
       return {
         ...fitToJSON(result.fit),
         t4: {
           channels: [...T4_CHANNELS], component: options.component, delay: options.delay, threshold: result.threshold, thresholdQuantile: options.thresholdQuantile,
           weights: Array.from(result.weights), normalizedWeights: Array.from(result.normalizedWeights),
-          connectome: connectomeComparison(result.normalizedWeights),
+          connectome: connectomeComparison(result.normalizedWeights), pooling: options.pooling, training: options.training,
+          ...('units' in result ? { units: result.units.map((w) => Array.from(w)), mirrorDeviation: result.mirrorDeviation } : {}),
         },
       };
     }

@@ -3,7 +3,7 @@
  * separated by edges with a ≈ 1/f² spectrum, through the authors' contrast pipeline.
  */
 import { toContrastImage } from '../stimuli/contrast';
-import { createDeadLeavesImage } from '../stimuli/deadLeaves';
+import { createDeadLeavesImage, createDeadLeavesTorus } from '../stimuli/deadLeaves';
 import { ExperimentScene } from './common';
 
 /** A built-in dead-leaves panorama (360°, wraps) as an experiment scene. */
@@ -22,8 +22,7 @@ export function builtInScene(seed: number, width = 1024, height = 64): Experimen
  * same angles as the panorama's (0.7° … 90°); contrast through the same pipeline, blurred in 2-D.
  */
 export function builtInTorusScene(seed: number, size = 512): ExperimentScene {
-  const pixelsPer1024 = size / 1024; // the panorama's radii, 2 … 256 pixels of 1024, in this image's pixels
-  const image = createDeadLeavesImage({ width: size, height: size, seed, wrapVertically: true, minRadius: Math.max(0.5, 2 * pixelsPer1024), maxRadius: 256 * pixelsPer1024 });
+  const image = createDeadLeavesTorus(size, seed);
   return {
     name: `built-in dead-leaves torus (${size}×${size}, 360° × 360°, seed ${seed})`,
     builtIn: true,

@@ -145,3 +145,15 @@ export function createDeadLeavesImage(options: DeadLeavesOptions = {}): DeadLeav
   }
   return { width, height, data, seed, objects, uncoveredPixels: uncovered };
 }
+
+/**
+ * A dead-leaves torus (docs/motion-2d.md): size × size pixels, periodic in x and y (360° × 360° once
+ * blurred with toContrastImage(…, { fovDeg: 360, wrapVertically: true })), so a lattice can scan it in
+ * any direction. Object radii span the same angles as the default panorama's: 2 … 256 pixels of 1024
+ * (0.7° … 90°), scaled to `size`.
+ * @throws ConfigError naming the field.
+ */
+export function createDeadLeavesTorus(size: number, seed: number): DeadLeavesImage {
+  const pixelsPer1024 = requireInt('size', size, { min: 8, max: 16_384 }) / 1024;
+  return createDeadLeavesImage({ width: size, height: size, seed, wrapVertically: true, minRadius: Math.max(0.5, 2 * pixelsPer1024), maxRadius: 256 * pixelsPer1024 });
+}

@@ -32,6 +32,46 @@ const DT_S = { kind: 'number', label: 'dt', unit: 's', default: DEFAULT_SCANNER_
 const INTERVAL_MS = { kind: 'integer', label: 'Interval', unit: 'ms', hint: '0 = as fast as possible', default: 0, min: 0, max: MAX_INTERVAL_MS } as const;
 const SPACING_DEG = { kind: 'number', label: 'Spacing', unit: '°', default: DEFAULT_SCANNER_OPTIONS.spacingDeg, min: 0, exclusiveMin: true, max: 180 } as const;
 
+/** 2-D (docs/motion-2d.md): a pixel lattice instead of a row; settings used only with one, or only without. */
+const PLANAR = { field: 'lattice', is: ['square', 'hexagonal'] } as const;
+const ROW = { field: 'lattice', is: ['none'] } as const;
+/** Rows and columns of a lattice: at most 64 × 64 = core's MAX_LATTICE_PIXELS. */
+const LATTICE_ROWS = { kind: 'integer', label: 'Rows', default: 3, min: 1, max: 64, when: PLANAR } as const;
+const LATTICE_COLUMNS = { ...LATTICE_ROWS, label: 'Columns' } as const;
+/**
+ * chunk length × lattice pixels ≤ values per chunk message, with a lattice (the `product` on pixels
+ * covers a row). Sent to the editor as source text.
+ */
+const LATTICE_CHUNK_RULE: SettingRule = {
+  text: `with a lattice, chunk × rows × columns ≤ ${MAX_CHUNK_VALUES} (values per chunk message)`,
+  constants: { maxValues: MAX_CHUNK_VALUES },
+  test: (chunkLength, other, c) => {
+    const planar = other('lattice') === 'square' || other('lattice') === 'hexagonal';
+    const pixels = (other('rows') as number) * (other('columns') as number);
+    return planar && chunkLength * pixels > c.maxValues ? `at most ${Math.floor(c.maxValues / pixels)} for ${pixels} lattice pixels (${c.maxValues} values per chunk message)` : null;
+  },
+};
+/** A lattice's spacing is at most 90° (core's createLattice). Sent to the editor as source text. */
+const LATTICE_SPACING_RULE: SettingRule = {
+  text: 'at most 90° with a lattice',
+  constants: { maxLatticeSpacing: 90 },
+  test: (spacingDeg, other, c) => ((other('lattice') === 'square' || other('lattice') === 'hexagonal') && spacingDeg > c.maxLatticeSpacing ? `at most ${c.maxLatticeSpacing}° with a lattice` : null),
+};
+/** A tuning curve's directions: distinct modulo 360°, each with its opposite (the DSI compares them). */
+const OPPOSITES_RULE: SettingRule<number[]> = {
+  text: 'distinct modulo 360°, each with its opposite',
+  constants: {},
+  test: (directionsDeg) => {
+    const same = (a: number, b: number): boolean => Math.abs(((((a - b) % 360) + 540) % 360) - 180) < 1e-9;
+    for (let i = 0; i < directionsDeg.length; i++) {
+      const deg = directionsDeg[i];
+      if (directionsDeg.slice(0, i).some((d) => same(d, deg))) return `distinct directions (${deg}° repeats an earlier one)`;
+      if (!directionsDeg.some((d) => same(d, deg + 180))) return `the opposite of each (${(((deg + 180) % 360) + 360) % 360}° for ${deg}°)`;
+    }
+    return null;
+  },
+};
+
 /**
  * The core's cap on the joint past–future vector, on Future h: channels × (m + h) ≤
  * MAX_JOINT_DIMENSION for the moments (core/moments.ts; channels count with pooling "joint"),
@@ -154,27 +194,56 @@ export const T4_SETTINGS = defineSettings({
     default: DEFAULT_T4_OPTIONS.thresholdQuantile, min: 0, max: 0.999,
   },
   applying: { kind: 'boolean', label: 'Applying', hint: 'output T4 responses', default: true },
+  pooling: {
+    kind: 'choice', label: 'Pooling', default: 'row',
+    choices: [['row', 'a row: adjacent pixels (1-D)'], ['horizontal', 'lattice, horizontal triplets (T4a/T4b)'], ['vertical', 'lattice, vertical triplets (T4c/T4d)']],
+  },
+  training: {
+    kind: 'choice', label: 'Training', default: 'single',
+    choices: [
+      ['single', 'one unit, one direction (paper)'], ['mirrored', "two units, both directions: mirrored moments (authors')"],
+      ['gated', 'two units, both directions: gated by own output, per pair'], ['gatedEpisode', 'two units, both directions: gated per episode'],
+    ],
+  },
+  seed: { ...SEED, hint: "the gated units' perturbations", when: { field: 'training', is: ['gated', 'gatedEpisode'] } },
   ...LEARNING_SETTINGS,
   learning: { ...LEARNING_SETTINGS.learning, hint: 'accumulate statistics' },
 });
 
 export const SCANNER_SETTINGS = defineSettings({
+  lattice: {
+    kind: 'choice', label: 'Lattice', default: 'none',
+    choices: [['none', 'none: a row of pixels (1-D)'], ['square', 'square lattice (2-D)'], ['hexagonal', 'hexagonal lattice (2-D)']],
+  },
+  rows: LATTICE_ROWS,
+  columns: LATTICE_COLUMNS,
+  directionDeg: { kind: 'number', label: 'Direction', unit: '°', hint: '0 front-to-back, 90 up, 180, 270 down', default: 0, min: -360, max: 360, when: PLANAR },
+  paths: { kind: 'integer', label: 'Paths', hint: 'parallel sweeps, each a series', default: 8, min: 1, max: 10000, when: PLANAR },
   source: { kind: 'choice', label: 'Scene', default: 'deadLeaves', choices: [['deadLeaves', 'built-in dead leaves (360°)'], ['image', 'image file']] },
   imagePath: { kind: 'text', label: 'Image file', hint: '/path/panorama.png', default: '', required: 'a PNG or JPEG file path', when: { field: 'source', is: ['image'] } },
   fovDeg: { kind: 'number', label: 'Image FOV', unit: '°', default: 360, min: 0, exclusiveMin: true, max: 360, cli: 'fov', when: { field: 'source', is: ['image'] } },
-  sceneWidth: { kind: 'integer', label: 'Scene width', unit: 'px', default: DEFAULT_DEAD_LEAVES_OPTIONS.width, min: 64, max: 16384, cli: 'width', when: { field: 'source', is: ['deadLeaves'] } },
+  sceneWidth: {
+    kind: 'integer', label: 'Scene width', unit: 'px', default: DEFAULT_DEAD_LEAVES_OPTIONS.width, min: 64, max: 16384, cli: 'width', when: { field: 'source', is: ['deadLeaves'] },
+    // a lattice scans a sceneWidth × sceneWidth torus
+    rule: {
+      text: `with a lattice, scene width² ≤ ${MAX_SCENE_PIXELS} (the torus is square)`,
+      constants: { maxPixels: MAX_SCENE_PIXELS },
+      test: (width, other, c) => ((other('lattice') === 'square' || other('lattice') === 'hexagonal') && width * width > c.maxPixels
+        ? `at most ${Math.floor(Math.sqrt(c.maxPixels))} with a lattice (the torus is scene width × scene width, at most ${c.maxPixels} pixels)` : null),
+    },
+  },
   sceneHeight: {
     kind: 'integer', label: 'Scene rows', default: DEFAULT_DEAD_LEAVES_OPTIONS.height, min: 1, max: 4096, cli: 'height',
     product: { field: 'sceneWidth', max: MAX_SCENE_PIXELS, what: 'scene pixels' }, when: { field: 'source', is: ['deadLeaves'] },
   },
-  pixels: { kind: 'integer', label: 'Pixels', default: DEFAULT_SCANNER_OPTIONS.pixels, min: 1, max: 1024, cli: 'pixels' },
-  spacingDeg: { ...SPACING_DEG, cli: 'spacing' },
+  pixels: { kind: 'integer', label: 'Pixels', default: DEFAULT_SCANNER_OPTIONS.pixels, min: 1, max: 1024, cli: 'pixels', when: ROW },
+  spacingDeg: { ...SPACING_DEG, cli: 'spacing', rule: LATTICE_SPACING_RULE },
   speedDegPerS: { kind: 'number', label: 'Speed', unit: '°/s', hint: '0 = 1 image px per sample', default: 0, min: 0, max: 1e6, cli: 'speed' },
-  direction: { kind: 'choice', label: 'Direction', default: DEFAULT_SCANNER_OPTIONS.direction, cli: 'direction', choices: [['right', 'right (toward higher pixel index)'], ['left', 'left']] },
+  direction: { kind: 'choice', label: 'Direction', default: DEFAULT_SCANNER_OPTIONS.direction, cli: 'direction', choices: [['right', 'right (toward higher pixel index)'], ['left', 'left']], when: ROW },
   dtS: { ...DT_S, cli: 'dt' },
   chunkLength: {
     kind: 'integer', label: 'Chunk', unit: 'samples', default: 1000, min: 1, max: MAX_CHUNK_LENGTH,
-    product: { field: 'pixels', max: MAX_CHUNK_VALUES, what: 'values per chunk message' },
+    product: { field: 'pixels', max: MAX_CHUNK_VALUES, what: 'values per chunk message' }, rule: LATTICE_CHUNK_RULE,
   },
   seed: { ...SEED, cli: 'seed' },
   zScoreRows: { kind: 'boolean', label: 'Z-score rows', hint: 'each row to zero mean, unit sd (as the authors)', default: DEFAULT_SCANNER_OPTIONS.zScoreRows, cli: 'zscore' },
@@ -219,45 +288,6 @@ export const PROBE_SCALING_NOISE_SD = 0.02;
 export const MAX_PROBE_STIMULI = 64;
 
 const EDGE = { field: 'probe', is: ['edge'] } as const;
-/** 2-D (docs/motion-2d.md): a pixel lattice instead of a row; settings used only with one, or only without. */
-const PLANAR = { field: 'lattice', is: ['square', 'hexagonal'] } as const;
-const ROW = { field: 'lattice', is: ['none'] } as const;
-/** Rows and columns of a lattice: at most 64 × 64 = core's MAX_LATTICE_PIXELS. */
-const LATTICE_ROWS = { kind: 'integer', label: 'Rows', default: 3, min: 1, max: 64, when: PLANAR } as const;
-const LATTICE_COLUMNS = { ...LATTICE_ROWS, label: 'Columns' } as const;
-/**
- * chunk length × lattice pixels ≤ values per chunk message, with a lattice (the `product` on pixels
- * covers a row). Sent to the editor as source text.
- */
-const LATTICE_CHUNK_RULE: SettingRule = {
-  text: `with a lattice, chunk × rows × columns ≤ ${MAX_CHUNK_VALUES} (values per chunk message)`,
-  constants: { maxValues: MAX_CHUNK_VALUES },
-  test: (chunkLength, other, c) => {
-    const planar = other('lattice') === 'square' || other('lattice') === 'hexagonal';
-    const pixels = (other('rows') as number) * (other('columns') as number);
-    return planar && chunkLength * pixels > c.maxValues ? `at most ${Math.floor(c.maxValues / pixels)} for ${pixels} lattice pixels (${c.maxValues} values per chunk message)` : null;
-  },
-};
-/** A lattice's spacing is at most 90° (core's createLattice). Sent to the editor as source text. */
-const LATTICE_SPACING_RULE: SettingRule = {
-  text: 'at most 90° with a lattice',
-  constants: { maxLatticeSpacing: 90 },
-  test: (spacingDeg, other, c) => ((other('lattice') === 'square' || other('lattice') === 'hexagonal') && spacingDeg > c.maxLatticeSpacing ? `at most ${c.maxLatticeSpacing}° with a lattice` : null),
-};
-/** A tuning curve's directions: distinct modulo 360°, each with its opposite (the DSI compares them). */
-const OPPOSITES_RULE: SettingRule<number[]> = {
-  text: 'distinct modulo 360°, each with its opposite',
-  constants: {},
-  test: (directionsDeg) => {
-    const same = (a: number, b: number): boolean => Math.abs(((((a - b) % 360) + 540) % 360) - 180) < 1e-9;
-    for (let i = 0; i < directionsDeg.length; i++) {
-      const deg = directionsDeg[i];
-      if (directionsDeg.slice(0, i).some((d) => same(d, deg))) return `distinct directions (${deg}° repeats an earlier one)`;
-      if (!directionsDeg.some((d) => same(d, deg + 180))) return `the opposite of each (${(((deg + 180) % 360) + 360) % 360}° for ${deg}°)`;
-    }
-    return null;
-  },
-};
 const GRATING = { field: 'probe', is: ['grating'] } as const;
 /**
  * With normalization 'probe-sd' a run travels as one chunk (T4 scales each run by its own sd), so a

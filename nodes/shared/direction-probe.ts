@@ -13,7 +13,8 @@ import {
   summarizeDirectionTuning,
 } from '../../core';
 import { InputError } from './errors';
-import { Chunk, ChunkMeta } from './messages';
+import { LatticeMeta } from './lattice-meta';
+import { Chunk } from './messages';
 
 /** Most units (T4 nodes' units) one probe scores. */
 export const MAX_PROBE_UNITS = 64;
@@ -40,15 +41,10 @@ export interface DirectionProbeOptions {
 /** One stimulus (an edge sequence, or one grating period × speed) without its direction. */
 interface Stimulus { id: string; options: DirectionRunOptions; windows: (directionDeg: number) => PolarityAt }
 
-/** Lattice metadata of the probe's chunks (msg.chunk.lattice and msg.chunk.positions). */
-export interface LatticeMeta {
-  lattice: { kind: string; rows: number; columns: number; spacingDeg: number };
-  positions: { row: number; column: number; xDeg: number; yDeg: number }[];
-}
-
 export class DirectionProbe {
   readonly lattice: Lattice;
-  readonly meta: LatticeMeta;
+  /** msg.chunk.lattice of the probe's chunks (positions are added when they are sent). */
+  readonly meta: { lattice: LatticeMeta };
   private readonly stimuli: Stimulus[];
   private scorers: DirectionTuningScorer[] = [];
   private readonly units = new Map<string, number>();
@@ -62,10 +58,7 @@ export class DirectionProbe {
   constructor(private readonly options: DirectionProbeOptions) {
     this.lattice = createLattice(options.lattice);
     const { kind, rows, columns, spacingDeg } = this.lattice;
-    this.meta = {
-      lattice: { kind, rows, columns, spacingDeg },
-      positions: this.lattice.points.map((p) => ({ row: p.row, column: p.column, xDeg: p.xDeg, yDeg: p.yDeg })),
-    };
+    this.meta = { lattice: { kind, rows, columns, spacingDeg } };
     this.stimuli = createStimuli(options, this.lattice);
     this.run(0); // validates the shared settings now, not at the first start
     this.reset();
@@ -191,9 +184,4 @@ function createStimuli(options: DirectionProbeOptions, lattice: Lattice): Stimul
     const grating = { positions, periodDeg, speedDegPerS, waveform: options.waveform, dtS: options.dtS, durationS: options.durationS, noiseSd, seed: seed + p * options.speedsDegPerS.length + v };
     return { id: `${options.waveform} ${periodDeg}° ${speedDegPerS}°/s`, options: { probe: 'grating', ...grating }, windows: (directionDeg) => gratingPolarity2d({ ...grating, directionDeg }) };
   }));
-}
-
-/** The chunk metadata of a probe run's chunk in 2-D: the lattice and each pixel's position. */
-export function withLattice(meta: ChunkMeta, probe: DirectionProbe): ChunkMeta & LatticeMeta {
-  return { ...meta, ...probe.meta };
 }

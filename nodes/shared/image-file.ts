@@ -40,7 +40,8 @@ export interface ImageFileOptions {
 /** What the worker is asked to make. */
 export type SceneRequest =
   | { kind: 'file'; bytes: Uint8Array; name: string; maxPixels: number; contrast?: ContrastOptions }
-  | { kind: 'deadLeaves'; width: number; height: number; seed: number; contrast: ContrastOptions };
+  | { kind: 'deadLeaves'; width: number; height: number; seed: number; contrast: ContrastOptions }
+  | { kind: 'deadLeavesTorus'; size: number; seed: number; contrast: ContrastOptions };
 
 /**
  * Reads a regular file of at most `maxBytes` without blocking on special files.
@@ -95,11 +96,16 @@ export function createContrastDeadLeaves(request: Omit<Extract<SceneRequest, { k
   return runSceneWorker({ kind: 'deadLeaves', ...request }, signal) as Promise<ContrastImage>;
 }
 
+/** Builds the built-in dead-leaves torus (size × size, periodic both ways; 2-D scanning) and its contrast image in a worker thread. */
+export function createContrastDeadLeavesTorus(request: Omit<Extract<SceneRequest, { kind: 'deadLeavesTorus' }>, 'kind'>, signal?: AbortSignal): Promise<ContrastImage> {
+  return runSceneWorker({ kind: 'deadLeavesTorus', ...request }, signal) as Promise<ContrastImage>;
+}
+
 export function defaultMaxBytes(maxPixels: number): number {
   return maxPixels * BYTES_PER_PIXEL_LIMIT + 1_048_576;
 }
 
-type WorkerResult = { width: number; height: number; data: Float64Array; degPerPixel?: number; wraps?: boolean };
+type WorkerResult = { width: number; height: number; data: Float64Array; degPerPixel?: number; wraps?: boolean; wrapsVertically?: boolean };
 
 /** Runs one request in a fresh worker (terminated when done or aborted); the result's pixels are transferred, not copied. */
 function runSceneWorker(request: SceneRequest, signal?: AbortSignal): Promise<WorkerResult> {

@@ -7,7 +7,8 @@
  *                plain arrays and any typed arrays on input, and never modify what they receive.
  *   msg.topic    the stream/series identity (same as msg.chunk.series).
  *   msg.chunk    { series, channels: string[], samplePeriodS, startSample, sequence,
- *                  endOfSeries?, signal?, train? }   (all optional on input)
+ *                  endOfSeries?, signal?, train?, lattice?, positions? }   (all optional on input;
+ *                  positions are written from lattice, never read: shared/lattice-meta.ts)
  *
  * Filters travel as msg.payload = the versioned fit JSON ({format: "resu-cca-fit", …}).
  */
@@ -15,6 +16,7 @@ import { allocateChannels, fitFromJSON, FIT_FORMAT, CcaFit, isArrayLikeOfNumbers
 import { MAX_SERIES_NAME_LENGTH, sampleExpectation } from '../../core/moments';
 import { MAX_SAMPLE_MAGNITUDE } from '../../core/validate';
 import { InputError } from './errors';
+import { LatticeMeta, latticePositions, readLatticeMeta } from './lattice-meta';
 
 /** Per-channel and total caps: no message can make a node allocate gigabytes. */
 export const MAX_CHANNELS = 4096;
@@ -159,6 +161,8 @@ export interface ChunkMeta {
   signal: string | null;
   /** False for probe stimuli: learners apply but do not learn from them. Default true. */
   train: boolean;
+  /** The pixel lattice the channels come from (2-D sources), channel i = pixel i; absent otherwise. */
+  lattice?: LatticeMeta | null;
 }
 
 /**
@@ -320,6 +324,7 @@ function readMeta(msg: Record<string, unknown>, channelCount: number, length: nu
     series: name(seriesField, series), channels, samplePeriodS,
     startSample: optionalInt('startSample', length), sequence: optionalInt('sequence'),
     endOfSeries: chunk.endOfSeries === true, signal, train: chunk.train !== false,
+    ...(chunk.lattice === undefined || chunk.lattice === null ? {} : { lattice: readLatticeMeta(chunk.lattice, channelCount) }),
   };
 }
 
@@ -383,7 +388,8 @@ export function writeChunkMessage(msg: Record<string, unknown>, data: readonly A
   }
   const out = hasRest ? cloneProperties(rest) : rest;
   out.payload = toChunkSamples(data);
-  out.chunk = { ...meta, channels: [...meta.channels] };
+  const { lattice, ...rest2d } = meta;
+  out.chunk = lattice ? { ...rest2d, channels: [...meta.channels], lattice, positions: latticePositions(lattice) } : { ...rest2d, channels: [...meta.channels] };
   out.topic = meta.series;
   return out;
 }

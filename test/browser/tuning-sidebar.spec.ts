@@ -14,7 +14,7 @@ import { NodeRedProcess, startNodeRed } from './node-red-process';
 const UNITS = `
 const x = msg.payload;
 const drive = (pos, neg) => Array.from(x[pos], (v, k) => Math.max(v - x[neg][k], 0));
-return { payload: [drive(5, 3), drive(7, 1)], topic: msg.topic, chunk: Object.assign({}, msg.chunk, { channels: ['H/px4', 'V/px4'], signal: 'T4' }) };
+return { payload: [drive(5, 3), drive(7, 1)], topic: msg.topic, chunk: Object.assign({}, msg.chunk, { channels: ['H/px4', 'V/px4'], signal: 'T4', lattice: null, positions: undefined }) };
 `;
 
 const FLOW = [

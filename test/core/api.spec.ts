@@ -43,7 +43,7 @@ const CORE_EXPORTS = [
   'StatisticsPool', 'createStatisticsMessage', 'isStatisticsMessage', 'STATISTICS_FORMAT', 'STATISTICS_VERSION',
   // stimuli
   'decodeImage', 'ImageDecodeError', 'DEFAULT_MAX_PIXELS', 'MAX_IMAGE_PIXELS',
-  'toContrastImage', 'DEFAULT_CONTRAST_OPTIONS', 'createDeadLeavesImage', 'DEFAULT_DEAD_LEAVES_OPTIONS',
+  'toContrastImage', 'DEFAULT_CONTRAST_OPTIONS', 'createDeadLeavesImage', 'createDeadLeavesTorus', 'DEFAULT_DEAD_LEAVES_OPTIONS',
   'Scanner', 'sampleCount', 'DEFAULT_SCANNER_OPTIONS', 'MAX_SCANNER_CHUNK_VALUES',
   'Scanner2d', 'DEFAULT_SCANNER2D_OPTIONS', 'createLattice', 'axisTriplets', 'DEFAULT_LATTICE_OPTIONS',
   'LinearStateSpace', 'PAPER_OU_PRESET', 'stateSpaceAutocovariance', 'solveDiscreteLyapunov',

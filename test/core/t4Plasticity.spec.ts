@@ -82,6 +82,16 @@ describe('core/t4Plasticity', function () {
     assert.throws(() => solveMirroredT4Moments(streamed.moments(), 1e-10, 7), /component must be an integer/);
   });
 
+  it('an odd mirrored direction is signed by convention (L1 larger at the negative end), not by the round-off of its zero centre weight', function () {
+    const odd = solveMirroredT4(stream).fit.pastFilters.findIndex((f) => maxDiff(mirrorT4Weights(f), f.map((x) => -x)) < 1e-9 * Math.max(...Array.from(f, Math.abs)));
+    const forward = new WeightedT4Moments(5), backward = new WeightedT4Moments(5);
+    stream.forEach((s) => forward.update(s));
+    [...stream].reverse().forEach((s) => backward.update(s.map((c) => c.slice()))); // another summation order
+    const [a, b] = [forward, backward].map((m) => solveMirroredT4Moments(m.moments(), 1e-10, odd + 1).weights);
+    assert.ok(a[1] - a[5] > 0, `L1 left ${a[1]} > L1 right ${a[5]}`);
+    assert.ok(maxDiff(a, b) < 1e-9 * Math.max(...Array.from(a, Math.abs)), `${a} vs ${b}: the same unit 1 whatever the order`);
+  });
+
   it('T4SeriesBuffer keeps streamed series whole (any chunking), splits them at restarts, and stops at its cap', function () {
     const whole = new T4SeriesBuffer();
     stream.forEach((s, i) => whole.add(s, `s${i}`, { end: true }));

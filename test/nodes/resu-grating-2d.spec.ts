@@ -34,7 +34,9 @@ function probeFlow(config: Record<string, unknown> = {}): AnyMsg[] {
 function responsesTo(msg: AnyMsg): AnyMsg {
   const x = msg.payload as Float64Array[];
   const drive = (pos: number, neg: number): number[] => Array.from(x[pos], (v, k) => Math.max(v - x[neg][k], 0));
-  return { payload: [drive(5, 3), drive(7, 1)], topic: msg.topic, chunk: { ...msg.chunk, channels: ['H/px4', 'V/px4'], signal: 'T4' } };
+  // the responses are units, not pixels: no lattice (a T4 node drops it too)
+  const { lattice: _lattice, positions: _positions, ...meta } = msg.chunk;
+  return { payload: [drive(5, 3), drive(7, 1)], topic: msg.topic, chunk: { ...meta, channels: ['H/px4', 'V/px4'], signal: 'T4' } };
 }
 
 /**
