@@ -180,6 +180,9 @@ const examples = {
   }),
 };
 
+// Issue 20 (docs/motion-2d.md): 2-D motion (T4a–d) and two T4 units learning from both directions
+Object.assign(examples, require('./examples-motion2d')({ flow, wire }));
+
 const dir = path.resolve(__dirname, '..', 'examples');
 fs.mkdirSync(dir, { recursive: true });
 for (const [name, nodes] of Object.entries(examples)) {

@@ -16,52 +16,56 @@ const EDGES_2D = {
   normalization: 'training', settleSamples: 50, chunkLength: 800, seed: 5, intervalMs: 0, spacingDeg: 5,
 };
 
+/** x of a node whose left edge is at `left` and whose label the editor draws `width` px wide (Node-RED places x at the centre). */
+const at = (left, width) => left + width / 2;
+
 module.exports = function motion2dExamples({ flow, wire }) {
-  const inject = (add, x, y, name) => add('inject', x, y, {
+  const inject = (add, left, y, name) => add('inject', at(left, 100), y, {
     name, props: [{ p: 'payload' }], repeat: '', crontab: '', once: false, onceDelay: 0.1, topic: '', payload: 'start', payloadType: 'str',
   });
-  const comment = (add, x, y, name, info) => add('comment', x, y, { name, info });
-  const debug = (add, x, y, name) => add('debug', x, y, { name, active: true, tosidebar: true, console: false, tostatus: false, complete: 'payload', targetType: 'msg', statusVal: '', statusType: 'auto' });
-  const layerOne = (add, nodes, noise, learner, x, y1, y2) => {
-    const l1 = add('resu-unit', x, y1, { name: 'L1 (ON ψ2)', component: 2, polarity: 'on', threshold: 0, signal: 'L1', taps: '' });
-    const l3 = add('resu-l3', x, y2, { name: 'L3 (ψ1)', component: 1, signal: 'L3', taps: '' });
+  /** A one-line comment with its left edge at `left` (the editor sizes it to its text: ≈ 7.3 px per character + 50, in steps of 20). */
+  const comment = (add, left, y, name, info) => add('comment', at(left, Math.max(100, 20 * Math.ceil((name.length * 7.3 + 50) / 20))), y, { name, info });
+  const debug = (add, left, y, width, name) => add('debug', at(left, width), y, { name, active: true, tosidebar: true, console: false, tostatus: false, complete: 'payload', targetType: 'msg', statusVal: '', statusType: 'auto' });
+  const layerOne = (add, nodes, noise, learner, left, y1, y2) => {
+    const l1 = add('resu-unit', at(left, 120), y1, { name: 'L1 (ON ψ2)', component: 2, polarity: 'on', threshold: 0, signal: 'L1', taps: '' });
+    const l3 = add('resu-l3', at(left, 120), y2, { name: 'L3 (ψ1)', component: 1, signal: 'L3', taps: '' });
     for (const unit of [l1, l3]) { wire(nodes, noise, 0, unit); wire(nodes, learner, 0, unit); }
     return [l1, l3];
   };
 
   return {
-    '6 2-D motion - T4a to T4d': flow('motion2d', {
-      label: 'ReSU 6: 2-D motion, T4a–d',
+    '7 2-D motion - T4a to T4d': flow('motion2d', {
+      label: 'ReSU 7: 2-D motion, T4a–d',
       text: 'Issue 20 (docs/motion-2d.md): a 3 × 3 square pixel lattice (5° apart) scans the built-in dead-leaves torus in four directions. '
         + 'Layer 1 learns L1 and L3 from all of it; four T4 units pool triplets along the horizontal or the vertical axis, each trained on one direction: '
         + 'T4a on front-to-back motion (0°), T4b back-to-front (180°), T4c upward (90°), T4d downward (270°). '
         + 'A switch routes each scanner\'s series (named dir<θ>/path-<p>) to its unit and the probe\'s to all four.\n\n'
         + 'The probe then moves ON/OFF edges over the lattice in 8 directions; the ReSU sidebar tab (select the probe) draws each unit\'s tuning curve as a polar plot, with its vector DSI and preferred direction.',
     }, (add, nodes) => {
-      comment(add, 330, 30, '1. Click "train": the scene moves over a 3 × 3 lattice at 0°, 180°, 90° and 270°; layer 1 and T4a–d learn',
-        'Each scanner sweeps 24 parallel paths of the 256 × 256 torus (936 samples each). Layer 1 (m = h = 50) learns from all four; the switch sends each direction to its T4. Training takes about a minute; the T4 statuses show ρ2 after their solves.');
-      const train = inject(add, 90, 175, 'train');
-      const directions = [['T4a', 0, 'front-to-back (0°)'], ['T4b', 180, 'back-to-front (180°)'], ['T4c', 90, 'upward (90°)'], ['T4d', 270, 'downward (270°)']];
-      const scanners = directions.map(([, deg, label], i) => add('resu-scanner', 250, 100 + 50 * i, {
+      comment(add, 20, 30, '1. Click "train": a 3 × 3 lattice scans the scene at 0°, 180°, 90° and 270°; layer 1 and T4a–d learn',
+        'Each scanner sweeps 24 parallel paths of the 256 × 256 torus (936 samples each). Layer 1 (m = h = 50) learns from all four; the switch sends each direction (series dir<θ>/path-<p>) to its T4 and the probe\'s series to all four. Training takes about half a minute; each T4 status shows ρ2 after its solves.');
+      const train = inject(add, 20, 175, 'train');
+      const directions = [['T4a', 0, '→ 0°'], ['T4b', 180, '← 180°'], ['T4c', 90, '↑ 90°'], ['T4d', 270, '↓ 270°']];
+      const scanners = directions.map(([, deg, label], i) => add('resu-scanner', at(150, 100), 100 + 50 * i, {
         name: label, ...LATTICE_SCANNER, lattice: 'square', rows: 3, columns: 3, directionDeg: deg, paths: 24, chunkLength: 936, seed: 1,
       }));
-      const noise = add('resu-noise', 420, 175, { name: 'noise 0.05', mode: 'add', sd: 0.05, snr: 0, signalSd: 1, seed: 3 });
-      const learner = add('resu-cca', 420, 100, { name: 'layer 1 CCA', ...LEARNER, solveEveryPairs: 100000 });
-      const [l1, l3] = layerOne(add, nodes, noise, learner, 560, 150, 250);
+      const noise = add('resu-noise', at(340, 100), 175, { name: 'noise 0.05', mode: 'add', sd: 0.05, snr: 0, signalSd: 1, seed: 3 });
+      const learner = add('resu-cca', at(340, 120), 90, { name: 'layer 1 CCA', ...LEARNER, solveEveryPairs: 100000 });
+      const [l1, l3] = layerOne(add, nodes, noise, learner, 480, 140, 250);
       const rules = [...directions.map(([, deg]) => ({ t: 'regex', v: `^dir${deg}/`, vt: 'str', case: false })), { t: 'regex', v: '^probe/', vt: 'str', case: false }];
-      const router = add('switch', 680, 200, { name: 'route by direction', property: 'topic', propertyType: 'msg', rules, checkall: 'true', repair: false, outputs: rules.length });
-      const units = directions.map(([name, , , axis], i) => add('resu-t4', 820, 100 + 50 * i, {
-        name, ...T4, pooling: i < 2 ? 'horizontal' : 'vertical', training: 'single', solveEveryPairs: 40000,
+      const router = add('switch', at(635, 100), 205, { name: 'route', property: 'topic', propertyType: 'msg', rules, checkall: 'true', repair: false, outputs: rules.length });
+      const units = directions.map(([name], i) => add('resu-t4', at(750, 100), 90 + 65 * i, {
+        name, ...T4, pooling: i < 2 ? 'horizontal' : 'vertical', training: 'single', seed: 1, solveEveryPairs: 40000,
       }));
-      comment(add, 330, 330, '2. When the T4 statuses show ρ2, click "probe": ON/OFF edges in 8 directions → tuning curves',
-        'The probe chunks are marked train: false, so nothing learns from them. The result (one message) lists each unit\'s tuning curve, vector DSI and preferred direction; the ReSU sidebar tab (select the probe) draws the polar plots.');
-      const start = inject(add, 90, 400, 'probe');
-      const probe = add('resu-grating', 280, 400, {
+      comment(add, 20, 340, '2. When the four T4 statuses show ρ2, click "probe": ON/OFF edges move in 8 directions',
+        'The probe chunks are marked train: false, so nothing learns from them. Its result (one message) lists each unit\'s tuning curve, vector DSI and preferred direction.');
+      const start = inject(add, 20, 410, 'probe');
+      const probe = add('resu-grating', at(150, 180), 410, {
         name: 'edges in 8 directions', ...EDGES_2D, lattice: 'square', rows: 3, columns: 3, directionsDeg: '0, 45, 90, 135, 180, 225, 270, 315',
       });
-      const result = debug(add, 470, 450, 'tuning curves');
-      comment(add, 330, 520, '3. ReSU sidebar tab → select "edges in 8 directions": one polar plot per unit',
-        'Expect each unit to prefer its training direction (vector DSI about 0.7, docs/motion-2d.md).');
+      const result = debug(add, 360, 460, 140, 'tuning curves');
+      comment(add, 20, 540, '3. ReSU sidebar tab → select "edges in 8 directions": a polar plot per unit',
+        'Expect each unit to prefer its training direction, with a vector DSI near 0.7 (docs/motion-2d.md).');
       directions.forEach((_, i) => wire(nodes, train, 0, scanners[i]));
       scanners.forEach((scanner) => wire(nodes, scanner, 0, noise));
       wire(nodes, noise, 0, learner);
@@ -71,36 +75,38 @@ module.exports = function motion2dExamples({ flow, wire }) {
       for (const unit of [l1, l3]) wire(nodes, probe, 0, unit);
       wire(nodes, probe, 1, result);
     }),
-    '7 Both directions - two opposite T4 units': flow('bidirectional', {
-      label: 'ReSU 7: both directions, two T4 units',
+    '8 Both directions - two opposite T4 units': flow('bidirectional', {
+      label: 'ReSU 8: both directions, two T4 units',
       text: 'Issue 20 (docs/motion-2d.md, Both directions): one stream holds the scene moving front-to-back and back-to-front over a row of 8 pixels. '
         + 'Two T4 nodes with two units each learn from it: "mirrored" with the authors\' symmetric option (the moments plus those of the mirrored channel order; unit 2 is the mirror image of unit 1), '
         + '"gated" with our reading of the paper\'s proposal (each unit learns from pairs weighted by its own rectified output; the core runs its rounds over the kept training series at every solve).\n\n'
         + 'The probe moves edges in 8 directions; the ReSU sidebar tab shows the four units\' polar plots. Expect the mirrored units to be opposite-selective mirror images, and the gated ones to stay unselective (docs/motion-2d.md explains why).',
     }, (add, nodes) => {
-      comment(add, 330, 30, '1. Click "train": the scene moves right and left over a row of 8 pixels; both T4 nodes learn from both',
+      comment(add, 20, 30, '1. Click "train": the scene moves right and left over a row of 8 pixels; both T4 nodes learn from both',
         'Series are named dir0/path-<p> and dir180/path-<p>, so one layer-1 chain serves both directions. The gated T4 keeps the training series (at most 262 144 samples) for its rounds.');
-      const train = inject(add, 90, 150, 'train');
-      const scanners = [[0, 'front-to-back (0°)'], [180, 'back-to-front (180°)']].map(([deg, label], i) => add('resu-scanner', 250, 125 + 50 * i, {
+      const train = inject(add, 20, 150, 'train');
+      const scanners = [[0, '→ 0°'], [180, '← 180°']].map(([deg, label], i) => add('resu-scanner', at(150, 100), 125 + 50 * i, {
         name: label, ...LATTICE_SCANNER, lattice: 'square', rows: 1, columns: 8, directionDeg: deg, paths: 16, chunkLength: 936, seed: 1,
       }));
-      const noise = add('resu-noise', 420, 175, { name: 'noise 0.05', mode: 'add', sd: 0.05, snr: 0, signalSd: 1, seed: 3 });
-      const learner = add('resu-cca', 420, 100, { name: 'layer 1 CCA', ...LEARNER, solveEveryPairs: 60000 });
-      const [l1, l3] = layerOne(add, nodes, noise, learner, 560, 150, 250);
-      const mirrored = add('resu-t4', 720, 150, { name: 'mirrored', ...T4, pooling: 'horizontal', training: 'mirrored', solveEveryPairs: 60000 });
-      const gated = add('resu-t4', 720, 250, { name: 'gated', ...T4, pooling: 'horizontal', training: 'gated', seed: 1, solveEveryPairs: 60000 });
-      comment(add, 330, 330, '2. When both T4 statuses show ρ2, click "probe": edges in 8 directions → each unit\'s tuning',
-        'The probe chunks are marked train: false. The T4 weights messages say whether a node\'s two units are mirror images (mirrorDeviation).');
-      const start = inject(add, 90, 400, 'probe');
-      const probe = add('resu-grating', 280, 400, {
+      const noise = add('resu-noise', at(340, 100), 200, { name: 'noise 0.05', mode: 'add', sd: 0.05, snr: 0, signalSd: 1, seed: 3 });
+      const learner = add('resu-cca', at(340, 120), 90, { name: 'layer 1 CCA', ...LEARNER, solveEveryPairs: 60000 });
+      const [l1, l3] = layerOne(add, nodes, noise, learner, 480, 150, 250);
+      const mirrored = add('resu-t4', at(640, 100), 150, { name: 'mirrored', ...T4, pooling: 'horizontal', training: 'mirrored', seed: 1, solveEveryPairs: 60000 });
+      const gated = add('resu-t4', at(640, 100), 250, { name: 'gated', ...T4, pooling: 'horizontal', training: 'gated', seed: 1, solveEveryPairs: 60000 });
+      const weights = debug(add, 740, 205, 120, 'weights');
+      comment(add, 20, 340, '2. When both T4 statuses show ρ2, click "probe": edges in 8 directions, every unit\'s tuning',
+        'The probe chunks are marked train: false. The T4 weights messages say whether a node\'s two units are mirror images (t4.mirrorDeviation).');
+      const start = inject(add, 20, 410, 'probe');
+      const probe = add('resu-grating', at(150, 180), 410, {
         name: 'edges in 8 directions', ...EDGES_2D, lattice: 'square', rows: 1, columns: 3, directionsDeg: '0, 45, 90, 135, 180, 225, 270, 315',
       });
-      const result = debug(add, 470, 450, 'tuning curves');
-      comment(add, 330, 520, '3. ReSU sidebar tab → select the probe: polar plots of mirrored:1, mirrored:2, gated:1, gated:2', '');
+      const result = debug(add, 360, 460, 140, 'tuning curves');
+      comment(add, 20, 540, '3. ReSU sidebar tab → the probe: polar plots of mirrored:1, mirrored:2, gated:1, gated:2',
+        'Expect the mirrored units to prefer opposite directions with mirror-image weights, and the gated ones to stay unselective (docs/motion-2d.md explains why).');
       scanners.forEach((scanner) => { wire(nodes, train, 0, scanner); wire(nodes, scanner, 0, noise); });
       wire(nodes, noise, 0, learner);
       for (const unit of [l1, l3]) { wire(nodes, unit, 0, mirrored); wire(nodes, unit, 0, gated); }
-      for (const t4 of [mirrored, gated]) wire(nodes, t4, 0, probe);
+      for (const t4 of [mirrored, gated]) { wire(nodes, t4, 0, probe); wire(nodes, t4, 1, weights); }
       wire(nodes, start, 0, probe);
       for (const unit of [l1, l3]) wire(nodes, probe, 0, unit);
       wire(nodes, probe, 1, result);

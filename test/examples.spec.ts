@@ -9,7 +9,7 @@ import { PAPER_OU_PRESET, solveFromAutocovariance, stateSpaceAutocovariance } fr
 import { helper, nodeModules, plain, startServer, statusMatching, stopServer, AnyMsg } from './nodes/harness';
 
 const EXAMPLES = path.resolve(__dirname, '../../examples');
-const coreNodes = ['common/20-inject.js', 'common/90-comment.js'].map((file) => require(require.resolve(`@node-red/nodes/core/${file}`)));
+const coreNodes = ['common/20-inject.js', 'common/90-comment.js', 'function/10-switch.js'].map((file) => require(require.resolve(`@node-red/nodes/core/${file}`)));
 const modules = [...nodeModules('resu-scanner', 'resu-noise', 'resu-cca', 'resu-unit', 'resu-l3', 'resu-t4', 'resu-grating'), ...coreNodes];
 /** FlowFuse Dashboard 2 (a devDependency), for example 6 only. */
 const DASHBOARD_FILES = { 'ui-base': 'config/ui_base', 'ui-theme': 'config/ui_theme', 'ui-page': 'config/ui_page', 'ui-group': 'config/ui_group', 'ui-chart': 'widgets/ui_chart', 'ui-button': 'widgets/ui_button' };
@@ -43,9 +43,9 @@ describe('example flows', function () {
   afterEach(stopServer);
 
   it('every example is valid JSON using only core and ReSU nodes (and Dashboard 2 in the dashboard example), with comments', function () {
-    const allowed = new Set(['tab', 'comment', 'inject', 'debug', 'mqtt in', 'mqtt out', 'mqtt-broker', 'resu-scanner', 'resu-noise', 'resu-cca', 'resu-unit', 'resu-l3', 'resu-t4', 'resu-grating']);
+    const allowed = new Set(['tab', 'comment', 'inject', 'debug', 'switch', 'mqtt in', 'mqtt out', 'mqtt-broker', 'resu-scanner', 'resu-noise', 'resu-cca', 'resu-unit', 'resu-l3', 'resu-t4', 'resu-grating']);
     const files = fs.readdirSync(EXAMPLES).filter((f) => f.endsWith('.json'));
-    assert.strictEqual(files.length, 6); // example 5 needs an MQTT broker: test/e2e/mqtt.spec.ts runs it
+    assert.strictEqual(files.length, 8); // example 5 needs an MQTT broker: test/e2e/mqtt.spec.ts runs it
     const used = new Set<string>();
     for (const file of files) {
       const nodes = JSON.parse(fs.readFileSync(path.join(EXAMPLES, file), 'utf8')) as AnyMsg[];
@@ -161,5 +161,51 @@ describe('example flows', function () {
     const fit = fits.find((f) => JSON.stringify(f.pastFilters.slice(0, 3)) === JSON.stringify([psi.ψ1, psi.ψ2, psi.ψ3]));
     assert.ok(fit, 'the filter chart shows a fit the learner sent');
     assert.deepStrictEqual(rho, { ρ: fit.correlations });
+  });
+
+  /** Starts every scanner of an example through its "train" inject and resolves once all have finished. */
+  async function train(nodes: AnyMsg[], byName: (name: string) => AnyMsg): Promise<void> {
+    const finished = Promise.all(nodes.filter((n) => n.type === 'resu-scanner').map((n) => statusMatching(n.id, /^finished/)));
+    byName('train').receive({ payload: 'start' });
+    await finished;
+  }
+  const angle = (a: number, b: number): number => Math.abs(((((a - b) % 360) + 540) % 360) - 180);
+
+  it('7 2-D motion: T4a–d each prefer their training direction on ON edges in 8 directions', async function () {
+    const { nodes, byName } = await loadExample('7 2-D motion - T4a to T4d.json');
+    await train(nodes, byName);
+    // the probe's chunks queue behind the last training chunks in every node: the units answer with their final weights
+    const tuning = messages(byName('tuning curves'), 1);
+    byName('probe').receive({ payload: 'start' });
+    const [{ payload }] = await tuning;
+    const units = Object.fromEntries((payload.units as AnyMsg[]).map((u) => [u.name, u]));
+    const summary = JSON.stringify(payload.units.map((u: AnyMsg) => [u.name, u.vectorDsi, u.preferredDirectionDeg, u.dsi]));
+    for (const [name, trainedDeg] of [['T4a', 0], ['T4b', 180], ['T4c', 90], ['T4d', 270]] as const) {
+      assert.ok(units[name], `${name} answered the probe: ${summary}`);
+      assert.ok(angle(units[name].preferredDirectionDeg, trainedDeg) <= 22.5 && units[name].dsi > 0.3 && units[name].vectorDsi > 0.3, `${name}: ${summary}`);
+    }
+  });
+
+  it('8 both directions: the mirrored units are mirror images with reflected tuning; the gated units are reported as they come', async function () {
+    const { nodes, byName } = await loadExample('8 Both directions - two opposite T4 units.json');
+    const weights: AnyMsg[] = [];
+    byName('weights').on('input', (msg: AnyMsg) => weights.push(msg.payload));
+    await train(nodes, byName);
+    const tuning = messages(byName('tuning curves'), 1);
+    byName('probe').receive({ payload: 'start' });
+    const [{ payload }] = await tuning;
+    const units = Object.fromEntries((payload.units as AnyMsg[]).map((u) => [u.name, u]));
+    const summary = JSON.stringify(payload.units.map((u: AnyMsg) => [u.name, u.vectorDsi, u.preferredDirectionDeg, u.dsi]));
+    const mirrored = weights.filter((w) => w.t4.training === 'mirrored').pop()!;
+    assert.strictEqual(mirrored.t4.mirrorDeviation, 0, 'unit 2 = mirror(unit 1)');
+    const [m1, m2] = [units['mirrored:1'], units['mirrored:2']];
+    // reflections about the vertical axis, up to the probe's noise (sd 0.005 per pixel, not mirrored)
+    const scale = Math.max(...m1.on);
+    payload.directionsDeg.forEach((deg: number, d: number) => {
+      const reflected = payload.directionsDeg.indexOf((540 - deg) % 360);
+      assert.ok(Math.abs(m2.on[d] - m1.on[reflected]) < 0.05 * scale, `reflected tuning at ${deg}°: ${m2.on[d]} vs ${m1.on[reflected]}; ${summary}`);
+    });
+    assert.ok(angle(m1.preferredDirectionDeg, m2.preferredDirectionDeg) >= 135 && m1.dsi > 0.3 && m2.dsi > 0.3, `opposite-selective: ${summary}`);
+    assert.ok(units['gated:1'] && units['gated:2'], `the gated units answered: ${summary}`);
   });
 });
