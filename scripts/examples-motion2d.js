@@ -26,6 +26,23 @@ module.exports = function motion2dExamples({ flow, wire }) {
   /** A one-line comment with its left edge at `left` (the editor sizes it to its text: ≈ 7.3 px per character + 50, in steps of 20). */
   const comment = (add, left, y, name, info) => add('comment', at(left, Math.max(100, 20 * Math.ceil((name.length * 7.3 + 50) / 20))), y, { name, info });
   const debug = (add, left, y, width, name) => add('debug', at(left, width), y, { name, active: true, tosidebar: true, console: false, tostatus: false, complete: 'payload', targetType: 'msg', statusVal: '', statusType: 'auto' });
+  /**
+   * Step 2 and 3 of both examples: an inject, the lattice probe (edges in 8 directions) wired into
+   * the layer-1 units and back from the T4 nodes, a Debug node for its tuning message, and comments.
+   */
+  const probeSection = (add, nodes, { rows, columns, units, t4s, step2, step3 }) => {
+    comment(add, 20, 340, step2[0], step2[1]);
+    const start = inject(add, 20, 410, 'probe');
+    const probe = add('resu-grating', at(150, 180), 410, {
+      name: 'edges in 8 directions', ...EDGES_2D, lattice: 'square', rows, columns, directionsDeg: '0, 45, 90, 135, 180, 225, 270, 315',
+    });
+    const result = debug(add, 360, 460, 140, 'tuning curves');
+    comment(add, 20, 540, step3[0], step3[1]);
+    wire(nodes, start, 0, probe);
+    for (const unit of units) wire(nodes, probe, 0, unit);
+    for (const t4 of t4s) wire(nodes, t4, 0, probe);
+    wire(nodes, probe, 1, result);
+  };
   const layerOne = (add, nodes, noise, learner, left, y1, y2) => {
     const l1 = add('resu-unit', at(left, 120), y1, { name: 'L1 (ON ψ2)', component: 2, polarity: 'on', threshold: 0, signal: 'L1', taps: '' });
     const l3 = add('resu-l3', at(left, 120), y2, { name: 'L3 (ψ1)', component: 1, signal: 'L3', taps: '' });
@@ -57,23 +74,18 @@ module.exports = function motion2dExamples({ flow, wire }) {
       const units = directions.map(([name], i) => add('resu-t4', at(750, 100), 90 + 65 * i, {
         name, ...T4, pooling: i < 2 ? 'horizontal' : 'vertical', training: 'single', seed: 1, solveEveryPairs: 40000,
       }));
-      comment(add, 20, 340, '2. When the four T4 statuses show ρ2, click "probe": ON/OFF edges move in 8 directions',
-        'The probe chunks are marked train: false, so nothing learns from them. Its result (one message) lists each unit\'s tuning curve, vector DSI and preferred direction.');
-      const start = inject(add, 20, 410, 'probe');
-      const probe = add('resu-grating', at(150, 180), 410, {
-        name: 'edges in 8 directions', ...EDGES_2D, lattice: 'square', rows: 3, columns: 3, directionsDeg: '0, 45, 90, 135, 180, 225, 270, 315',
+      probeSection(add, nodes, {
+        rows: 3, columns: 3, units: [l1, l3], t4s: units,
+        step2: ['2. When the four T4 statuses show ρ2, click "probe": ON/OFF edges move in 8 directions',
+          'The probe chunks are marked train: false, so nothing learns from them. Its result (one message) lists each unit\'s tuning curve, vector DSI and preferred direction.'],
+        step3: ['3. ReSU sidebar tab → select "edges in 8 directions": a polar plot per unit',
+          'Expect each unit to prefer its training direction, with a vector DSI near 0.7 (docs/motion-2d.md).'],
       });
-      const result = debug(add, 360, 460, 140, 'tuning curves');
-      comment(add, 20, 540, '3. ReSU sidebar tab → select "edges in 8 directions": a polar plot per unit',
-        'Expect each unit to prefer its training direction, with a vector DSI near 0.7 (docs/motion-2d.md).');
       directions.forEach((_, i) => wire(nodes, train, 0, scanners[i]));
       scanners.forEach((scanner) => wire(nodes, scanner, 0, noise));
       wire(nodes, noise, 0, learner);
       for (const unit of [l1, l3]) wire(nodes, unit, 0, router);
-      units.forEach((unit, i) => { wire(nodes, router, i, unit); wire(nodes, router, 4, unit); wire(nodes, unit, 0, probe); });
-      wire(nodes, start, 0, probe);
-      for (const unit of [l1, l3]) wire(nodes, probe, 0, unit);
-      wire(nodes, probe, 1, result);
+      units.forEach((unit, i) => { wire(nodes, router, i, unit); wire(nodes, router, 4, unit); });
     }),
     '8 Both directions - two opposite T4 units': flow('bidirectional', {
       label: 'ReSU 8: both directions, two T4 units',
@@ -94,22 +106,17 @@ module.exports = function motion2dExamples({ flow, wire }) {
       const mirrored = add('resu-t4', at(640, 100), 150, { name: 'mirrored', ...T4, pooling: 'horizontal', training: 'mirrored', seed: 1, solveEveryPairs: 60000 });
       const gated = add('resu-t4', at(640, 100), 250, { name: 'gated', ...T4, pooling: 'horizontal', training: 'gated', seed: 1, solveEveryPairs: 60000 });
       const weights = debug(add, 740, 205, 120, 'weights');
-      comment(add, 20, 340, '2. When both T4 statuses show ρ2, click "probe": edges in 8 directions, every unit\'s tuning',
-        'The probe chunks are marked train: false. The T4 weights messages say whether a node\'s two units are mirror images (t4.mirrorDeviation).');
-      const start = inject(add, 20, 410, 'probe');
-      const probe = add('resu-grating', at(150, 180), 410, {
-        name: 'edges in 8 directions', ...EDGES_2D, lattice: 'square', rows: 1, columns: 3, directionsDeg: '0, 45, 90, 135, 180, 225, 270, 315',
+      probeSection(add, nodes, {
+        rows: 1, columns: 3, units: [l1, l3], t4s: [mirrored, gated],
+        step2: ['2. When both T4 statuses show ρ2, click "probe": edges in 8 directions, every unit\'s tuning',
+          'The probe chunks are marked train: false. The T4 weights messages say whether a node\'s two units are mirror images (t4.mirrorDeviation).'],
+        step3: ['3. ReSU sidebar tab → the probe: polar plots of mirrored:1, mirrored:2, gated:1, gated:2',
+          'Expect the mirrored units to prefer opposite directions with mirror-image weights, and the gated ones to stay unselective (docs/motion-2d.md explains why).'],
       });
-      const result = debug(add, 360, 460, 140, 'tuning curves');
-      comment(add, 20, 540, '3. ReSU sidebar tab → the probe: polar plots of mirrored:1, mirrored:2, gated:1, gated:2',
-        'Expect the mirrored units to prefer opposite directions with mirror-image weights, and the gated ones to stay unselective (docs/motion-2d.md explains why).');
       scanners.forEach((scanner) => { wire(nodes, train, 0, scanner); wire(nodes, scanner, 0, noise); });
       wire(nodes, noise, 0, learner);
       for (const unit of [l1, l3]) { wire(nodes, unit, 0, mirrored); wire(nodes, unit, 0, gated); }
-      for (const t4 of [mirrored, gated]) { wire(nodes, t4, 0, probe); wire(nodes, t4, 1, weights); }
-      wire(nodes, start, 0, probe);
-      for (const unit of [l1, l3]) wire(nodes, probe, 0, unit);
-      wire(nodes, probe, 1, result);
+      for (const t4 of [mirrored, gated]) wire(nodes, t4, 1, weights);
     }),
   };
 };

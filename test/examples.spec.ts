@@ -163,23 +163,27 @@ describe('example flows', function () {
     assert.deepStrictEqual(rho, { ρ: fit.correlations });
   });
 
-  /** Starts every scanner of an example through its "train" inject and resolves once all have finished. */
-  async function train(nodes: AnyMsg[], byName: (name: string) => AnyMsg): Promise<void> {
+  /**
+   * Trains an example (every scanner through its "train" inject, until all have finished), then
+   * clicks "probe" and resolves with the tuning message's units by name and a one-line summary. The
+   * probe's chunks queue behind the last training chunks in every node, so the units answer with
+   * their final weights.
+   */
+  async function trainAndProbe(nodes: AnyMsg[], byName: (name: string) => AnyMsg): Promise<{ payload: AnyMsg; units: Record<string, AnyMsg>; summary: string }> {
     const finished = Promise.all(nodes.filter((n) => n.type === 'resu-scanner').map((n) => statusMatching(n.id, /^finished/)));
     byName('train').receive({ payload: 'start' });
     await finished;
+    const tuning = messages(byName('tuning curves'), 1);
+    byName('probe').receive({ payload: 'start' });
+    const [{ payload }] = await tuning;
+    const units = Object.fromEntries((payload.units as AnyMsg[]).map((u) => [u.name, u]));
+    return { payload, units, summary: JSON.stringify(payload.units.map((u: AnyMsg) => [u.name, u.vectorDsi, u.preferredDirectionDeg, u.dsi])) };
   }
   const angle = (a: number, b: number): number => Math.abs(((((a - b) % 360) + 540) % 360) - 180);
 
   it('7 2-D motion: T4a–d each prefer their training direction on ON edges in 8 directions', async function () {
     const { nodes, byName } = await loadExample('7 2-D motion - T4a to T4d.json');
-    await train(nodes, byName);
-    // the probe's chunks queue behind the last training chunks in every node: the units answer with their final weights
-    const tuning = messages(byName('tuning curves'), 1);
-    byName('probe').receive({ payload: 'start' });
-    const [{ payload }] = await tuning;
-    const units = Object.fromEntries((payload.units as AnyMsg[]).map((u) => [u.name, u]));
-    const summary = JSON.stringify(payload.units.map((u: AnyMsg) => [u.name, u.vectorDsi, u.preferredDirectionDeg, u.dsi]));
+    const { units, summary } = await trainAndProbe(nodes, byName);
     for (const [name, trainedDeg] of [['T4a', 0], ['T4b', 180], ['T4c', 90], ['T4d', 270]] as const) {
       assert.ok(units[name], `${name} answered the probe: ${summary}`);
       assert.ok(angle(units[name].preferredDirectionDeg, trainedDeg) <= 22.5 && units[name].dsi > 0.3 && units[name].vectorDsi > 0.3, `${name}: ${summary}`);
@@ -190,12 +194,7 @@ describe('example flows', function () {
     const { nodes, byName } = await loadExample('8 Both directions - two opposite T4 units.json');
     const weights: AnyMsg[] = [];
     byName('weights').on('input', (msg: AnyMsg) => weights.push(msg.payload));
-    await train(nodes, byName);
-    const tuning = messages(byName('tuning curves'), 1);
-    byName('probe').receive({ payload: 'start' });
-    const [{ payload }] = await tuning;
-    const units = Object.fromEntries((payload.units as AnyMsg[]).map((u) => [u.name, u]));
-    const summary = JSON.stringify(payload.units.map((u: AnyMsg) => [u.name, u.vectorDsi, u.preferredDirectionDeg, u.dsi]));
+    const { payload, units, summary } = await trainAndProbe(nodes, byName);
     const mirrored = weights.filter((w) => w.t4.training === 'mirrored').pop()!;
     assert.strictEqual(mirrored.t4.mirrorDeviation, 0, 'unit 2 = mirror(unit 1)');
     const [m1, m2] = [units['mirrored:1'], units['mirrored:2']];

@@ -12,6 +12,7 @@ import {
   createLattice, DirectionRun, directionRun2d, DirectionRunOptions, DirectionTuningScorer, edgePolarity2d, gratingPolarity2d, Lattice, PolarityAt,
   summarizeDirectionTuning,
 } from '../../core';
+import type { ProbeNodeOptions } from './config';
 import { InputError } from './errors';
 import { LatticeMeta } from './lattice-meta';
 import { Chunk } from './messages';
@@ -19,24 +20,10 @@ import { Chunk } from './messages';
 /** Most units (T4 nodes' units) one probe scores. */
 export const MAX_PROBE_UNITS = 64;
 
-/** What the 2-D probe needs from the node's settings. */
-export interface DirectionProbeOptions {
-  probe: 'edge' | 'grating';
-  lattice: { kind: 'square' | 'hexagonal'; rows: number; columns: number; spacingDeg: number };
-  directionsDeg: number[];
-  samplesPerSpacing: number;
-  segmentLength: number;
-  riseSamples: number;
-  segments: number;
-  noiseSd: number;
-  waveform: 'sine' | 'square';
-  periodsDeg: number[];
-  speedsDegPerS: number[];
-  dtS: number;
-  durationS: number;
-  settleSamples: number;
-  seed: number;
-}
+/** What the 2-D probe needs from the node's settings: the probe's, with the lattice resolved. */
+export type DirectionProbeOptions = Pick<ProbeNodeOptions,
+  'probe' | 'directionsDeg' | 'samplesPerSpacing' | 'segmentLength' | 'riseSamples' | 'segments' | 'noiseSd' | 'waveform' | 'periodsDeg' | 'speedsDegPerS'
+  | 'dtS' | 'durationS' | 'settleSamples' | 'seed'> & { lattice: LatticeMeta };
 
 /** One stimulus (an edge sequence, or one grating period × speed) without its direction. */
 interface Stimulus { id: string; options: DirectionRunOptions; windows: (directionDeg: number) => PolarityAt }
