@@ -51,7 +51,7 @@ export type { UnitBankOptions } from './unitBank';
 export { T4Layer, T4_CHANNELS, DEFAULT_T4_OPTIONS, mirrorT4Weights, connectomeComparison, rowTriplets, MAX_T4_UNITS } from './t4';
 export type { T4Options, T4Fit, T4LayerJSON, T4InputScaling, T4SignRule, PixelTriplet, T4LearnOptions } from './t4';
 export {
-  WeightedT4Moments, solveMirroredT4, solveMirroredT4Moments, trainGatedT4Pair, DEFAULT_GATED_T4_OPTIONS, T4SeriesBuffer, DEFAULT_T4_BUFFER_SAMPLES,
+  WeightedT4Moments, solveMirroredT4, solveMirroredT4Moments, trainGatedT4Pair, DEFAULT_GATED_T4_OPTIONS, T4SeriesBuffer, DEFAULT_T4_BUFFER_SAMPLES, DEFAULT_T4_BUFFER_PIECES,
   T4PairTrainer, mirrorDeviation,
 } from './t4Plasticity';
 export type { T4Series, MirroredT4Fit, GatedT4Options, GatedRound, GatedT4Pair, T4PairScheme, T4PairOptions, T4PairFit } from './t4Plasticity';

@@ -172,23 +172,34 @@ export function solveMirroredT4Moments(moments: MomentMatrices, ridge = 1e-10, c
 
 /** Default cap of a {@link T4SeriesBuffer}: 262 144 samples of six channels, 12.6 MB. */
 export const DEFAULT_T4_BUFFER_SAMPLES = 262_144;
+/**
+ * Default cap on the pieces a {@link T4SeriesBuffer} holds (closed series plus the chunks of open
+ * ones): each costs six typed arrays (≈ 1 kB with their headers), so one-sample chunks, each its own
+ * series, would otherwise hold 1.5 million arrays within the sample cap. 16 384 pieces: ≤ 16 MB of
+ * overhead; chunks of the usual 100–1000 samples fill the sample cap first.
+ */
+export const DEFAULT_T4_BUFFER_PIECES = 16_384;
 
 /**
  * The training series the gated scheme needs, kept while they stream in: gates depend on the
  * current weights, so every round revisits every pair and the samples cannot be summarized the way
  * the moments are. One series per key (a chunk series and triplet); chunks of a key are appended
- * until it ends or restarts (a gap). Bounded: at most `maxSamples` samples in all (six values each);
- * what arrives after that is counted in {@link dropped} and not kept.
+ * until it ends or restarts (a gap). Bounded: at most `maxSamples` samples in all (six values each)
+ * and at most `maxPieces` pieces (closed series plus open series' chunks); what arrives after either
+ * is full is counted in {@link dropped} and not kept.
  */
 export class T4SeriesBuffer {
   readonly maxSamples: number;
+  readonly maxPieces: number;
   private closed: Float64Array[][] = [];
   private open = new Map<string, Float64Array[][]>();
   private kept = 0;
+  private pieces = 0;
   private droppedSamples = 0;
 
-  constructor(maxSamples = DEFAULT_T4_BUFFER_SAMPLES) {
+  constructor(maxSamples = DEFAULT_T4_BUFFER_SAMPLES, maxPieces = DEFAULT_T4_BUFFER_PIECES) {
     this.maxSamples = requireInt('maxSamples', maxSamples, { min: 1, max: 100_000_000 });
+    this.maxPieces = requireInt('maxPieces', maxPieces, { min: 1, max: 10_000_000 });
   }
 
   /** Samples kept. */
@@ -208,12 +219,13 @@ export class T4SeriesBuffer {
   add(channels: T4Series, key: string, { restart = false, end = false } = {}): number {
     const n = checkSeries(channels, 'channels');
     if (restart) this.close(key);
-    const take = Math.min(n, this.maxSamples - this.kept);
+    const take = this.pieces < this.maxPieces ? Math.min(n, this.maxSamples - this.kept) : 0;
     if (take > 0) {
       const pieces = this.open.get(key) ?? [];
       pieces.push(channels.map((c) => c.slice(0, take)));
       this.open.set(key, pieces);
       this.kept += take;
+      this.pieces++;
     }
     this.droppedSamples += n - Math.max(take, 0);
     if (end) this.close(key);
@@ -227,7 +239,7 @@ export class T4SeriesBuffer {
 
   /** Drops everything. */
   reset(): void {
-    this.closed = []; this.open.clear(); this.kept = 0; this.droppedSamples = 0;
+    this.closed = []; this.open.clear(); this.kept = 0; this.pieces = 0; this.droppedSamples = 0;
   }
 
   private close(key: string): void {
@@ -235,6 +247,7 @@ export class T4SeriesBuffer {
     if (!pieces) return;
     this.open.delete(key);
     this.closed.push(joinPieces(pieces));
+    this.pieces -= pieces.length - 1;
   }
 }
 

@@ -33,7 +33,7 @@ const CORE_EXPORTS = [
   // T4
   'T4Layer', 'T4_CHANNELS', 'DEFAULT_T4_OPTIONS', 'mirrorT4Weights', 'connectomeComparison', 'rowTriplets', 'MAX_T4_UNITS',
   'WeightedT4Moments', 'solveMirroredT4', 'solveMirroredT4Moments', 'trainGatedT4Pair', 'DEFAULT_GATED_T4_OPTIONS',
-  'T4SeriesBuffer', 'DEFAULT_T4_BUFFER_SAMPLES', 'T4PairTrainer', 'mirrorDeviation',
+  'T4SeriesBuffer', 'DEFAULT_T4_BUFFER_SAMPLES', 'DEFAULT_T4_BUFFER_PIECES', 'T4PairTrainer', 'mirrorDeviation',
   // metrics and probe scoring
   'mutualInformationNats', 'mutualInformationBits', 'directionSelectivityIndex', 'summarizeDirectionTuning',
   'ProbeScorer', 'scoreDirections', 'thresholdSweep', 'thresholdedScore', 'DEFAULT_FRACTIONS_KEPT',

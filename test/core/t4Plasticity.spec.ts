@@ -120,6 +120,16 @@ describe('core/t4Plasticity', function () {
     capped.reset();
     assert.deepStrictEqual([capped.samples, capped.dropped, capped.series().length], [0, 0, 0]);
     assert.throws(() => new T4SeriesBuffer(0), ConfigError);
+    // one-sample chunks, each its own series: the piece cap binds long before the sample cap
+    const tiny = new T4SeriesBuffer(1000, 3);
+    const one = (t: number): Float64Array[] => a.map((c) => c.subarray(t, t + 1));
+    for (let t = 0; t < 5; t++) tiny.add(one(t), `one${t}`, { end: true });
+    assert.deepStrictEqual([tiny.samples, tiny.dropped, tiny.series().length], [3, 2, 3]);
+    const joined = new T4SeriesBuffer(1000, 3);
+    for (let t = 0; t < 3; t++) joined.add(one(t), 'long', { end: t === 2 });
+    assert.strictEqual(joined.add(one(3), 'next', { end: true }), 1, 'a closed series is one piece again');
+    assert.deepStrictEqual(joined.series().map((s) => s[0].length), [3, 1]);
+    assert.throws(() => new T4SeriesBuffer(10, 0), ConfigError);
   });
 
   it('gated plasticity is mirror-equivariant: the mirrored stream from the mirrored start gives mirrored units', function () {

@@ -6,7 +6,12 @@
  * whose tuning curves are reflections of each other.
  */
 import * as assert from 'assert';
-import { axisTriplets, createDeadLeavesTorus, createLattice, FirFilter, mirrorT4Weights, Scanner2d, solveMirroredT4, summarizeDirectionTuning, toContrastImage } from '../../core';
+import { execFileSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { PNG } from 'pngjs';
+import { axisTriplets, createDeadLeavesTorus, createLattice, decodeImage, FirFilter, mirrorT4Weights, Scanner2d, solveMirroredT4, summarizeDirectionTuning, toContrastImage } from '../../core';
 import { AnyMsg, catchAll, collect, concatChunks, helper, load, maxAbsDiff, nodeModules, recordStatuses, startServer, statusMatching, stopServer, watchMessages } from './harness';
 
 const modules = nodeModules('resu-scanner', 'resu-unit', 'resu-l3', 'resu-t4', 'resu-grating');
@@ -70,6 +75,42 @@ describe('2-D motion and both directions in the nodes (issue 20)', function () {
       assert.deepStrictEqual(msg.chunk.channels, lattice.points.map((_, i) => `px${i}`));
     }
     assert.deepStrictEqual(JSON.parse(JSON.stringify(msgs[0].chunk.positions[0])), { row: 0, column: 0, xDeg: -5, yDeg: -5 }, 'JSON-safe, row 0 at the bottom');
+  });
+
+  it('a lattice scans an image file through the one image loader: core Scanner2d on the decoded image; a FIFO is refused without blocking', async function () {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'resu-motion2d-'));
+    try {
+      const png = new PNG({ width: 200, height: 40 });
+      let state = 12345;
+      for (let i = 0; i < 200 * 40; i++) {
+        state = (state * 1103515245 + 12345) % 2147483648;
+        const v = 40 + (state % 180);
+        png.data[4 * i] = v; png.data[4 * i + 1] = v; png.data[4 * i + 2] = v; png.data[4 * i + 3] = 255;
+      }
+      const file = path.join(dir, 'scene.png'), bytes = PNG.sync.write(png);
+      fs.writeFileSync(file, bytes);
+      const fifo = path.join(dir, 'fifo.png');
+      execFileSync('mkfifo', [fifo]);
+      const lattice = { kind: 'square', rows: 3, columns: 3, spacingDeg: 5 } as const;
+      const config = { lattice: 'square', rows: 3, columns: 3, spacingDeg: 5, directionDeg: 0, speedDegPerS: 40, dtS: 0.01, paths: 1, source: 'image', fovDeg: 360, maxDurationS: 2, chunkLength: 100 };
+      await load(modules, [
+        { id: 'scan', type: 'resu-scanner', ...config, imagePath: file, wires: [['out']] },
+        { id: 'fifoScan', type: 'resu-scanner', ...config, imagePath: fifo, wires: [['out']] },
+        { id: 'out', type: 'helper' }, ...catchAll(),
+      ]);
+      const core = new Scanner2d(toContrastImage(decodeImage(bytes, file), { fovDeg: 360 }), { lattice, directionDeg: 0, speedDegPerS: 40, dtS: 0.01, paths: 1, zScorePaths: true });
+      const expected: Float64Array[][] = [];
+      for (let chunk = core.next(100); chunk && expected.length < 2; chunk = core.next(100)) expected.push(chunk.channels);
+      const out = collect('out', 2);
+      helper.getNode('scan').receive({ command: 'start' });
+      const msgs = await out;
+      helper.getNode('scan').receive({ command: 'stop' });
+      assert.strictEqual(maxAbsDiff(concatChunks(msgs.map((m) => m.payload)), concatChunks(expected as unknown as number[][][])), 0);
+      assert.deepStrictEqual(msgs[0].chunk.lattice, lattice);
+      const errors = collect('errors', 1);
+      helper.getNode('fifoScan').receive({ command: 'start' });
+      assert.match((await errors)[0].error.message, /cannot use image: .*fifo\.png: not a regular file \(a FIFO\)/);
+    } finally { fs.rmSync(dir, { recursive: true, force: true }); }
   });
 
   it('a unit with hand-set weights gives its analytic tuning curve: probe → L1, L3 → T4 (horizontal, vertical) → probe', async function () {
@@ -156,6 +197,7 @@ describe('2-D motion and both directions in the nodes (issue 20)', function () {
     ['scanner: rows 0', { type: 'resu-scanner', lattice: 'square', rows: 0 }, /rows must be an integer ≥ 1/],
     ['scanner: an unknown lattice', { type: 'resu-scanner', lattice: 'triangular' }, /lattice must be one of/],
     ['scanner: spacing over 90° on a lattice', { type: 'resu-scanner', lattice: 'hexagonal', spacingDeg: 120 }, /spacingDeg must be .*, and at most 90° with a lattice/],
+    ['scanner: a torus over 4096 × 4096 pixels', { type: 'resu-scanner', lattice: 'square', sceneWidth: 8192 }, /sceneWidth must be .*, and at most 4096 with a lattice/],
     ['scanner: a chunk of 64 × 64 pixels × 1000 samples', { type: 'resu-scanner', lattice: 'square', rows: 64, columns: 64, chunkLength: 1000 }, /chunkLength must be .*, and at most 976 for 4096 lattice pixels/],
     ['T4: an unknown pooling', { type: 'resu-t4', pooling: 'diagonal' }, /pooling must be one of "row", "horizontal", "vertical"/],
     ['T4: an unknown training', { type: 'resu-t4', training: 'hebbian' }, /training must be one of/],
@@ -178,7 +220,7 @@ describe('2-D motion and both directions in the nodes (issue 20)', function () {
       { id: 'unit', type: 'resu-unit', polarity: 'on', taps: '[1]', wires: [[]] },
       ...catchAll(),
     ]);
-    const errors = collect('errors', 4);
+    const errors = collect('errors', 8);
     const l1 = (lattice: unknown, channels = 5): AnyMsg => ({ payload: Array.from({ length: channels }, () => [0.1, 0.2]), chunk: { series: 's', signal: 'L1', lattice } });
     const t4 = helper.getNode('t4');
     t4.receive(l1(undefined));
@@ -186,12 +228,21 @@ describe('2-D motion and both directions in the nodes (issue 20)', function () {
     const unit = helper.getNode('unit');
     unit.receive({ payload: [[1, 2], [3, 4], [5, 6]], chunk: { series: 'x', lattice: { kind: 'square', rows: 2, columns: 2, spacingDeg: 5 } } });
     unit.receive({ payload: [[1, 2]], chunk: { series: 'x', lattice: { kind: 'hex', rows: 1, columns: 1, spacingDeg: 5 } } });
+    // untrusted metadata: sizes far beyond any lattice, a list, a getter that throws (the message screen)
+    unit.receive({ payload: [[1, 2]], chunk: { series: 'x', lattice: { kind: 'square', rows: 1e9, columns: 1e9, spacingDeg: 5 } } });
+    unit.receive({ payload: [[1, 2]], chunk: { series: 'x', lattice: [1, 1] } });
+    unit.receive({ payload: [[1, 2]], chunk: { series: 'x', lattice: { kind: 'square', rows: 1, columns: 1, spacingDeg: Number.NaN } } });
+    unit.receive({ payload: [[1, 2]], chunk: { series: 'x', lattice: Object.defineProperty({ kind: 'square', columns: 1, spacingDeg: 5 }, 'rows', { enumerable: true, get() { throw new Error('trap'); } }) } });
     const caught = (await errors).map((e) => e.error.message);
     const expected = [
       /msg\.chunk\.lattice is missing: pooling along the vertical axis needs chunks from a lattice/,
       /has no vertical triplet/,
       /msg\.chunk\.lattice has 2 × 2 = 4 pixels; msg\.payload has 3 channels/,
       /msg\.chunk\.lattice\.kind must be one of "square", "hexagonal"/,
+      /msg\.chunk\.lattice\.rows must be an integer/,
+      /msg\.chunk\.lattice must be an object/,
+      /msg\.chunk\.lattice\.spacingDeg must be/,
+      /msg\.chunk has a property that cannot be read: trap/,
     ];
     expected.forEach((pattern) => assert.ok(caught.some((m) => pattern.test(m)), `${pattern} in ${JSON.stringify(caught)}`));
   });
