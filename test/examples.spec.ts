@@ -181,8 +181,8 @@ describe('example flows', function () {
   }
   const angle = (a: number, b: number): number => Math.abs(((((a - b) % 360) + 540) % 360) - 180);
 
-  it('7 2-D motion: T4a–d each prefer their training direction on ON edges in 8 directions', async function () {
-    const { nodes, byName } = await loadExample('7 2-D motion - T4a to T4d.json');
+  it('8 2-D motion: T4a–d each prefer their training direction on ON edges in 8 directions', async function () {
+    const { nodes, byName } = await loadExample('8 2-D motion - T4a to T4d.json');
     const { units, summary } = await trainAndProbe(nodes, byName);
     for (const [name, trainedDeg] of [['T4a', 0], ['T4b', 180], ['T4c', 90], ['T4d', 270]] as const) {
       assert.ok(units[name], `${name} answered the probe: ${summary}`);
@@ -190,8 +190,8 @@ describe('example flows', function () {
     }
   });
 
-  it('8 both directions: the mirrored units are mirror images with reflected tuning; the gated units are reported as they come', async function () {
-    const { nodes, byName } = await loadExample('8 Both directions - two opposite T4 units.json');
+  it('9 both directions: the mirrored units are mirror images with reflected tuning; the gated units are reported as they come', async function () {
+    const { nodes, byName } = await loadExample('9 Both directions - two opposite T4 units.json');
     const weights: AnyMsg[] = [];
     byName('weights').on('input', (msg: AnyMsg) => weights.push(msg.payload));
     const { payload, units, summary } = await trainAndProbe(nodes, byName);

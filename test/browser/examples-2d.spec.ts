@@ -10,7 +10,7 @@ import type { Browser, Page } from 'playwright-core';
 import { launchChromium, OUTPUT } from './chromium';
 import { NodeRedProcess, PACKAGE_ROOT, startNodeRed } from './node-red-process';
 
-const EXAMPLES = ['7 2-D motion - T4a to T4d', '8 Both directions - two opposite T4 units'];
+const EXAMPLES = ['8 2-D motion - T4a to T4d', '9 Both directions - two opposite T4 units'];
 
 describe('issue-20 example flows in the editor at 1366×768 (chromium)', function () {
   this.timeout(180_000);
