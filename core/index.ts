@@ -84,7 +84,7 @@ export { Scanner, sampleCount, DEFAULT_SCANNER_OPTIONS, MAX_SCANNER_CHUNK_VALUES
 export type { ScannerOptions, ScanChunk, MotionDirection } from './stimuli/scanner';
 export { Scanner2d, DEFAULT_SCANNER2D_OPTIONS } from './stimuli/scanner2d';
 export type { Scanner2dOptions, Scan2dChunk } from './stimuli/scanner2d';
-export { createLattice, axisTriplets, DEFAULT_LATTICE_OPTIONS } from './stimuli/lattice';
+export { createLattice, axisTriplets, DEFAULT_LATTICE_OPTIONS, MAX_LATTICE_PIXELS } from './stimuli/lattice';
 export type { Lattice, LatticeOptions, LatticeKind, LatticeAxis, LatticePoint } from './stimuli/lattice';
 export { LinearStateSpace, PAPER_OU_PRESET, stateSpaceAutocovariance, solveDiscreteLyapunov } from './stimuli/stateSpace';
 export type { LinearStateSpaceOptions } from './stimuli/stateSpace';

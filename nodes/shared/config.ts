@@ -7,7 +7,7 @@
  */
 import {
   DEFAULT_CCA_OPTIONS, DEFAULT_DEAD_LEAVES_OPTIONS, DEFAULT_GP_OPTIONS, DEFAULT_MAX_PAST_LAGS, DEFAULT_MOMENTS_OPTIONS, DEFAULT_ONLINE_CCA_OPTIONS,
-  DEFAULT_SCANNER_OPTIONS, DEFAULT_T4_OPTIONS, MAX_GP_POINTS, MAX_JOINT_DIMENSION, MAX_LAGS, MAX_ONLINE_DIMENSION, T4_CHANNELS,
+  DEFAULT_SCANNER_OPTIONS, DEFAULT_T4_OPTIONS, MAX_GP_POINTS, MAX_JOINT_DIMENSION, MAX_LAGS, MAX_LATTICE_PIXELS, MAX_ONLINE_DIMENSION, T4_CHANNELS,
 } from '../../core';
 import { MAX_CHUNK_VALUES } from './messages';
 import { defineSettings, parseSettings, RawConfig, SettingRule, Settings, SettingValues } from './settings';
@@ -35,9 +35,12 @@ const SPACING_DEG = { kind: 'number', label: 'Spacing', unit: '°', default: DEF
 /** 2-D (docs/motion-2d.md): a pixel lattice instead of a row; settings used only with one, or only without. */
 const PLANAR = { field: 'lattice', is: ['square', 'hexagonal'] } as const;
 const ROW = { field: 'lattice', is: ['none'] } as const;
-/** Rows and columns of a lattice: at most 64 × 64 = core's MAX_LATTICE_PIXELS. */
-const LATTICE_ROWS = { kind: 'integer', label: 'Rows', default: 3, min: 1, max: 64, when: PLANAR } as const;
-const LATTICE_COLUMNS = { ...LATTICE_ROWS, label: 'Columns' } as const;
+/** Rows and columns of a lattice: rows × columns ≤ core's MAX_LATTICE_PIXELS, as core's createLattice requires. */
+const LATTICE_ROWS = {
+  kind: 'integer', label: 'Rows', default: 3, min: 1, max: MAX_LATTICE_PIXELS, when: PLANAR,
+  product: { field: 'columns', max: MAX_LATTICE_PIXELS, what: 'lattice pixels' },
+} as const;
+const LATTICE_COLUMNS = { kind: 'integer', label: 'Columns', default: 3, min: 1, max: MAX_LATTICE_PIXELS, when: PLANAR } as const;
 /**
  * chunk length × lattice pixels ≤ values per chunk message, with a lattice (the `product` on pixels
  * covers a row). Sent to the editor as source text.
@@ -51,22 +54,27 @@ const LATTICE_CHUNK_RULE: SettingRule = {
     return planar && chunkLength * pixels > c.maxValues ? `at most ${Math.floor(c.maxValues / pixels)} for ${pixels} lattice pixels (${c.maxValues} values per chunk message)` : null;
   },
 };
-/** A lattice's spacing is at most 90° (core's createLattice). Sent to the editor as source text. */
+/** A lattice's spacing is at most 90° (core's createLattice; a row's may be 180°). Sent to the editor as source text. */
 const LATTICE_SPACING_RULE: SettingRule = {
   text: 'at most 90° with a lattice',
   constants: { maxLatticeSpacing: 90 },
   test: (spacingDeg, other, c) => ((other('lattice') === 'square' || other('lattice') === 'hexagonal') && spacingDeg > c.maxLatticeSpacing ? `at most ${c.maxLatticeSpacing}° with a lattice` : null),
 };
-/** A tuning curve's directions: distinct modulo 360°, each with its opposite (the DSI compares them). */
+/**
+ * A tuning curve's directions: none twice modulo 360°, each with its opposite, so that whichever
+ * direction a unit peaks in, core's summarizeDirectionTuning finds its opposite (within 1e-6°, as
+ * core does) for the DSI.
+ */
 const OPPOSITES_RULE: SettingRule<number[]> = {
-  text: 'distinct modulo 360°, each with its opposite',
+  text: 'no direction twice (modulo 360°), each with its opposite',
   constants: {},
   test: (directionsDeg) => {
-    const same = (a: number, b: number): boolean => Math.abs(((((a - b) % 360) + 540) % 360) - 180) < 1e-9;
+    const same = (a: number, b: number): boolean => Math.abs(((((a - b) % 360) + 540) % 360) - 180) < 1e-6;
     for (let i = 0; i < directionsDeg.length; i++) {
       const deg = directionsDeg[i];
-      if (directionsDeg.slice(0, i).some((d) => same(d, deg))) return `distinct directions (${deg}° repeats an earlier one)`;
-      if (!directionsDeg.some((d) => same(d, deg + 180))) return `the opposite of each (${(((deg + 180) % 360) + 360) % 360}° for ${deg}°)`;
+      const earlier = directionsDeg.slice(0, i).find((d) => same(d, deg));
+      if (earlier !== undefined) return `no direction twice (${deg}° repeats ${earlier}°)`;
+      if (!directionsDeg.some((d) => same(d, deg + 180))) return `with the opposite of each (${(((deg + 180) % 360) + 360) % 360}° for ${deg}°)`;
     }
     return null;
   },
@@ -213,7 +221,7 @@ export const T4_SETTINGS = defineSettings({
 export const SCANNER_SETTINGS = defineSettings({
   lattice: {
     kind: 'choice', label: 'Lattice', default: 'none',
-    choices: [['none', 'none: a row of pixels (1-D)'], ['square', 'square lattice (2-D)'], ['hexagonal', 'hexagonal lattice (2-D)']],
+    choices: [['none', 'a row of pixels (1-D)'], ['square', 'square lattice (2-D)'], ['hexagonal', 'hexagonal lattice (2-D)']],
   },
   rows: LATTICE_ROWS,
   columns: LATTICE_COLUMNS,
@@ -298,7 +306,7 @@ export const PROBE_SETTINGS = defineSettings({
   probe: { kind: 'choice', label: 'Probe', default: 'edge', choices: [['edge', 'smoothed ON/OFF edges (authors)'], ['grating', 'drifting gratings (ON/OFF)']] },
   lattice: {
     kind: 'choice', label: 'Lattice', default: 'none',
-    choices: [['none', 'none: a row, preferred and null runs'], ['square', 'square lattice: tuning curves'], ['hexagonal', 'hexagonal lattice: tuning curves']],
+    choices: [['none', 'a row: preferred and null runs'], ['square', 'square lattice: tuning curves'], ['hexagonal', 'hexagonal lattice: tuning curves']],
   },
   rows: LATTICE_ROWS,
   columns: LATTICE_COLUMNS,

@@ -47,7 +47,8 @@ function otherValue(spec: Setting, name: string): string | boolean {
     case 'boolean': return !spec.default;
     case 'choice': return spec.hidden ? 'msg' : spec.choices.find(([value]) => value !== spec.default)![0];
     case 'taps': return '[0.5, -0.25, 0.125]';
-    case 'numberList': return '10, 30.5';
+    // a list with a rule: the probe's tuning directions, each with its opposite
+    case 'numberList': return spec.rule ? '10, 190' : '10, 30.5';
     case 'text': return spec.required ? '/tmp/resu-scene.png' : `${name}-7`;
     case 'credential': return `secret for ${name} of the test`.padEnd(spec.minLength, '#');
     default: return '';

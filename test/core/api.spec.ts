@@ -45,7 +45,7 @@ const CORE_EXPORTS = [
   'decodeImage', 'ImageDecodeError', 'DEFAULT_MAX_PIXELS', 'MAX_IMAGE_PIXELS',
   'toContrastImage', 'DEFAULT_CONTRAST_OPTIONS', 'createDeadLeavesImage', 'createDeadLeavesTorus', 'DEFAULT_DEAD_LEAVES_OPTIONS',
   'Scanner', 'sampleCount', 'DEFAULT_SCANNER_OPTIONS', 'MAX_SCANNER_CHUNK_VALUES',
-  'Scanner2d', 'DEFAULT_SCANNER2D_OPTIONS', 'createLattice', 'axisTriplets', 'DEFAULT_LATTICE_OPTIONS',
+  'Scanner2d', 'DEFAULT_SCANNER2D_OPTIONS', 'createLattice', 'axisTriplets', 'DEFAULT_LATTICE_OPTIONS', 'MAX_LATTICE_PIXELS',
   'LinearStateSpace', 'PAPER_OU_PRESET', 'stateSpaceAutocovariance', 'solveDiscreteLyapunov',
   'GaussianProcessSampler', 'gaussianProcessDraws', 'DEFAULT_GP_OPTIONS', 'MAX_GP_POINTS', 'WhiteNoise',
   'gratingProbe', 'edgeProbe', 'probePair', 'gratingPolarity', 'edgePolarity', 'gratingProbe2d', 'edgeProbe2d',

@@ -120,8 +120,8 @@ describe('resu-grating node, 2-D (lattice) mode', function () {
   });
 
   for (const [what, config, pattern] of [
-    ['a direction without its opposite', { directionsDeg: '0, 90, 180' }, /not configured: directionsDeg must be directions that include the opposite of each \(270° for 90°\)/],
-    ['a repeated direction', { directionsDeg: '0, 180, 360' }, /not configured: directionsDeg must be distinct directions/],
+    ['a direction without its opposite', { directionsDeg: '0, 90, 180' }, /not configured: directionsDeg must be 1 to 72 numbers .*, and with the opposite of each \(270° for 90°\)/],
+    ['a repeated direction', { directionsDeg: '0, 180, 360' }, /not configured: directionsDeg must be 1 to 72 numbers .*, and no direction twice \(360° repeats 0°\)/],
     ['rows 0', { rows: 0 }, /not configured: rows must be an integer ≥ 1/],
     ['an unknown lattice', { lattice: 'triangular' }, /not configured: lattice must be one of/],
   ] as [string, Record<string, unknown>, RegExp][]) {

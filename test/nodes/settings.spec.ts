@@ -10,10 +10,15 @@ import * as fs from 'fs';
 import * as path from 'path';
 import * as vm from 'vm';
 import {
-  ConfigError, DEFAULT_MAX_PAST_LAGS, DEFAULT_ONLINE_CCA_OPTIONS, LaggedMoments, MAX_JOINT_DIMENSION, MAX_LAGS, OnlinePastFutureCca, PastFutureLearner, StatisticsPool,
+  axisTriplets, ConfigError, createDeadLeavesTorus, createLattice, DEFAULT_MAX_PAST_LAGS, DEFAULT_ONLINE_CCA_OPTIONS, LaggedMoments, LatticeOptions, MAX_JOINT_DIMENSION, MAX_LAGS,
+  OnlinePastFutureCca, PastFutureLearner, Scanner2d, StatisticsPool, summarizeDirectionTuning, T4Layer, T4PairScheme, T4PairTrainer, toContrastImage,
 } from '../../core';
 import { parseArgs, readSettingFlags, settingOptions } from '../../cli/args';
-import { CCA_SETTINGS, LEARN_SETTINGS, MIN_SHARED_SECRET_LENGTH, NODE_SETTINGS, parseLearnerConfig, parseT4Config } from '../../nodes/shared/config';
+import {
+  CCA_SETTINGS, LEARN_SETTINGS, MIN_SHARED_SECRET_LENGTH, NODE_SETTINGS, parseLearnerConfig, parseProbeConfig, parseScannerConfig, parseT4Config, PROBE_SETTINGS, SCANNER_SETTINGS, T4_SETTINGS,
+} from '../../nodes/shared/config';
+import { MAX_CHUNK_VALUES } from '../../nodes/shared/messages';
+import { poolingTriplets } from '../../nodes/shared/t4-pooling';
 import { SETTINGS_MARKER } from '../../nodes/shared/editor';
 import { settingsMarkdown } from '../../nodes/shared/settings-doc';
 import { credentialsOf, parseSettings, readSetting, Setting, Settings, settingDefaults } from '../../nodes/shared/settings';
@@ -404,6 +409,112 @@ describe('node settings: one declaration, and editor, runtime and CLI agree', fu
         }
       }
       assert.ok(refused >= 14, `${refused} refused`);
+    });
+  });
+
+  describe('2-D settings (issue 20): lattices, tuning directions, T4 pooling and training', function () {
+    /** A lattice configuration that no other setting refuses (small chunks; the probe sends chunks, not whole runs). */
+    const planar = (type: string, lattice: Record<string, unknown>): Record<string, unknown> => (type === 'resu-scanner'
+      ? { chunkLength: 100, ...lattice } : { normalization: 'training', chunkLength: 100, ...lattice });
+
+    it('resu-scanner and resu-grating accept exactly the lattices core\'s createLattice accepts (kind, rows, columns, spacing)', function () {
+      let refused = 0, checked = 0;
+      for (const type of ['resu-scanner', 'resu-grating']) {
+        for (const kind of ['square', 'hexagonal', 'triangular']) {
+          for (const rows of [0, 1, 3, 64, 65, 4096, 4097]) {
+            for (const columns of [1, 3, 64, 65]) {
+              for (const spacingDeg of [0, 0.5, 5, 90, 90.5, 180]) {
+                const lattice = { kind, rows, columns, spacingDeg };
+                let core: unknown = null;
+                try { createLattice(lattice as LatticeOptions); } catch (err) { core = err; }
+                const declared = runtimeVerdict(NODE_SETTINGS[type], planar(type, { lattice: kind, rows, columns, spacingDeg }));
+                assert.strictEqual(declared === null, core === null, `${type} ${JSON.stringify(lattice)}: declaration ${declared?.message ?? 'valid'}, core ${(core as Error | null)?.message ?? 'valid'}`);
+                if (declared) { refused++; assert.ok(['lattice', 'rows', 'spacingDeg', 'columns'].includes(declared.field), declared.message); }
+                checked++;
+              }
+            }
+          }
+        }
+      }
+      assert.ok(refused > checked / 3 && refused < checked, `${refused} of ${checked} refused`);
+      // without a lattice they are not used: a row keeps its own range (180° apart is fine)
+      assert.doesNotThrow(() => parseScannerConfig({ lattice: 'none', rows: 0, spacingDeg: 180 }));
+      assert.strictEqual(parseScannerConfig({ lattice: 'none', rows: 0 }).rows, 3);
+    });
+
+    it('resu-scanner: the extremes the declaration accepts (direction, paths, torus width) build core\'s Scanner2d on the torus; chunks stay within a chunk message', function () {
+      const scene = toContrastImage(createDeadLeavesTorus(64, 1), { fovDeg: 360, wrapVertically: true });
+      for (const directionDeg of [-360, -90, 0, 45, 360]) {
+        for (const paths of [1, 10000]) {
+          const options = parseScannerConfig({ lattice: 'hexagonal', rows: 2, columns: 3, directionDeg, paths, sceneWidth: 64 });
+          const lattice = { kind: options.lattice as 'hexagonal', rows: options.rows, columns: options.columns, spacingDeg: options.spacingDeg };
+          assert.doesNotThrow(() => new Scanner2d(scene, { lattice, directionDeg: options.directionDeg, dtS: options.dtS, paths: options.paths, zScorePaths: false }), `direction ${directionDeg}, ${paths} paths`);
+        }
+      }
+      for (const [raw, field] of [[{ directionDeg: 360.5 }, 'directionDeg'], [{ paths: 0 }, 'paths'], [{ paths: 10001 }, 'paths'], [{ sceneWidth: 4097 }, 'sceneWidth']] as [Record<string, unknown>, string][]) {
+        assert.strictEqual(runtimeVerdict(SCANNER_SETTINGS, { lattice: 'square', ...raw })?.field, field, JSON.stringify(raw));
+      }
+      // the torus is sceneWidth², within the scene cap; without a lattice the panorama keeps its own limit
+      assert.strictEqual(parseScannerConfig({ lattice: 'square', sceneWidth: 4096 }).sceneWidth, 4096);
+      assert.strictEqual(parseScannerConfig({ lattice: 'none', sceneWidth: 16384, sceneHeight: 1 }).sceneWidth, 16384);
+      // a chunk of rows × columns channels: chunk length × pixels ≤ MAX_CHUNK_VALUES (readChunkMessage's cap), exactly
+      const most = Math.floor(MAX_CHUNK_VALUES / (64 * 64));
+      assert.strictEqual(parseScannerConfig({ lattice: 'square', rows: 64, columns: 64, chunkLength: most }).chunkLength, most);
+      assert.strictEqual(runtimeVerdict(SCANNER_SETTINGS, { lattice: 'square', rows: 64, columns: 64, chunkLength: most + 1 })?.field, 'chunkLength');
+      assert.strictEqual(runtimeVerdict(PROBE_SETTINGS, { lattice: 'square', rows: 64, columns: 64, normalization: 'training', chunkLength: most + 1 })?.field, 'chunkLength');
+      // with normalization "probe-sd" a whole run is one chunk: samples × lattice pixels
+      assert.strictEqual(runtimeVerdict(PROBE_SETTINGS, { lattice: 'square', rows: 64, columns: 64, segments: 1, segmentLength: most + 1 })?.field, 'segments');
+      assert.strictEqual(runtimeVerdict(PROBE_SETTINGS, { lattice: 'square', rows: 64, columns: 64, segments: 1, segmentLength: most }), null);
+    });
+
+    it('resu-grating: a list of directions is accepted exactly when core\'s summarizeDirectionTuning finds the opposite of any peak, with no direction twice', function () {
+      const twelve = Array.from({ length: 12 }, (_, i) => i * 30);
+      const lists = [
+        [0, 180], [0, 90, 180, 270], [0, 45, 90, 135, 180, 225, 270, 315], twelve, [-90, 90], [10, 190], [0, 180.0000005], [360, 180],
+        [0, 90, 180], [0, 180.001], [0], [45, 135], [0, 180, 360], [0, 180, 180], [0, 180, 0.0000005], [-360, 0, 180],
+      ];
+      let refused = 0;
+      for (const list of lists) {
+        const peaks = list.map((_, p) => list.map((__, i) => (i === p ? 1 : 0)));
+        const every = peaks.every((responses) => { try { summarizeDirectionTuning(list, responses); return true; } catch { return false; } });
+        const twice = list.some((a, i) => list.slice(0, i).some((b) => Math.abs(((((a - b) % 360) + 540) % 360) - 180) < 1e-6));
+        const declared = runtimeVerdict(PROBE_SETTINGS, { lattice: 'square', directionsDeg: list.join(', ') });
+        assert.strictEqual(declared === null, every && !twice, `${list.join(', ')}: declaration ${declared?.message ?? 'valid'}, core ${every ? 'finds every opposite' : 'misses an opposite'}${twice ? ', a direction twice' : ''}`);
+        if (declared) { refused++; assert.strictEqual(declared.field, 'directionsDeg'); }
+      }
+      assert.ok(refused >= 7, `${refused} refused`);
+      assert.deepStrictEqual(parseProbeConfig({ lattice: 'hexagonal', directionsDeg: '90, 270' }).directionsDeg, [90, 270]);
+      assert.deepStrictEqual(parseProbeConfig({ lattice: 'none', directionsDeg: '90' }).directionsDeg, [0, 45, 90, 135, 180, 225, 270, 315], 'not used without a lattice');
+    });
+
+    it('resu-t4: pooling is a row or one of core\'s lattice axes, training is one unit or one of core\'s T4PairTrainer schemes, with its seed range', function () {
+      const lattice = { kind: 'hexagonal', rows: 5, columns: 4, spacingDeg: 5 } as const;
+      const pooling = (T4_SETTINGS.pooling as Setting & { choices: readonly (readonly [string, string])[] }).choices.map(([value]) => value);
+      assert.deepStrictEqual(pooling, ['row', 'horizontal', 'vertical']);
+      assert.strictEqual(poolingTriplets('row', lattice, 20), undefined, 'a row: core\'s default, rowTriplets');
+      for (const axis of ['horizontal', 'vertical'] as const) assert.deepStrictEqual(poolingTriplets(axis, lattice, 20), axisTriplets(createLattice(lattice), axis));
+      const training = (T4_SETTINGS.training as Setting & { choices: readonly (readonly [string, string])[] }).choices.map(([value]) => value);
+      assert.strictEqual(training[0], 'single');
+      for (const scheme of training.slice(1)) assert.strictEqual(new T4PairTrainer(new T4Layer(), { scheme: scheme as T4PairScheme }).scheme, scheme);
+      assert.throws(() => new T4PairTrainer(new T4Layer(), { scheme: 'single' as T4PairScheme }), ConfigError, 'single is one unit, not a pair scheme');
+      for (const seed of [-1, 0, 7, Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER + 2, 1.5]) {
+        let core: unknown = null;
+        try { new T4PairTrainer(new T4Layer(), { scheme: 'gated', seed }); } catch (err) { core = err; }
+        const declared = runtimeVerdict(T4_SETTINGS, { training: 'gated', seed });
+        assert.strictEqual(declared === null, core === null, `seed ${seed}: declaration ${declared?.message ?? 'valid'}, core ${(core as Error | null)?.message ?? 'valid'}`);
+      }
+      assert.strictEqual(parseT4Config({ training: 'mirrored', seed: -1 }).seed, 1, 'the seed is not used by the mirrored scheme');
+    });
+
+    it('the same reasons, word for word, for lattice settings users will meet', function () {
+      assert.throws(() => parseScannerConfig({ lattice: 'square', rows: 64, columns: 65 }),
+        { message: 'rows must be an integer ≥ 1 and ≤ 4096, and at most 63 for 65 columns (4096 lattice pixels) (got 64)' });
+      assert.throws(() => parseScannerConfig({ lattice: 'hexagonal', spacingDeg: 120 }), { message: 'spacingDeg must be a finite number > 0 and ≤ 180°, and at most 90° with a lattice (got 120)' });
+      assert.throws(() => parseProbeConfig({ lattice: 'square', directionsDeg: '0, 90, 180' }),
+        { message: 'directionsDeg must be 1 to 72 numbers separated by commas, each ≥ -360 and ≤ 360°, and with the opposite of each (270° for 90°) (got "0, 90, 180")' });
+      assert.strictEqual(loadEditorDefinition('resu-grating').defaults.directionsDeg.validate!.call({ lattice: 'square' }, '0, 180, 360', {}),
+        'Directions (°): 1 to 72 numbers separated by commas, each ≥ -360 and ≤ 360°, and no direction twice (360° repeats 0°)');
+      assert.strictEqual(loadEditorDefinition('resu-grating').defaults.directionsDeg.validate!.call({ lattice: 'none' }, '0, 180, 360', {}), true, 'no lattice: not used');
     });
   });
 
