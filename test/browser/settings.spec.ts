@@ -291,6 +291,25 @@ describe('node settings in the real editor: red fields, red nodes, saved fields'
     }
   });
 
+  it('2-D settings (issue 20) show only where they apply: a lattice shows its rows and hides the row\'s, the gated schemes show their seed', async function () {
+    const visible = (names: string[]): Promise<boolean[]> => Promise.all(names.map((n) => page.locator(`#node-input-${n}`).locator('xpath=ancestor::div[contains(@class, "form-row")][1]').isVisible()));
+    const cases: [string, string, string, string[], string[]][] = [
+      ['resu-scanner', 'lattice', 'square', ['rows', 'columns', 'directionDeg', 'paths'], ['pixels', 'direction']],
+      ['resu-grating', 'lattice', 'hexagonal', ['rows', 'columns', 'directionsDeg'], ['pixels', 'preferredDirection']],
+      ['resu-t4', 'training', 'gatedEpisode', ['seed'], []],
+    ];
+    for (const [type, control, on, shown, hidden] of cases) {
+      await openDialog(ids[type]);
+      const off = (NODE_SETTINGS[type][control] as Setting & { default: string }).default;
+      await page.selectOption(`#node-input-${control}`, on);
+      assert.deepStrictEqual(await visible([...shown, ...hidden]), [...shown.map(() => true), ...hidden.map(() => false)], `${type} with ${control} ${on}`);
+      if (type === 'resu-scanner') await page.screenshot({ path: shot('scanner-lattice') });
+      await page.selectOption(`#node-input-${control}`, off);
+      assert.deepStrictEqual(await visible([...shown, ...hidden]), [...shown.map(() => false), ...hidden.map(() => true)], `${type} with ${control} ${off}`);
+      await closeDialog('cancel');
+    }
+  });
+
   it('every field of every node survives Done → reopen, Deploy → reload, and Export → Import; the secret only as a credential', async function () {
     const expected: Record<string, Form> = {};
     /** The form after a stage: a stored credential shows Node-RED's stand-in, an imported node has none. */
