@@ -12,7 +12,7 @@
  */
 import { AutocovarianceJSON, StreamingAutocovariance } from './autocovariance';
 import { CcaFit, CcaOptions, DEFAULT_CCA_OPTIONS, solvePastFutureCca } from './cca';
-import { ConfigError, ShapeError } from './errors';
+import { ConfigError, NotEnoughDataError, ShapeError } from './errors';
 import { DEFAULT_MAX_PAST_LAGS, estimateMemory, MemoryEstimate, memoryAutocovarianceLags, OrderCriterion } from './memory';
 import { LaggedMoments, LaggedMomentsJSON, LaggedMomentsOptions, MAX_JOINT_DIMENSION, MAX_LAGS, MAX_OPEN_SERIES, readChunk, requireSeriesName, truncatePastLags } from './moments';
 import { requireInt, requireOneOf } from './validate';
@@ -168,13 +168,28 @@ export class PastFutureLearner {
   /**
    * Solves the CCA on everything seen so far; with `pastLags: 'auto'` first chooses m
    * ({@link estimateMemory}, kept in {@link memory}) and solves on the first m lags of the moments.
-   * @throws NotEnoughDataError, DegenerateDataError.
+   * @param statistics the moments to solve on: this learner's (default) or, e.g., this learner's
+   *   merged with peers' statistics of the same configuration (core/federation.ts). With
+   *   `pastLags: 'auto'` they must be accumulated at P lags, and m is still chosen from this
+   *   learner's own autocovariance (peers send moments only).
+   * @throws NotEnoughDataError (also with 'auto' before this learner has samples of its own),
+   *   DegenerateDataError, ShapeError for statistics of another configuration.
    */
-  solve(overrides: CcaOptions = {}): CcaFit {
+  solve(overrides: CcaOptions = {}, statistics: LaggedMoments = this.moments): CcaFit {
     const options = { ...this.ccaOptions, ...overrides };
-    if (!this.autocovariance) return solvePastFutureCca(this.moments, options);
-    const matrices = this.moments.moments(); // throws NotEnoughDataError before the first pair
-    const memory = this.estimateMemory();
+    const own = this.moments.options, given = statistics.options;
+    for (const key of ['channels', 'pastLags', 'futureLags', 'gap', 'center', 'timeConstantSamples'] as const) {
+      if (given[key] !== own[key]) throw new ShapeError(`statistics have ${key} = ${JSON.stringify(given[key])}; this learner has ${key} = ${JSON.stringify(own[key])}`);
+    }
+    if (!this.autocovariance) return solvePastFutureCca(statistics, options);
+    const matrices = statistics.moments(); // throws NotEnoughDataError before the first pair
+    let memory: MemoryEstimate;
+    try {
+      memory = this.estimateMemory();
+    } catch (err) {
+      if (!(err instanceof NotEnoughDataError)) throw err;
+      throw new NotEnoughDataError('pastLags "auto" chooses m from this learner\'s own samples, and it has none yet (peers send moments only): learn locally too, or give a fixed pastLags');
+    }
     const fit = solvePastFutureCca({ ...truncatePastLags(matrices, 1, memory.pastLags), channels: 1 }, options);
     this.lastMemory = memory;
     return { ...fit, warnings: [...memory.warnings.map((w) => `memory: ${w}`), ...fit.warnings] };

@@ -29,6 +29,17 @@ export function mutualInformationBits(correlations: ArrayLike<number>): Float64A
 }
 
 /**
+ * cos ∠(a, b) = a·b / (|a| |b|) of two vectors of equal length (e.g. two filters' taps); 0 when
+ * either is zero. @throws ConfigError when the lengths differ.
+ */
+export function cosineSimilarity(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  if (a.length !== b.length) throw new ConfigError('b', `${b.length} values`, `${a.length} values, as many as a`);
+  let ab = 0, aa = 0, bb = 0;
+  for (let i = 0; i < a.length; i++) { ab += a[i] * b[i]; aa += a[i] * a[i]; bb += b[i] * b[i]; }
+  return aa > 0 && bb > 0 ? ab / Math.sqrt(aa * bb) : 0;
+}
+
+/**
  * Direction selectivity index (R_pref − R_null)/(R_pref + R_null) on rectified peak responses
  * (negative peaks count as 0). NaN when both are 0: with no response at all the index is undefined,
  * and a 0 would read as "responds equally to both directions".

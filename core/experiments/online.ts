@@ -13,6 +13,7 @@
  */
 import { CcaFit, solvePastFutureCca } from '../cca';
 import { LaggedMoments, MomentMatrices } from '../moments';
+import { cosineSimilarity } from '../metrics';
 import { OnlinePastFutureCca } from '../onlineCca';
 import { WhiteNoise } from '../stimuli/noise';
 import { Scanner } from '../stimuli/scanner';
@@ -102,12 +103,6 @@ export function pairCorrelation(moments: MomentMatrices, pastFilter: ArrayLike<n
   const future = quadratic(moments.futureMoment, futureDirection, futureDirection, F, F);
   const cross = quadratic(moments.futurePastMoment, futureDirection, pastFilter, F, P);
   return past > 0 && future > 0 ? cross / Math.sqrt(past * future) : 0;
-}
-
-function cosine(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let ab = 0, aa = 0, bb = 0;
-  for (let i = 0; i < a.length; i++) { ab += a[i] * b[i]; aa += a[i] * a[i]; bb += b[i] * b[i]; }
-  return aa > 0 && bb > 0 ? ab / Math.sqrt(aa * bb) : 0;
 }
 
 /** Scores of one run at each checkpoint; arrays indexed [component][checkpoint]. */
@@ -250,7 +245,7 @@ function score(curve: OnlineCurve & { samples: number[] }, seen: number, online:
     curve.heldOutRho.online[i].push(round(onlineRho));
     curve.heldOutRho.batch[i].push(round(batchRho));
     curve.rhoRatio[i].push(round(batchRho !== 0 ? onlineRho / batchRho : 0));
-    curve.cosine[i].push(round(onlineFit && batchFit ? cosine(onlineFit.pastFilters[i], batchFit.pastFilters[i]) : 0));
+    curve.cosine[i].push(round(onlineFit && batchFit ? cosineSimilarity(onlineFit.pastFilters[i], batchFit.pastFilters[i]) : 0));
     curve.streamRho.online[i].push(round(onlineFit ? onlineFit.correlations[i] : 0));
     curve.streamRho.batch[i].push(round(batchFit ? batchFit.correlations[i] : 0));
   }

@@ -139,6 +139,31 @@ describe('core/learner', function () {
       assert.ok(learner.memory!.pastLags >= 1);
     });
 
+    it('solves on merged statistics (peers): m from its own samples, the fit of one fixed-m learner over all pairs', function () {
+      const P = 30, h = 4;
+      const own = simulateAr(new Random(60), AR3, 40_000), peer = simulateAr(new Random(61), AR3, 30_000);
+      const local = new PastFutureLearner({ pastLags: 'auto', futureLags: h, memory: { maxPastLags: P } });
+      local.update(own, 'own');
+      const remote = new PastFutureLearner({ pastLags: P, futureLags: h }); // a peer's statistics at the same P
+      remote.update(peer, 'peer');
+      const merged = LaggedMoments.fromJSON(local.moments.toJSON());
+      merged.merge(remote.moments);
+      const fit = local.solve({}, merged);
+      assert.equal(local.memory!.order, 3);
+      const reference = new PastFutureLearner({ pastLags: 3, futureLags: h });
+      reference.update(own.subarray(P - 3), 'own');
+      reference.update(peer.subarray(P - 3), 'peer');
+      const expected = reference.solve();
+      assert.equal(fit.pairs, expected.pairs);
+      fit.correlations.forEach((rho, i) => assert.ok(Math.abs(rho - expected.correlations[i]) < 1e-9));
+      // statistics of another P are refused, naming the setting; with no samples of its own the choice cannot be made
+      const other = new PastFutureLearner({ pastLags: P + 1, futureLags: h });
+      other.update(peer);
+      assert.throws(() => local.solve({}, other.moments), /pastLags = 31; this learner has pastLags = 30/);
+      const empty = new PastFutureLearner({ pastLags: 'auto', futureLags: h, memory: { maxPastLags: P } });
+      assert.throws(() => empty.solve({}, remote.moments), (err: Error) => err instanceof NotEnoughDataError && /own samples/.test(err.message));
+    });
+
     it('rejects what it cannot do, naming the setting', function () {
       assert.throws(() => new PastFutureLearner({ pooling: 'joint', channels: 2, pastLags: 'auto', futureLags: 1 }), (err: Error) => err instanceof ConfigError && /pastLags/.test(err.message) && /joint/.test(err.message));
       assert.throws(() => new PastFutureLearner({ pastLags: 'auto', futureLags: 900 }), /memory.maxPastLags/);

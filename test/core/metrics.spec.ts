@@ -1,6 +1,6 @@
 import * as assert from 'assert';
 import { ConfigError } from '../../core/errors';
-import { directionSelectivityIndex, summarizeDirectionTuning } from '../../core/metrics';
+import { cosineSimilarity, directionSelectivityIndex, summarizeDirectionTuning } from '../../core/metrics';
 
 const directions = (n: number): number[] => Array.from({ length: n }, (_, i) => (360 * i) / n);
 
@@ -35,5 +35,16 @@ describe('core/metrics: direction tuning', function () {
     assert.throws(() => summarizeDirectionTuning([0, 90], [1]), ConfigError);
     assert.throws(() => summarizeDirectionTuning([0, 180], [1, Number.NaN]), /responses\[1\] must be a finite number/);
     assert.throws(() => summarizeDirectionTuning([0, 120, 240], [1, 0, 0]), /directionsDeg must be directions that include 180°/);
+  });
+});
+
+describe('core/metrics: cosineSimilarity', function () {
+  it('is the cosine of the angle: 1 for parallel, −1 for opposite, 0 for orthogonal or zero vectors, cos 60° for (1, 0)·(1, √3)', function () {
+    assert.strictEqual(cosineSimilarity([1, 2, 3], [2, 4, 6]), 1);
+    assert.strictEqual(cosineSimilarity([1, 2, 3], [-1, -2, -3]), -1);
+    assert.strictEqual(cosineSimilarity([1, 0], [0, 5]), 0);
+    assert.strictEqual(cosineSimilarity([0, 0], [1, 1]), 0);
+    assert.ok(Math.abs(cosineSimilarity([1, 0], [1, Math.sqrt(3)]) - 0.5) < 1e-15);
+    assert.throws(() => cosineSimilarity([1, 2], [1, 2, 3]), /3 values/);
   });
 });
