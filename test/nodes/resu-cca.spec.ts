@@ -1,5 +1,10 @@
 import * as assert from 'assert';
-import { ar1, catchAll, collect, helper, load, nodeModules, startServer, stopServer } from './harness';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { cosineSimilarity, LinearStateSpace, OnlinePastFutureCca, PAPER_OU_PRESET, PastFutureLearner, Random } from '../../core';
+import { simulateAr } from '../helpers/oracles';
+import { ar1, catchAll, collect, helper, load, nodeModules, startServer, stopServer, statusMatching } from './harness';
 
 const modules = nodeModules('resu-cca');
 
@@ -218,5 +223,274 @@ describe('resu-cca statistics (learning across devices)', function () {
     aggregator.receive({ solve: true });
     const fits = await merged;
     assert.strictEqual(fits[0].payload.pairs, 500 - 7 + 1);
+  });
+});
+
+/** AR(3) of test/core/memory.spec.ts (partial autocorrelations 0.6, −0.5, 0.4): BIC's order is 3. */
+const AR3 = [1.1, -0.86, 0.4];
+/** AR(2) of the same list. */
+const AR2 = [0.9, -0.5];
+
+/** Sends `series` in chunks of `size` to node `id` as series `topic`. */
+function feed(id: string, series: ArrayLike<number>, topic = 'stream', size = 5000): void {
+  const node = helper.getNode(id);
+  for (let i = 0; i < series.length; i += size) node.receive({ topic, payload: Array.from(series).slice(i, i + size) });
+}
+
+describe('resu-cca learned memory (pastLags "auto", issue 18)', function () {
+  beforeEach(startServer);
+  afterEach(stopServer);
+
+  it('chooses the order p of an AR(p) stream: status, filters message (the CLI\'s names) and m-tap filters', async function () {
+    await load(modules, learnerFlow({ pastLags: 'auto', futureLags: 10 })); // P = 200, the core default
+    const x = simulateAr(new Random(3), AR3, 100_000);
+    const filters = collect('filters', 1);
+    const status = statusMatching('learner', /m = \d+ \(BIC\)/);
+    feed('learner', x);
+    helper.getNode('learner').receive({ solve: true });
+    const [msg] = await filters;
+    const { memory } = msg.payload;
+    assert.strictEqual(memory.criterion, 'bic');
+    assert.strictEqual(memory.order, 3);
+    assert.strictEqual(memory.pastLags, 3);
+    assert.strictEqual(memory.maxPastLags, 200);
+    assert.strictEqual(msg.payload.pastLags, 3);
+    assert.ok(msg.payload.pastFilters.every((row: number[]) => row.length === 3));
+    assert.strictEqual(memory.criterionValues.length, 201);
+    assert.strictEqual(memory.informationNats.length, 200);
+    // an AR(3) carries all its information in 3 past samples: the corrected curve saturates there
+    assert.ok(memory.saturation95 <= 3 && memory.saturation99 <= 3, `${memory.saturation95} / ${memory.saturation99}`);
+    assert.match(await status, /m = 3 \(BIC\)/);
+  });
+
+  it('AIC on request: the reported curve is ln σ²_p + 2p/N', async function () {
+    await load(modules, learnerFlow({ pastLags: 'auto', maxPastLags: 30, criterion: 'aic', futureLags: 5 }));
+    const filters = collect('filters', 1);
+    feed('learner', simulateAr(new Random(4), AR3, 30_000));
+    helper.getNode('learner').receive({ solve: true });
+    const [{ payload: { memory } }] = await filters;
+    assert.strictEqual(memory.criterion, 'aic');
+    assert.strictEqual(memory.maxPastLags, 30);
+    memory.criterionValues.forEach((value: number, p: number) => {
+      const expected = Math.log(memory.innovationVariances[p]) + (2 * p) / memory.effectiveSamples;
+      assert.ok(Math.abs(value - expected) < 1e-12, `p ${p}`);
+    });
+  });
+
+  it('follows a change of process (forgetting): m goes 2 → 3 and a ReSU unit takes the longer filter unchanged', async function () {
+    await load(modules, [
+      { id: 'learner', type: 'resu-cca', pastLags: 'auto', maxPastLags: 20, futureLags: 2, timeConstantSamples: 20000, solveEveryPairs: 0, wires: [['filters', 'unit'], []] },
+      { id: 'unit', type: 'resu-unit', component: 1, polarity: 'on', wires: [['out']] },
+      { id: 'filters', type: 'helper' }, { id: 'out', type: 'helper' },
+      ...catchAll(),
+    ].map((n) => n) as Record<string, unknown>[]);
+    const learner = helper.getNode('learner');
+    const filters = collect('filters', 2);
+    feed('learner', simulateAr(new Random(40), AR2, 60_000), 'a');
+    learner.receive({ solve: true });
+    feed('learner', simulateAr(new Random(41), AR3, 150_000), 'b');
+    learner.receive({ solve: true });
+    const [first, second] = await filters;
+    assert.strictEqual(first.payload.pastLags, 2);
+    assert.strictEqual(second.payload.pastLags, 3);
+    const out = collect('out', 1);
+    helper.getNode('unit').receive({ payload: [1, 2, 3, 4] });
+    const [response] = await out;
+    assert.strictEqual(response.payload[0].length, 4);
+  });
+});
+
+describe('resu-cca online rule (issue 19)', function () {
+  beforeEach(startServer);
+  afterEach(stopServer);
+
+  it('on the paper\'s OU process its ψ1, ψ2 reach the batch filters (cosine ≥ 0.95 after 10⁵ samples, the acceptance level)', async function () {
+    const common = { pastLags: 25, futureLags: 25, solveEveryPairs: 0 };
+    await load(modules, [
+      { id: 'online', type: 'resu-cca', ...common, rule: 'online', wires: [['out'], []] },
+      { id: 'batch', type: 'resu-cca', ...common, wires: [['out'], []] },
+      { id: 'out', type: 'helper' },
+      ...catchAll(),
+    ]);
+    const x = new LinearStateSpace({ ...PAPER_OU_PRESET, seed: 5 }).next(100_000);
+    const out = collect('out', 2);
+    feed('online', x); feed('batch', x);
+    helper.getNode('online').receive({ solve: true });
+    helper.getNode('batch').receive({ solve: true });
+    const fits = await out;
+    const online = fits.find((m) => m.payload.rule === 'online')!.payload, batch = fits.find((m) => m.payload.rule === 'batch')!.payload;
+    assert.strictEqual(online.format, 'resu-cca-fit');
+    assert.strictEqual(online.pastFilters.length, 2);
+    for (const i of [0, 1]) {
+      const cosine = cosineSimilarity(online.pastFilters[i], batch.pastFilters[i]);
+      assert.ok(cosine >= 0.95, `ψ${i + 1}: cosine ${cosine}`);
+    }
+    assert.strictEqual(online.pairs, 100_000 - 50 + 1);
+  });
+
+  it('its filters drive a ReSU unit unchanged; the status names the rule', async function () {
+    await load(modules, [
+      { id: 'learner', type: 'resu-cca', pastLags: 4, futureLags: 4, rule: 'online', solveEveryPairs: 5000, wires: [['unit'], []] },
+      { id: 'unit', type: 'resu-unit', component: 2, polarity: 'off', wires: [['out']] },
+      { id: 'out', type: 'helper' },
+      ...catchAll(),
+    ]);
+    const status = statusMatching('learner', /^online · .*ρ1/);
+    feed('learner', ar1(6000, 0.8, 7), 'a', 1000);
+    assert.match(await status, /^online · \d/);
+    const out = collect('out', 1);
+    helper.getNode('unit').receive({ payload: ar1(50, 0.8, 8) });
+    const [response] = await out;
+    assert.ok(response.payload[0].every((v: number) => Number.isFinite(v) && v >= 0), 'an OFF unit: rectified, finite');
+  });
+
+  it('refuses settings the rules cannot share, and bad values, with a message naming the setting', async function () {
+    const cases: [Record<string, unknown>, RegExp][] = [
+      [{ rule: 'online', pastLags: 'auto' }, /pastLags must be a number with learning rule "online"/],
+      [{ rule: 'online', timeConstantSamples: 1000 }, /timeConstantSamples must be 0 with learning rule "online"/],
+      [{ rule: 'online', publishEveryPairs: 100 }, /publishEveryPairs must be 0 with learning rule "online"/],
+      [{ rule: 'sometimes' }, /rule/],
+      [{ rule: 'online', learningRate: 0 }, /learningRate/],
+      [{ rule: 'online', learningRate: 2 }, /learningRate/],
+      [{ pastLags: 'auto', maxPastLags: 0 }, /maxPastLags/],
+      [{ pastLags: 'auto', maxPastLags: 1000, futureLags: 50 }, /maxPastLags|1024/],
+      [{ pastLags: 'auto', criterion: 'hq' }, /criterion/],
+      [{ pastLags: 'auto', pooling: 'joint', channels: 2 }, /pastLags/],
+    ];
+    for (const [config, pattern] of cases) {
+      await load(modules, [{ id: 'learner', type: 'resu-cca', ...config, wires: [[], []] }, ...catchAll()]);
+      const errors = collect('errors', 1);
+      helper.getNode('learner').receive({ payload: [1, 2, 3] });
+      const [err] = await errors;
+      assert.match(err.error.message, pattern, JSON.stringify(config));
+      await helper.unload();
+    }
+  });
+
+  it('refuses to mix with federation: no snapshots out, a peer snapshot in is an error and leaves its state', async function () {
+    await load(modules, [
+      { id: 'device', type: 'resu-cca', pastLags: 4, futureLags: 3, solveEveryPairs: 0, sourceId: 'd', wires: [[], [], ['snapshots']] },
+      { id: 'online', type: 'resu-cca', pastLags: 4, futureLags: 3, rule: 'online', solveEveryPairs: 0, wires: [['fits'], [], ['snapshots']] },
+      { id: 'snapshots', type: 'helper' }, { id: 'fits', type: 'helper' },
+      ...catchAll(),
+    ]);
+    const snapshots = collect('snapshots', 1);
+    feed('device', ar1(500, 0.5, 1));
+    helper.getNode('device').receive({ publish: true });
+    const [snapshot] = await snapshots;
+    const online = helper.getNode('online');
+    const errors = collect('errors', 2);
+    feed('online', ar1(800, 0.5, 2));
+    online.receive({ payload: snapshot.payload });
+    online.receive({ publish: true });
+    const [refused, publish] = await errors;
+    assert.match(refused.error.message, /statistics snapshots.*batch rule/);
+    assert.match(publish.error.message, /msg\.publish.*batch rule/);
+    const fits = collect('fits', 1);
+    online.receive({ solve: true });
+    const [fit] = await fits;
+    assert.strictEqual(fit.payload.pairs, 800 - 7 + 1, 'only its own pairs');
+    assert.strictEqual(fit.payload.peers, 0);
+  });
+});
+
+describe('resu-cca learned memory with peers', function () {
+  beforeEach(startServer);
+  afterEach(stopServer);
+
+  it('pools moments at P: the aggregator chooses m from its own samples and solves on all pairs; another P is refused', async function () {
+    const auto = { pastLags: 'auto', maxPastLags: 30, futureLags: 4, solveEveryPairs: 0 };
+    await load(modules, [
+      { id: 'device', type: 'resu-cca', ...auto, sourceId: 'device', wires: [[], [], ['snapshots']] },
+      { id: 'odd', type: 'resu-cca', ...auto, maxPastLags: 25, sourceId: 'odd', wires: [[], [], ['snapshots']] },
+      { id: 'aggregator', type: 'resu-cca', ...auto, sourceId: 'aggregator', wires: [['merged'], [], []] },
+      { id: 'snapshots', type: 'helper' }, { id: 'merged', type: 'helper' },
+      ...catchAll(),
+    ]);
+    const own = simulateAr(new Random(60), AR3, 40_000), peer = simulateAr(new Random(61), AR3, 30_000);
+    const snapshots = collect('snapshots', 2);
+    feed('device', peer, 'peer');
+    helper.getNode('device').receive({ publish: true });
+    feed('odd', peer, 'peer');
+    helper.getNode('odd').receive({ publish: true });
+    const [good, bad] = await snapshots;
+    const aggregator = helper.getNode('aggregator');
+    const errors = collect('errors', 1);
+    aggregator.receive({ payload: bad.payload });
+    const [refused] = await errors;
+    assert.match(refused.error.message, /pastLags/);
+    feed('aggregator', own, 'own');
+    const merged = collect('merged', 1);
+    aggregator.receive({ payload: good.payload });
+    const [fit] = await merged;
+    // known answer: a fixed-m learner at the chosen m = 3 over both streams without their first P − m samples
+    const reference = new PastFutureLearner({ pastLags: 3, futureLags: 4 });
+    reference.update(own.subarray(27), 'own');
+    reference.update(peer.subarray(27), 'peer');
+    const expected = reference.solve();
+    assert.strictEqual(fit.payload.memory.pastLags, 3);
+    assert.strictEqual(fit.payload.pairs, expected.pairs);
+    assert.strictEqual(fit.payload.peers, 1);
+    fit.payload.correlations.forEach((rho: number, i: number) => assert.ok(Math.abs(rho - expected.correlations[i]) < 1e-9));
+  });
+});
+
+describe('resu-cca persistence of the learned memory and the online rule', function () {
+  let dir: string;
+  beforeEach(function (done) {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'resu-cca-'));
+    helper.settings({ contextStorage: { default: { module: 'memory' }, disk: { module: 'localfilesystem', config: { dir, flushInterval: 3600 } } } });
+    helper.startServer(done);
+  });
+  afterEach(async function () {
+    await helper.unload();
+    await helper._redNodes.closeContextsPlugin();
+    helper.settings({});
+    await new Promise<void>((resolve) => helper.stopServer(resolve));
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  /** Learns `first`, restarts Node-RED's flows and context store from disk, learns `second`, solves. */
+  async function learnAcrossRestart(config: Record<string, unknown>, first: Float64Array, second: Float64Array): Promise<Record<string, any>> { // eslint-disable-line @typescript-eslint/no-explicit-any
+    await load(modules, [{ id: 'learner', type: 'resu-cca', solveEveryPairs: 0, persist: true, store: 'disk', ...config, wires: [['filters'], []] }, { id: 'filters', type: 'helper' }]);
+    await helper._redNodes.loadContextsPlugin();
+    await helper._redNodes.stopFlows();
+    await helper._redNodes.startFlows(); // the node now reads and writes the disk store
+    feed('learner', first, 'row', 3000);
+    const solved = collect('filters', 1);
+    helper.getNode('learner').receive({ solve: true }); // saved after the solve
+    await solved;
+    await helper._redNodes.stopFlows();
+    await helper._redNodes.closeContextsPlugin();
+    assert.ok(fs.readdirSync(dir).length > 0, 'state written to disk');
+    await helper._redNodes.loadContextsPlugin();
+    await helper._redNodes.startFlows();
+    feed('learner', second, 'row', 3000);
+    const filters = collect('filters', 1);
+    helper.getNode('learner').receive({ solve: true });
+    return (await filters)[0].payload;
+  }
+
+  it('online: a restart restores the state exactly (the filters of one uninterrupted learner, bit for bit)', async function () {
+    const x = new LinearStateSpace({ ...PAPER_OU_PRESET, seed: 9 }).next(30_000);
+    const first = x.subarray(0, 13_000), second = x.subarray(13_000);
+    const fit = await learnAcrossRestart({ rule: 'online', pastLags: 10, futureLags: 10 }, first, second);
+    const reference = new OnlinePastFutureCca({ pooling: 'channels', pastLags: 10, futureLags: 10 });
+    reference.update([x], 'row');
+    const expected = reference.fit();
+    assert.strictEqual(fit.pairs, expected.pairs);
+    assert.deepStrictEqual(fit.correlations, Array.from(expected.correlations));
+    assert.deepStrictEqual(fit.pastFilters, expected.pastFilters.map((row) => Array.from(row)));
+  });
+
+  it('pastLags "auto": a restart keeps the moments at P and the autocovariance (same m, same fit)', async function () {
+    const x = simulateAr(new Random(12), AR3, 30_000);
+    const fit = await learnAcrossRestart({ pastLags: 'auto', maxPastLags: 25, futureLags: 4 }, x.subarray(0, 11_000), x.subarray(11_000));
+    const reference = new PastFutureLearner({ pastLags: 'auto', futureLags: 4, memory: { maxPastLags: 25 } });
+    reference.update([x], 'row');
+    const expected = reference.solve();
+    assert.strictEqual(fit.memory.pastLags, reference.memory!.pastLags);
+    assert.strictEqual(fit.pairs, expected.pairs);
+    fit.correlations.forEach((rho: number, i: number) => assert.ok(Math.abs(rho - expected.correlations[i]) < 1e-12));
   });
 });
