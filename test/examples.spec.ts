@@ -5,7 +5,7 @@
 import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
-import { PAPER_OU_PRESET, solveFromAutocovariance, stateSpaceAutocovariance } from '../core';
+import { cosineSimilarity, PAPER_OU_PRESET, solveFromAutocovariance, stateSpaceAutocovariance } from '../core';
 import { helper, nodeModules, plain, startServer, statusMatching, stopServer, AnyMsg } from './nodes/harness';
 
 const EXAMPLES = path.resolve(__dirname, '../../examples');
@@ -15,10 +15,15 @@ const modules = [...nodeModules('resu-scanner', 'resu-noise', 'resu-cca', 'resu-
 const DASHBOARD_FILES = { 'ui-base': 'config/ui_base', 'ui-theme': 'config/ui_theme', 'ui-page': 'config/ui_page', 'ui-group': 'config/ui_group', 'ui-chart': 'widgets/ui_chart', 'ui-button': 'widgets/ui_button' };
 const dashboardModules = (): unknown[] => Object.values(DASHBOARD_FILES).map((file) => require(`@flowfuse/node-red-dashboard/nodes/${file}.js`)); // eslint-disable-line @typescript-eslint/no-var-requires
 
-/** Loads an example with its debug nodes replaced by helper nodes (same ids), keyed by debug name. */
-async function loadExample(file: string, extra: { modules?: unknown[]; nodes?: AnyMsg[]; wires?: Record<string, string[][]> } = {}): Promise<{ nodes: AnyMsg[]; byName: (name: string) => AnyMsg }> {
+/**
+ * Loads an example with its debug nodes replaced by helper nodes (same ids), keyed by debug name;
+ * `extra` adds modules and nodes, rewires nodes, or edits the flow (`change`) before it loads.
+ */
+async function loadExample(file: string, extra: { modules?: unknown[]; nodes?: AnyMsg[]; wires?: Record<string, string[][]>; change?: (flow: AnyMsg[]) => void } = {}): Promise<{ nodes: AnyMsg[]; byName: (name: string) => AnyMsg }> {
   const nodes = JSON.parse(fs.readFileSync(path.join(EXAMPLES, file), 'utf8')) as AnyMsg[];
   const flow = [...nodes.map((n) => (n.type === 'debug' ? { id: n.id, z: n.z, type: 'helper', name: n.name, wires: [] } : { ...n, wires: extra.wires?.[n.id] ?? n.wires })), ...(extra.nodes ?? [])];
+  extra.change?.(flow);
+  nodes.push(...flow.filter((n) => !nodes.some((m) => m.id === n.id)));
   await new Promise<void>((resolve, reject) => helper.load([...modules, ...(extra.modules ?? [])], flow, {}, (err?: Error) => (err ? reject(err) : resolve())));
   const byName = (name: string): AnyMsg => {
     const node = nodes.find((n) => n.name === name);
@@ -45,7 +50,7 @@ describe('example flows', function () {
   it('every example is valid JSON using only core and ReSU nodes (and Dashboard 2 in the dashboard example), with comments', function () {
     const allowed = new Set(['tab', 'comment', 'inject', 'debug', 'switch', 'mqtt in', 'mqtt out', 'mqtt-broker', 'resu-scanner', 'resu-noise', 'resu-cca', 'resu-unit', 'resu-l3', 'resu-t4', 'resu-grating']);
     const files = fs.readdirSync(EXAMPLES).filter((f) => f.endsWith('.json'));
-    assert.strictEqual(files.length, 8); // example 5 needs an MQTT broker: test/e2e/mqtt.spec.ts runs it
+    assert.strictEqual(files.length, 9); // example 5 needs an MQTT broker: test/e2e/mqtt.spec.ts runs it
     const used = new Set<string>();
     for (const file of files) {
       const nodes = JSON.parse(fs.readFileSync(path.join(EXAMPLES, file), 'utf8')) as AnyMsg[];
@@ -206,5 +211,43 @@ describe('example flows', function () {
     });
     assert.ok(angle(m1.preferredDirectionDeg, m2.preferredDirectionDeg) >= 135 && m1.dsi > 0.3 && m2.dsi > 0.3, `opposite-selective: ${summary}`);
     assert.ok(units['gated:1'] && units['gated:2'], `the gated units answered: ${summary}`);
+  });
+
+  it('7 two-layer, online: layer 1 reaches the batch filters (cosine ≥ 0.95) and T4a/T4b each prefer their direction', async function () {
+    const file = '7 Two-layer circuit learning online.json';
+    const { byName } = await loadExample(file, { change: (flow) => {
+      // unpaced (the example paces its scanners for watching), and a batch learner on the same stream as the reference
+      for (const scanner of flow.filter((n) => n.type === 'resu-scanner')) scanner.intervalMs = 0;
+      const learner = flow.find((n) => n.type === 'resu-cca')!;
+      const noise = flow.find((n) => n.wires?.[0]?.includes(learner.id))!;
+      noise.wires[0].push('reference');
+      learner.wires[0].push('online-filters');
+      flow.push({ id: 'reference', z: learner.z, type: 'resu-cca', name: 'batch reference', pastLags: 50, futureLags: 50, solveEveryPairs: 0, wires: [['reference-filters'], [], []] },
+        { id: 'reference-filters', z: learner.z, type: 'helper', name: 'reference filters', wires: [] },
+        { id: 'online-filters', z: learner.z, type: 'helper', name: 'online filters', wires: [] });
+    } });
+    const online: AnyMsg[] = [];
+    byName('online filters').on('input', (msg: AnyMsg) => online.push(msg));
+    const weights = byName('T4 weights');
+    const trained = new Promise<void>((resolve) => {
+      const done = new Set<string>();
+      weights.on('input', (msg: AnyMsg) => { if (msg.payload.pairs > 800000) done.add(msg._msgid ? String(msg.payload.t4.weights) : ''); if (done.size >= 2) resolve(); });
+    });
+    byName('train').receive({ payload: 'start' });
+    await trained;
+    const reference = messages(byName('reference filters'), 1);
+    byName('batch reference').receive({ solve: true });
+    const [batch] = await reference;
+    const last = online[online.length - 1].payload;
+    assert.strictEqual(last.rule, 'online');
+    for (const i of [0, 1]) {
+      const cosine = cosineSimilarity(last.pastFilters[i], batch.payload.pastFilters[i]);
+      assert.ok(cosine >= 0.95, `ψ${i + 1}: cosine ${cosine} after ${last.pairs} pairs`);
+    }
+    const dsi = messages(byName('DSI'), 2, (msg) => msg.topic === 'DSI');
+    byName('probe').receive({ payload: 'start' });
+    const results = await dsi;
+    const byDirection = Object.fromEntries(results.map((m) => [m.payload.preferredDirection, m.payload.on.dsi]));
+    assert.ok(byDirection.right > 0.3 && byDirection.left > 0.3, JSON.stringify(results.map((m) => m.payload)));
   });
 });

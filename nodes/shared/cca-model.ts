@@ -32,7 +32,11 @@ export interface CcaModelOptions {
   readonly learningRate: number;
 }
 
-/** Solves kept for the sidebar's learning curve (released on reset and close). */
+/**
+ * Most solves kept for the sidebar's learning curve (released on reset and close). When full,
+ * every other entry is dropped and from then on only every second solve is recorded (then every
+ * fourth, …), so the curve always spans the whole run, from the first solve on.
+ */
 export const MAX_HISTORY = 100;
 /** Filters per solve recorded in the history. */
 const HISTORY_COMPONENTS = 3;
@@ -68,6 +72,9 @@ export class CcaNodeModel {
   private online: OnlinePastFutureCca | null = null;
   private fit: CcaFit | null = null;
   private history: HistoryEntry[] = [];
+  /** Record every this many solves (doubles each time the history is thinned). */
+  private historyStride = 1;
+  private solves = 0;
 
   /** @throws ConfigError for settings a rule cannot take. */
   constructor(private readonly options: CcaModelOptions) {
@@ -146,24 +153,33 @@ export class CcaNodeModel {
     }
     if (this.batch) this.batch.load(saved);
     else this.online = OnlinePastFutureCca.fromJSON(saved, this.online!.options);
-    this.fit = null;
-    this.history = [];
+    this.clearHistory();
   }
 
   reset(): void {
     this.batch?.reset();
     this.online?.reset();
+    this.clearHistory();
+  }
+
+  private clearHistory(): void {
     this.fit = null;
     this.history = [];
+    this.historyStride = 1;
+    this.solves = 0;
   }
 
   private record(fit: CcaFit): void {
+    if (this.solves++ % this.historyStride !== 0) return;
     const previous = this.fit;
     const change = fit.pastFilters.slice(0, HISTORY_COMPONENTS).map((row, i) => {
       const before = previous?.pastFilters[i];
       return before && before.length === row.length ? 1 - Math.abs(cosineSimilarity(row, before)) : null;
     });
     this.history.push({ pairs: fit.pairs, correlations: Array.from(fit.correlations.subarray(0, HISTORY_COMPONENTS)), change });
-    if (this.history.length > MAX_HISTORY) this.history.shift();
+    if (this.history.length > MAX_HISTORY) {
+      this.history = this.history.filter((_, i) => i % 2 === 0);
+      this.historyStride *= 2;
+    }
   }
 }

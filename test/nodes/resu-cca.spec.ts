@@ -6,7 +6,7 @@ import { cosineSimilarity, LinearStateSpace, OnlinePastFutureCca, PAPER_OU_PRESE
 import { simulateAr } from '../helpers/oracles';
 import { ar1, catchAll, collect, helper, load, nodeModules, startServer, stopServer, statusMatching } from './harness';
 
-const modules = nodeModules('resu-cca');
+const modules = nodeModules('resu-cca', 'resu-unit');
 
 function learnerFlow(config: Record<string, unknown> = {}): Record<string, unknown>[] {
   return [
@@ -283,7 +283,7 @@ describe('resu-cca learned memory (pastLags "auto", issue 18)', function () {
       { id: 'unit', type: 'resu-unit', component: 1, polarity: 'on', wires: [['out']] },
       { id: 'filters', type: 'helper' }, { id: 'out', type: 'helper' },
       ...catchAll(),
-    ].map((n) => n) as Record<string, unknown>[]);
+    ]);
     const learner = helper.getNode('learner');
     const filters = collect('filters', 2);
     feed('learner', simulateAr(new Random(40), AR2, 60_000), 'a');
@@ -307,16 +307,16 @@ describe('resu-cca online rule (issue 19)', function () {
   it('on the paper\'s OU process its ψ1, ψ2 reach the batch filters (cosine ≥ 0.95 after 10⁵ samples, the acceptance level)', async function () {
     const common = { pastLags: 25, futureLags: 25, solveEveryPairs: 0 };
     await load(modules, [
-      { id: 'online', type: 'resu-cca', ...common, rule: 'online', wires: [['out'], []] },
-      { id: 'batch', type: 'resu-cca', ...common, wires: [['out'], []] },
+      { id: 'online-learner', type: 'resu-cca', ...common, rule: 'online', wires: [['out'], []] },
+      { id: 'batch-learner', type: 'resu-cca', ...common, wires: [['out'], []] },
       { id: 'out', type: 'helper' },
       ...catchAll(),
     ]);
     const x = new LinearStateSpace({ ...PAPER_OU_PRESET, seed: 5 }).next(100_000);
     const out = collect('out', 2);
-    feed('online', x); feed('batch', x);
-    helper.getNode('online').receive({ solve: true });
-    helper.getNode('batch').receive({ solve: true });
+    feed('online-learner', x); feed('batch-learner', x);
+    helper.getNode('online-learner').receive({ solve: true });
+    helper.getNode('batch-learner').receive({ solve: true });
     const fits = await out;
     const online = fits.find((m) => m.payload.rule === 'online')!.payload, batch = fits.find((m) => m.payload.rule === 'batch')!.payload;
     assert.strictEqual(online.format, 'resu-cca-fit');
@@ -370,7 +370,7 @@ describe('resu-cca online rule (issue 19)', function () {
   it('refuses to mix with federation: no snapshots out, a peer snapshot in is an error and leaves its state', async function () {
     await load(modules, [
       { id: 'device', type: 'resu-cca', pastLags: 4, futureLags: 3, solveEveryPairs: 0, sourceId: 'd', wires: [[], [], ['snapshots']] },
-      { id: 'online', type: 'resu-cca', pastLags: 4, futureLags: 3, rule: 'online', solveEveryPairs: 0, wires: [['fits'], [], ['snapshots']] },
+      { id: 'online-learner', type: 'resu-cca', pastLags: 4, futureLags: 3, rule: 'online', solveEveryPairs: 0, wires: [['fits'], [], ['snapshots']] },
       { id: 'snapshots', type: 'helper' }, { id: 'fits', type: 'helper' },
       ...catchAll(),
     ]);
@@ -378,9 +378,9 @@ describe('resu-cca online rule (issue 19)', function () {
     feed('device', ar1(500, 0.5, 1));
     helper.getNode('device').receive({ publish: true });
     const [snapshot] = await snapshots;
-    const online = helper.getNode('online');
+    const online = helper.getNode('online-learner');
     const errors = collect('errors', 2);
-    feed('online', ar1(800, 0.5, 2));
+    feed('online-learner', ar1(800, 0.5, 2));
     online.receive({ payload: snapshot.payload });
     online.receive({ publish: true });
     const [refused, publish] = await errors;
@@ -401,9 +401,10 @@ describe('resu-cca learned memory with peers', function () {
   it('pools moments at P: the aggregator chooses m from its own samples and solves on all pairs; another P is refused', async function () {
     const auto = { pastLags: 'auto', maxPastLags: 30, futureLags: 4, solveEveryPairs: 0 };
     await load(modules, [
-      { id: 'device', type: 'resu-cca', ...auto, sourceId: 'device', wires: [[], [], ['snapshots']] },
-      { id: 'odd', type: 'resu-cca', ...auto, maxPastLags: 25, sourceId: 'odd', wires: [[], [], ['snapshots']] },
-      { id: 'aggregator', type: 'resu-cca', ...auto, sourceId: 'aggregator', wires: [['merged'], [], []] },
+      // (a property equal to another node's id would make Node-RED take it for a config-node reference)
+      { id: 'device', type: 'resu-cca', ...auto, sourceId: 'device-1', wires: [[], [], ['snapshots']] },
+      { id: 'odd', type: 'resu-cca', ...auto, maxPastLags: 25, sourceId: 'odd-1', wires: [[], [], ['snapshots']] },
+      { id: 'aggregator', type: 'resu-cca', ...auto, sourceId: 'aggregator-1', wires: [['merged'], [], []] },
       { id: 'snapshots', type: 'helper' }, { id: 'merged', type: 'helper' },
       ...catchAll(),
     ]);
