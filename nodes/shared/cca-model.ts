@@ -148,7 +148,7 @@ export class CcaNodeModel {
     const expected = this.batch ? 'resu-learner' : 'resu-online-cca';
     if (format === 'resu-learner' || format === 'resu-online-cca') {
       if (format !== expected) {
-        throw new ConfigError('persisted state', `the ${format === 'resu-learner' ? 'batch' : 'online'} rule's`, `state of learning rule "${this.rule}" (the rule was changed)`);
+        throw new ConfigError('persisted state', `a ${format === 'resu-learner' ? 'batch' : 'online'}-rule state`, `a state of learning rule "${this.rule}" (the node's rule was changed since it was saved)`);
       }
     }
     if (this.batch) this.batch.load(saved);
