@@ -405,6 +405,7 @@ describe('resu-cca learned memory with peers', function () {
       { id: 'device', type: 'resu-cca', ...auto, sourceId: 'device-1', wires: [[], [], ['snapshots']] },
       { id: 'odd', type: 'resu-cca', ...auto, maxPastLags: 25, sourceId: 'odd-1', wires: [[], [], ['snapshots']] },
       { id: 'aggregator', type: 'resu-cca', ...auto, sourceId: 'aggregator-1', wires: [['merged'], [], []] },
+      { id: 'no-data', type: 'resu-cca', ...auto, sourceId: 'no-data-1', wires: [['merged'], [], []] },
       { id: 'snapshots', type: 'helper' }, { id: 'merged', type: 'helper' },
       ...catchAll(),
     ]);
@@ -419,7 +420,7 @@ describe('resu-cca learned memory with peers', function () {
     const errors = collect('errors', 1);
     aggregator.receive({ payload: bad.payload });
     const [refused] = await errors;
-    assert.match(refused.error.message, /pastLags/);
+    assert.match(refused.error.message, /pastLags = 25 into moments with pastLags = 30 \(with Past m "auto" the moments are kept at Max past P = 30 lags: every peer needs the same maxPastLags\)/);
     feed('aggregator', own, 'own');
     const merged = collect('merged', 1);
     aggregator.receive({ payload: good.payload });
@@ -433,6 +434,11 @@ describe('resu-cca learned memory with peers', function () {
     assert.strictEqual(fit.payload.pairs, expected.pairs);
     assert.strictEqual(fit.payload.peers, 1);
     fit.payload.correlations.forEach((rho: number, i: number) => assert.ok(Math.abs(rho - expected.correlations[i]) < 1e-9));
+    // an aggregator with "auto" and no samples of its own cannot choose m: it says so
+    const noData = helper.getNode('no-data');
+    const warned = new Promise<string>((resolve) => { const warn = noData.warn.bind(noData); noData.warn = (text: string) => { warn(text); resolve(text); }; });
+    noData.receive({ payload: good.payload });
+    assert.match(await warned, /automatic solve failed: pastLags "auto" chooses m from this learner's own samples, and it has none yet/);
   });
 });
 
