@@ -206,7 +206,7 @@ examples['7 Two-layer circuit learning online'] = variant(examples['4 Two-layer 
   const [first, second] = nodes.filter((n) => n.type === 'comment');
   Object.assign(first, {
     name: '1. Click "train", open the ReSU sidebar and pick "layer 1, online rule": ψ1, ψ2 and the learning curve update live',
-    info: 'Layer 1 learns online from the rightward scanner (m = h = 50, rule online, rate 1: the core defaults) and sends its filters every 2000 pairs. The sidebar\'s learning curve plots ρ1, ρ2 and how far each filter still turns between solves (1 − |cos|). In the test run ψ1 and ψ2 had a cosine of 0.96 with the exact batch filters after 5000 pooled pairs and 0.99 after 16 000, the first seconds at this pace. Each T4 pools triplets of adjacent pixels (delay 5, second canonical direction) as in example 4. Set the scanners\' interval to 0 to run as fast as the CPU allows.',
+    info: 'Layer 1 learns online from the rightward scanner (m = h = 50, rule online, rate 1: the core defaults) and sends its filters every 2000 pairs. The sidebar\'s learning curve plots ρ1, ρ2 and how far each filter still turns between solves (1 − |cos|). In the test run ψ1 and ψ2 had a cosine of 0.96 with the exact batch filters after about 5000 pooled pairs and 0.99 after about 15 000, the first two seconds at this pace; the learning curve shows the rest. Each T4 pools triplets of adjacent pixels (delay 5, second canonical direction) as in example 4. Set the scanners\' interval to 0 to run as fast as the CPU allows.',
   });
   Object.assign(second, { name: '2. After training ("finished" under the scanners, 2.5 minutes or more), click "probe": edges in the preferred and null directions → DSI' });
 });
