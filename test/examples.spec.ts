@@ -42,6 +42,34 @@ function messages(node: AnyMsg, count: number, filter: (msg: AnyMsg) => boolean 
   }));
 }
 
+/** Clicks "train" in a two-layer example; resolves once both scanners have finished and T4a, T4b have each solved on request. */
+async function trainTwoLayer(nodes: AnyMsg[], byName: (name: string) => AnyMsg): Promise<void> {
+  // Train until both scanners have sent their whole run, then solve on request. Not until a pair
+  // count: each scanner builds its scene in a worker thread, so which one starts first varies, and
+  // with it how many of T4b's chunks arrive before layer 1 (learning from the rightward scene) has
+  // filters; a run where T4b ended below a fixed count waited forever.
+  const idOf = (name: string): string => nodes.find((n) => n.name === name)!.id;
+  const finished = Promise.all(['scene → right', 'scene → left'].map((name) => statusMatching(idOf(name), /^finished/)));
+  byName('train').receive({ payload: 'start' });
+  await finished;
+  for (const name of ['T4a', 'T4b']) {
+    const solved = messages(byName('T4 weights'), 1);
+    byName(name).receive({ solve: true });
+    const [fit] = await solved;
+    // most of its 150 000 samples (6 triplets each: at most ≈ 9·10⁵ pairs) reached layer 2
+    assert.ok(fit.payload.pairs > 400000, `${name}: ${fit.payload.pairs} pairs`);
+  }
+}
+
+/** Clicks "probe" in a two-layer example: the two DSI results and the ON-edge DSI per preferred direction. */
+async function probeOnEdges(byName: (name: string) => AnyMsg): Promise<{ results: AnyMsg[]; byDirection: Record<string, number> }> {
+  const dsi = messages(byName('DSI'), 2, (msg) => msg.topic === 'DSI');
+  byName('probe').receive({ payload: 'start' });
+  const results = await dsi;
+  const byDirection = Object.fromEntries(results.map((m) => [m.payload.preferredDirection, m.payload.on.dsi]));
+  return { results, byDirection };
+}
+
 describe('example flows', function () {
   this.timeout(240000);
   beforeEach(startServer);
@@ -111,25 +139,8 @@ describe('example flows', function () {
 
   it('4 two-layer motion: T4a prefers one direction and T4b the other', async function () {
     const { nodes, byName } = await loadExample('4 Two-layer motion detector.json');
-    // Train until both scanners have sent their whole run, then solve on request. Not until a pair
-    // count: each scanner builds its scene in a worker thread, so which one starts first varies, and
-    // with it how many of T4b's chunks arrive before layer 1 (learning from the rightward scene) has
-    // filters; a run where T4b ended below a fixed count waited forever.
-    const idOf = (name: string): string => nodes.find((n) => n.name === name)!.id;
-    const finished = Promise.all(['scene → right', 'scene → left'].map((name) => statusMatching(idOf(name), /^finished/)));
-    byName('train').receive({ payload: 'start' });
-    await finished;
-    for (const name of ['T4a', 'T4b']) {
-      const solved = messages(byName('T4 weights'), 1);
-      byName(name).receive({ solve: true });
-      const [fit] = await solved;
-      // most of its 150 000 samples (6 triplets each: at most ≈ 9·10⁵ pairs) reached layer 2
-      assert.ok(fit.payload.pairs > 400000, `${name}: ${fit.payload.pairs} pairs`);
-    }
-    const dsi = messages(byName('DSI'), 2, (msg) => msg.topic === 'DSI');
-    byName('probe').receive({ payload: 'start' });
-    const results = await dsi;
-    const byDirection = Object.fromEntries(results.map((m) => [m.payload.preferredDirection, m.payload.on.dsi]));
+    await trainTwoLayer(nodes, byName);
+    const { byDirection, results } = await probeOnEdges(byName);
     // T4a (trained on rightward motion) is probed with 'right' as preferred, T4b with 'left'. On ON
     // edges (the paper's measure, the authors' probe normalization) each prefers its training direction.
     assert.ok(byDirection.right > 0.3 && byDirection.left > 0.3, JSON.stringify(results.map((m) => m.payload)));
@@ -215,7 +226,7 @@ describe('example flows', function () {
 
   it('7 two-layer, online: layer 1 reaches the batch filters (cosine ≥ 0.95) and T4a/T4b each prefer their direction', async function () {
     const file = '7 Two-layer circuit learning online.json';
-    const { byName } = await loadExample(file, { change: (flow) => {
+    const { nodes, byName } = await loadExample(file, { change: (flow) => {
       // unpaced (the example paces its scanners for watching), and a batch learner on the same stream as the reference
       for (const scanner of flow.filter((n) => n.type === 'resu-scanner')) scanner.intervalMs = 0;
       const learner = flow.find((n) => n.type === 'resu-cca')!;
@@ -228,13 +239,7 @@ describe('example flows', function () {
     } });
     const online: AnyMsg[] = [];
     byName('online filters').on('input', (msg: AnyMsg) => online.push(msg));
-    const weights = byName('T4 weights');
-    const trained = new Promise<void>((resolve) => {
-      const done = new Set<string>();
-      weights.on('input', (msg: AnyMsg) => { if (msg.payload.pairs > 800000) done.add(msg._msgid ? String(msg.payload.t4.weights) : ''); if (done.size >= 2) resolve(); });
-    });
-    byName('train').receive({ payload: 'start' });
-    await trained;
+    await trainTwoLayer(nodes, byName);
     const reference = messages(byName('reference filters'), 1);
     byName('batch reference').receive({ solve: true });
     const [batch] = await reference;
@@ -244,10 +249,7 @@ describe('example flows', function () {
       const cosine = cosineSimilarity(last.pastFilters[i], batch.payload.pastFilters[i]);
       assert.ok(cosine >= 0.95, `ψ${i + 1}: cosine ${cosine} after ${last.pairs} pairs`);
     }
-    const dsi = messages(byName('DSI'), 2, (msg) => msg.topic === 'DSI');
-    byName('probe').receive({ payload: 'start' });
-    const results = await dsi;
-    const byDirection = Object.fromEntries(results.map((m) => [m.payload.preferredDirection, m.payload.on.dsi]));
+    const { byDirection, results } = await probeOnEdges(byName);
     assert.ok(byDirection.right > 0.3 && byDirection.left > 0.3, JSON.stringify(results.map((m) => m.payload)));
   });
 });
