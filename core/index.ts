@@ -57,7 +57,7 @@ export {
 export type { T4Series, MirroredT4Fit, GatedT4Options, GatedRound, GatedT4Pair, T4PairScheme, T4PairOptions, T4PairFit } from './t4Plasticity';
 
 // Metrics and probe scoring
-export { mutualInformationNats, mutualInformationBits, directionSelectivityIndex, summarizeDirectionTuning } from './metrics';
+export { mutualInformationNats, mutualInformationBits, directionSelectivityIndex, summarizeDirectionTuning, cosineSimilarity } from './metrics';
 export type { DirectionTuningSummary } from './metrics';
 export { ProbeScorer, scoreDirections, thresholdSweep, thresholdedScore, DEFAULT_FRACTIONS_KEPT, DirectionTuningScorer, MAX_TUNING_UNITS, MAX_TUNING_DIRECTIONS } from './probeScoring';
 export type {

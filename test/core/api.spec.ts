@@ -35,7 +35,7 @@ const CORE_EXPORTS = [
   'WeightedT4Moments', 'solveMirroredT4', 'solveMirroredT4Moments', 'trainGatedT4Pair', 'DEFAULT_GATED_T4_OPTIONS',
   'T4SeriesBuffer', 'DEFAULT_T4_BUFFER_SAMPLES', 'DEFAULT_T4_BUFFER_PIECES', 'T4PairTrainer', 'mirrorDeviation',
   // metrics and probe scoring
-  'mutualInformationNats', 'mutualInformationBits', 'directionSelectivityIndex', 'summarizeDirectionTuning',
+  'mutualInformationNats', 'mutualInformationBits', 'directionSelectivityIndex', 'summarizeDirectionTuning', 'cosineSimilarity',
   'ProbeScorer', 'scoreDirections', 'thresholdSweep', 'thresholdedScore', 'DEFAULT_FRACTIONS_KEPT',
   'DirectionTuningScorer', 'MAX_TUNING_UNITS', 'MAX_TUNING_DIRECTIONS',
   // serialization and federation
