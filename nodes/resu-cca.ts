@@ -1,11 +1,12 @@
 /**
- * resu-cca: CCA learner node. Accumulates lagged moments from chunk messages, solves every K pairs
- * and on request, and emits the learned filters as a "filters" message. Persistence, peers,
+ * resu-cca: CCA learner node. Learns from chunk messages by the batch rule (lagged moments, fixed or
+ * automatic past length) or the online rule (shared/cca-model.ts), solves every K pairs and on
+ * request, and emits the learned filters as a "filters" message. Persistence, peers (batch rule),
  * solving and status: shared/learning-node.ts.
  */
 import type { Node, NodeAPI, NodeDef } from 'node-red';
-import { CcaFit, fitToJSON, PastFutureLearner, solvePastFutureCca } from '../core';
 import { fitSummary } from './shared/admin';
+import { CcaNodeModel } from './shared/cca-model';
 import { correlationChart, filterChart } from './shared/chart';
 import { LearnerNodeOptions, parseLearnerConfig } from './shared/config';
 import { createLearningNode, registerLearningNodeType } from './shared/learning-node';
@@ -17,24 +18,20 @@ export = function (RED: NodeAPI) {
     RED.nodes.createNode(this, raw);
     const node = this;
     let options: LearnerNodeOptions;
-    let learner: PastFutureLearner;
+    let model: CcaNodeModel;
     try {
       // the shared secret is a credential: Node-RED keeps it out of the flow
       options = parseLearnerConfig(raw, (node as { credentials?: unknown }).credentials);
-      learner = createLearner(options);
+      model = new CcaNodeModel(options);
     } catch (err) { reportConfigError(node, err); return; }
     const tracker = new SeriesTracker();
-    let lastFit: CcaFit | null = null;
-    const model = {
-      get statistics() { return learner.moments; },
-      solve: (moments: typeof learner.moments) => (lastFit = solvePastFutureCca(moments, learner.ccaOptions)),
-      toJSON: () => learner.toJSON(),
-      load: (saved: unknown) => learner.load(saved),
-      reset: () => { learner.reset(); tracker.clear(); lastFit = null; },
-    };
 
     createLearningNode(RED, node, {
       kind: 'cca', stateKey: 'resu-cca-state', options, model,
+      notFederated: 'statistics snapshots federate the batch rule only; this learner uses the online rule (it keeps filters, not moments, and averaging online filters is not exact)',
+      explainRefusal: (message) => (options.pastLags === 'auto' && /pastLags/.test(message)
+        ? `${message} (with Past m "auto" the moments are kept at Max past P = ${options.maxPastLags} lags: every peer needs the same maxPastLags)`
+        : message),
       onMessage(msg, _send, context) {
         const isControl = msg.solve !== undefined || msg.learning !== undefined || msg.publish !== undefined;
         const isData = Array.isArray(msg.payload) || ArrayBuffer.isView(msg.payload);
@@ -44,29 +41,29 @@ export = function (RED: NodeAPI) {
         if (typeof msg.learning === 'boolean') context.learning = msg.learning;
         if (chunk && context.learning && chunk.meta.train) {
           const verdict = tracker.classify(chunk.meta);
-          learner.update(chunk.data, chunk.meta.series, { restart: verdict === 'gap', end: chunk.meta.endOfSeries });
+          model.update(chunk.data, chunk.meta.series, { restart: verdict === 'gap', end: chunk.meta.endOfSeries });
           tracker.advance(chunk.meta, chunk.length);
           context.learned();
         }
       },
       sendFit(fit, send, peers) {
         for (const warning of fit.warnings) node.warn(warning);
-        const payload = { ...fitToJSON(fit), gap: options.gap, pooling: options.pooling, samplesSeen: learner.moments.samplesSeen, peers };
-        send([{ topic: 'filters', payload }, filterChart(fit), null, correlationChart(fit)]);
+        send([{ topic: 'filters', payload: model.filtersPayload(peers) }, filterChart(fit), null, correlationChart(fit)]);
       },
       statusText(learning) {
-        const rho = lastFit ? ` · ρ1 ${lastFit.correlations[0].toFixed(3)}` : '';
-        return { text: `${learning ? '' : 'frozen · '}${compact(learner.moments.pairs)} pairs${rho}`, active: learning };
+        const fit = model.lastFit;
+        const rho = fit ? ` · ρ1 ${fit.correlations[0].toFixed(3)}` : '';
+        const memory = model.memoryLabel() ? ` · ${model.memoryLabel()}` : '';
+        const rule = model.rule === 'online' ? 'online · ' : '';
+        return { text: `${learning ? '' : 'frozen · '}${rule}${compact(model.pairs)} pairs${memory}${rho}`, active: learning };
       },
-      state: (learning) => ({ learning, pairs: learner.moments.pairs, samplesSeen: learner.moments.samplesSeen, pooling: options.pooling, fit: lastFit && fitSummary(lastFit) }),
-      exportFilters: () => (lastFit ? { ...fitToJSON(lastFit), gap: options.gap, pooling: options.pooling } : null),
-    });
-  }
-
-  function createLearner(options: LearnerNodeOptions): PastFutureLearner {
-    return new PastFutureLearner({
-      pooling: options.pooling, channels: options.channels, pastLags: options.pastLags, futureLags: options.futureLags,
-      gap: options.gap, center: options.center, timeConstantSamples: options.timeConstantSamples, cca: { ridge: options.ridge },
+      onReset: () => tracker.clear(),
+      onClose: () => tracker.clear(),
+      state: (learning) => ({
+        learning, rule: model.rule, pairs: model.pairs, samplesSeen: model.samplesSeen, pooling: options.pooling,
+        fit: model.lastFit && fitSummary(model.lastFit), memory: model.memory, history: model.learningCurve,
+      }),
+      exportFilters: () => (model.lastFit ? model.filtersPayload() : null),
     });
   }
 

@@ -38,7 +38,11 @@ export = function (RED: NodeAPI) {
     let lastFit: T4Fit | T4PairFit | null = null;
     const model = {
       get statistics(): LaggedMoments { return layer.statistics; },
-      solve: (moments: LaggedMoments) => (lastFit = twoUnits ? twoUnits.solveWith(moments) : layer.solveWith(moments)),
+      get pairs(): number { return layer.pairs; },
+      solve: (moments: LaggedMoments | null) => {
+        const pooled = moments ?? layer.statistics;
+        return (lastFit = twoUnits ? twoUnits.solveWith(pooled) : layer.solveWith(pooled));
+      },
       toJSON: () => layer.toJSON(),
       load: (saved: unknown) => layer.load(saved),
       reset: () => { layer.reset(); twoUnits?.buffer?.reset(); aligner.clear(); tracker.clear(); lastFit = null; },

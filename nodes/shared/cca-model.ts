@@ -8,6 +8,7 @@ import {
   CcaFit, ConfigError, DEFAULT_ONLINE_CCA_OPTIONS, LaggedMoments, MemoryEstimateJSON, OnlinePastFutureCca, OrderCriterion, PastFutureLearner,
   cosineSimilarity, fitToJSON, memoryToJSON,
 } from '../../core';
+import type { LearningModel } from './learning-node';
 
 export type LearningRule = 'batch' | 'online';
 
@@ -66,7 +67,8 @@ export function checkRuleSettings(options: Pick<CcaModelOptions, 'rule' | 'pastL
   }
 }
 
-export class CcaNodeModel {
+/** resu-cca's model for shared/learning-node.ts: statistics (batch) or none (online). */
+export class CcaNodeModel implements LearningModel<CcaFit> {
   readonly rule: LearningRule;
   private readonly batch: PastFutureLearner | null = null;
   private online: OnlinePastFutureCca | null = null;
@@ -117,19 +119,19 @@ export class CcaNodeModel {
    * merged with peers' of the same configuration; with 'auto' m is chosen first), or the online
    * rule's current read-out. @throws NotEnoughDataError, DegenerateDataError, ShapeError.
    */
-  solve(statistics?: LaggedMoments): CcaFit {
+  solve(statistics?: LaggedMoments | null): CcaFit {
     const fit = this.batch ? this.batch.solve({}, statistics ?? this.batch.moments) : this.online!.fit();
     this.record(fit);
     this.fit = fit;
     return fit;
   }
 
-  /** The filters message payload: the versioned fit plus what the node knows about it. */
-  filtersPayload(peers: number): Record<string, unknown> {
+  /** The filters message payload: the versioned fit plus what the node knows about it (peers merged, when given). */
+  filtersPayload(peers?: number): Record<string, unknown> {
     const fit = this.fit!;
     const memory = this.memory;
     return {
-      ...fitToJSON(fit), gap: this.options.gap, pooling: this.options.pooling, samplesSeen: this.samplesSeen, peers, rule: this.rule,
+      ...fitToJSON(fit), gap: this.options.gap, pooling: this.options.pooling, samplesSeen: this.samplesSeen, ...(peers === undefined ? {} : { peers }), rule: this.rule,
       ...(memory ? { memory } : {}),
     };
   }

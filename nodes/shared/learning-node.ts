@@ -7,7 +7,7 @@
  *   - persistence (restore before the first message, checkpoint after learning, save after
  *     solving and on close; never a non-finite state);
  *   - federation (peers' statistics snapshots: signature, plausibility, share cap; publishing
- *     snapshots on the third output);
+ *     snapshots on the third output), for a model that keeps statistics;
  *   - solving every K pairs and on request (an automatic solve that fails never fails the chunk);
  *   - status (pairs, ρ, peers, refused snapshots) and the admin state.
  * The node supplies its model and what is specific to it (how a message is learned, what a fit
@@ -25,12 +25,21 @@ import { createPersistence, Persistable, quarantineCorruptState } from './persis
 import { Send } from './queue';
 import { credentialsOf } from './settings';
 
-/** The model a learning node trains: local statistics, a solver, and its persisted state. */
+/**
+ * The model a learning node trains: local statistics (or none), a solver, and its persisted state.
+ * A model without statistics (resu-cca's online rule: filters, no moments) neither publishes nor
+ * merges snapshots; everything else (solving every K pairs, persistence, status) is the same.
+ */
 export interface LearningModel<Fit> extends Persistable {
-  /** The local statistics (published to peers and merged with theirs). */
-  readonly statistics: LaggedMoments;
-  /** Solves on `moments` (the local statistics, or merged with the peers') and adopts the fit. */
-  solve(moments: LaggedMoments): Fit;
+  /** The local statistics (published to peers and merged with theirs); null if the model keeps none. */
+  readonly statistics: LaggedMoments | null;
+  /** Pairs learned so far (what "solve every K pairs" counts). */
+  readonly pairs: number;
+  /**
+   * Solves and adopts the fit: on `moments` (the local statistics, or merged with the peers'), or
+   * from the model's own state when it keeps no statistics (`moments` is then null).
+   */
+  solve(moments: LaggedMoments | null): Fit;
 }
 
 /** What a learning node adds to the controller. */
@@ -43,6 +52,13 @@ export interface LearningNodeSpec<Fit> {
   model: LearningModel<Fit>;
   /** Switches besides learning/solve/publish this node reads (validated as booleans). */
   switches?: readonly string[];
+  /**
+   * Why a model without statistics does not federate (the message a peer snapshot or msg.publish
+   * is refused with); required when `model.statistics` is null.
+   */
+  notFederated?: string;
+  /** Adds to the message of a refused peer snapshot (e.g. which setting must match). */
+  explainRefusal?(message: string): string;
   /** Whether restored state carries a usable fit (then the next automatic solve is K pairs on). */
   restoredFitIsCurrent?: boolean;
   /**
@@ -78,9 +94,13 @@ const CONTROL = ['learning', 'solve'] as const;
 export function createLearningNode<Fit>(RED: NodeAPI, node: Node, spec: LearningNodeSpec<Fit>): void {
   const { options, model } = spec;
   const persistence = createPersistence(node, spec.stateKey, options.persist, options.store, model, options.checkpointS * 1000);
-  const federation = createFederation(node.id, options, spec.kind, () => model.statistics, options.sharedSecret);
+  // the model's statistics are read only where federates() holds
+  const federation = createFederation(node.id, options, spec.kind, () => model.statistics as LaggedMoments, options.sharedSecret);
+  const federates = (): boolean => model.statistics !== null;
+  /** Peer snapshots refused because this model keeps no statistics. */
+  let refusedUnfederated = 0;
   let pairsAtSolve = 0;
-  void persistence.restored.then(() => { if (spec.restoredFitIsCurrent) pairsAtSolve = model.statistics.pairs; });
+  void persistence.restored.then(() => { if (spec.restoredFitIsCurrent) pairsAtSolve = model.pairs; });
   const context: LearningContext = {
     learning: options.learning,
     learned: () => persistence.touch(),
@@ -92,7 +112,7 @@ export function createLearningNode<Fit>(RED: NodeAPI, node: Node, spec: Learning
       await persistence.restored;
       if (isReset(msg)) {
         model.reset(); federation.reset(); spec.onReset?.();
-        pairsAtSolve = 0;
+        pairsAtSolve = 0; refusedUnfederated = 0;
         await persistence.save();
         status.clear();
         return;
@@ -102,24 +122,27 @@ export function createLearningNode<Fit>(RED: NodeAPI, node: Node, spec: Learning
         // ends with its error (Catch nodes) and is counted in the status, which stays readable
         let offered: ReturnType<typeof federation.offer>;
         try {
+          if (!federates()) { refusedUnfederated++; throw new InputError(`statistics snapshots: ${spec.notFederated}`); }
           offered = federation.offer(msg.payload);
         } catch (err) {
           showStatus(true);
-          if (err instanceof InputError) err.statusShown = true;
-          throw err;
+          const refusal = err instanceof InputError && spec.explainRefusal && federates() ? new InputError(spec.explainRefusal(err.message)) : err;
+          if (refusal instanceof InputError) refusal.statusShown = true;
+          throw refusal;
         }
         if (offered === 'applied') await solveAndSend(send, false);
         showStatus();
         return;
       }
       if (msg.publish !== undefined && msg.publish !== true) throw InputError.field('msg.publish', msg.publish, 'true');
+      if (msg.publish === true && !federates()) throw new InputError(`msg.publish: ${spec.notFederated}`);
       for (const name of [...CONTROL, ...(spec.switches ?? [])]) {
         if (msg[name] !== undefined && typeof msg[name] !== 'boolean') throw InputError.field(`msg.${name}`, msg[name], 'true or false');
       }
       if ((await spec.onMessage(msg, send, context)) === 'stop') { showStatus(); return; }
-      const snapshot = federation.snapshot(msg.publish === true);
+      const snapshot = federates() ? federation.snapshot(msg.publish === true) : null;
       if (snapshot) send([null, null, snapshot]);
-      const due = options.solveEveryPairs > 0 && model.statistics.pairs - pairsAtSolve >= options.solveEveryPairs;
+      const due = options.solveEveryPairs > 0 && model.pairs - pairsAtSolve >= options.solveEveryPairs;
       if (msg.solve === true || (context.learning && due)) {
         if (!(await solveAndSend(send, msg.solve === true))) return;
       }
@@ -133,20 +156,21 @@ export function createLearningNode<Fit>(RED: NodeAPI, node: Node, spec: Learning
     },
   });
   registerStateSource(RED, node, {
-    state: () => ({ ...spec.state(context.learning), federation: federation.summary() }),
+    state: () => ({ ...spec.state(context.learning), federation: federates() ? federation.summary() : null }),
     exportFilters: () => spec.exportFilters(),
   });
   showStatus();
 
   async function solveAndSend(send: Send, requested: boolean): Promise<boolean> {
-    pairsAtSolve = model.statistics.pairs;
+    pairsAtSolve = model.pairs;
     let fit: Fit;
     try {
-      fit = model.solve(federation.merged());
+      fit = model.solve(federates() ? federation.merged() : null);
     } catch (err) {
       if (requested) throw err;
       // an automatic solve must not fail the message that triggered it: that message was learned
-      if (!(err instanceof NotEnoughDataError)) {
+      // (too little data is normal between chunks; after a peer's snapshot it is worth saying)
+      if (!(err instanceof NotEnoughDataError) || federation.peers > 0) {
         node.warn(`automatic solve failed: ${(err as Error).message}`);
         status.warn(`solve failed: ${(err as Error).message}`);
       }
@@ -162,7 +186,8 @@ export function createLearningNode<Fit>(RED: NodeAPI, node: Node, spec: Learning
   function showStatus(refusedNow = false): void {
     const { text, active } = spec.statusText(context.learning);
     const peers = federation.peers > 0 ? ` · +${federation.peers} peers` : '';
-    const refused = federation.rejectedTotal > 0 ? ` · ${compact(federation.rejectedTotal)} refused` : '';
+    const refusedTotal = federation.rejectedTotal + refusedUnfederated;
+    const refused = refusedTotal > 0 ? ` · ${compact(refusedTotal)} refused` : '';
     const full = `${text}${peers}${refused}`;
     if (refusedNow) status.warn(full); else if (active) status.ok(full); else status.idle(full);
   }

@@ -10,7 +10,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 import * as v8 from 'v8';
 import * as vm from 'vm';
-import { createStatisticsMessage, LaggedMoments } from '../../core';
+import { createStatisticsMessage, LaggedMoments, OnlinePastFutureCca } from '../../core';
+import { findNonFinite } from '../../nodes/shared/persist';
 import { signStatistics } from '../../core/federation';
 import { nativeOnly } from '../helpers/emulation';
 import { ar1, AnyMsg, catchAll, collect, helper, load, nodeModules, startServer, statusMatching, stopServer, useDiskContextStore } from './harness';
@@ -60,31 +61,34 @@ describe('nodes against hostile input (issue 13)', function () {
     assert.strictEqual(fit.payload.pairs, (2000 - 4) + (500 - 4), 'both chunks learned, nothing wiped');
   });
 
-  it('rejects chunks repeated at startSample 1e300 or 2⁵³, foreign DataViews, sparse arrays, long series names and samples of 1e200, learning nothing from them', async function () {
-    await load(modules, [learner('learner'), { id: 'filters', type: 'helper' }, ...catchAll()]);
-    const sparse: number[] = [];
-    sparse.length = 2 ** 32 - 1;
-    const chunk = ar1(100, 0.5, 3);
-    const caught = await errorsOf('learner', [
-      { payload: chunk, chunk: { series: 's', startSample: 1e300 } }, { payload: chunk, chunk: { series: 's', startSample: 1e300 } },
-      { payload: chunk, chunk: { series: 't', startSample: 2 ** 53 } }, { payload: chunk, chunk: { series: 't', startSample: 2 ** 53 } },
-      { payload: vm.runInNewContext('new DataView(new ArrayBuffer(64))') },
-      { payload: sparse },
-      { payload: chunk, topic: 'n'.repeat(10 * 1024 * 1024) },
-      { payload: [...chunk.slice(0, 50), 1e200, ...chunk.slice(51)] },
-    ]);
-    assert.strictEqual(caught.length, 8);
-    // screened messages (the sparse array) end at once, the others in queue order
-    const count = (pattern: RegExp): number => caught.filter((message) => pattern.test(message)).length;
-    assert.strictEqual(count(/msg\.chunk\.startSample must be a non-negative integer \(at most 9007199254740891/), 4);
-    assert.strictEqual(count(/msg\.payload must be an array of samples or an array of channel arrays \(got a DataView/), 1);
-    assert.strictEqual(count(/msg\.payload holds an array of 4294967295 elements/), 1);
-    assert.strictEqual(count(/msg\.topic must be at most 1024 characters long \(got 10485760\)/), 1);
-    assert.strictEqual(count(/msg\.payload\[50\] must be a number within ±1e50 \(the sample magnitude limit\) \(got 1e\+200\)/), 1);
-    const res = await helper.request().get('/resu/nodes/learner/state').expect(200);
-    assert.strictEqual(res.body.pairs, 0);
-    assert.strictEqual(res.body.samplesSeen, 0);
-  });
+  // the batch rule, the online rule and the learned memory (moments at P plus the autocovariance)
+  for (const [rule, config] of [['batch', {}], ['online', { rule: 'online' }], ['pastLags "auto"', { pastLags: 'auto', maxPastLags: 8 }]] as const) {
+    it(`${rule}: rejects chunks repeated at startSample 1e300 or 2⁵³, foreign DataViews, sparse arrays, long series names and samples of 1e200, learning nothing from them`, async function () {
+      await load(modules, [learner('learner', config), { id: 'filters', type: 'helper' }, ...catchAll()]);
+      const sparse: number[] = [];
+      sparse.length = 2 ** 32 - 1;
+      const chunk = ar1(100, 0.5, 3);
+      const caught = await errorsOf('learner', [
+        { payload: chunk, chunk: { series: 's', startSample: 1e300 } }, { payload: chunk, chunk: { series: 's', startSample: 1e300 } },
+        { payload: chunk, chunk: { series: 't', startSample: 2 ** 53 } }, { payload: chunk, chunk: { series: 't', startSample: 2 ** 53 } },
+        { payload: vm.runInNewContext('new DataView(new ArrayBuffer(64))') },
+        { payload: sparse },
+        { payload: chunk, topic: 'n'.repeat(10 * 1024 * 1024) },
+        { payload: [...chunk.slice(0, 50), 1e200, ...chunk.slice(51)] },
+      ]);
+      assert.strictEqual(caught.length, 8);
+      // screened messages (the sparse array) end at once, the others in queue order
+      const count = (pattern: RegExp): number => caught.filter((message) => pattern.test(message)).length;
+      assert.strictEqual(count(/msg\.chunk\.startSample must be a non-negative integer \(at most 9007199254740891/), 4);
+      assert.strictEqual(count(/msg\.payload must be an array of samples or an array of channel arrays \(got a DataView/), 1);
+      assert.strictEqual(count(/msg\.payload holds an array of 4294967295 elements/), 1);
+      assert.strictEqual(count(/msg\.topic must be at most 1024 characters long \(got 10485760\)/), 1);
+      assert.strictEqual(count(/msg\.payload\[50\] must be a number within ±1e50 \(the sample magnitude limit\) \(got 1e\+200\)/), 1);
+      const res = await helper.request().get('/resu/nodes/learner/state').expect(200);
+      assert.strictEqual(res.body.pairs, 0);
+      assert.strictEqual(res.body.samplesSeen, 0);
+    });
+  }
 
   it('a message 2·10⁵ levels deep or with a throwing getter is rejected, the Catch node (which copies it) sees it, and the queue goes on', async function () {
     await load(modules, [learner('learner'), { id: 'filters', type: 'helper' }, ...catchAll()]);
@@ -150,6 +154,43 @@ describe('nodes against hostile input (issue 13)', function () {
       const restored = await solve();
       assert.strictEqual(restored.payload.pairs, 5000 - 4);
       assert.deepStrictEqual(restored.payload.correlations, before.payload.correlations);
+    });
+  });
+
+  describe('persistence, online rule', function () {
+    const storeDir = useDiskContextStore('resu-hardening-online-');
+
+    it('samples of 1e200 are refused and ±1e49 keep the online state finite, so the checkpoint is saved and a restart gives the fit of one uninterrupted learner', async function () {
+      await load(modules, [learner('learner', { rule: 'online', persist: true, store: 'disk', checkpointS: 0 }), { id: 'filters', type: 'helper' }, ...catchAll()]);
+      await helper._redNodes.loadContextsPlugin();
+      await helper._redNodes.stopFlows();
+      await helper._redNodes.startFlows();
+      const quiet = ar1(5000, 0.6, 6), loud = ar1(5000, 0.6, 7).map((x) => x * 1e49);
+      helper.getNode('learner').receive({ payload: quiet, topic: 'a' });
+      const caught = await errorsOf('learner', [{ payload: ar1(5000, 0.6, 8).map((x) => x * 1e200), topic: 'b' }]);
+      assert.match(caught[0], /msg\.payload\[0\] must be a number within ±1e50/);
+      helper.getNode('learner').receive({ payload: loud, topic: 'c' });
+      const before = await solve(); // saved after the solve
+      assert.strictEqual(before.payload.pairs, 2 * (5000 - 4), 'the 1e200 chunk learned nothing');
+      assert.ok(before.payload.correlations.every(Number.isFinite));
+      await helper._redNodes.stopFlows();
+      await helper._redNodes.closeContextsPlugin();
+      const files = (fs.readdirSync(storeDir(), { recursive: true }) as string[]).filter((name) => name.endsWith('.json'))
+        .filter((name) => fs.readFileSync(path.join(storeDir(), name), 'utf8').includes('"resu-cca-state"'));
+      assert.strictEqual(files.length, 1, 'one context file holds the state');
+      const saved = JSON.parse(fs.readFileSync(path.join(storeDir(), files[0]), 'utf8'))['resu-cca-state'];
+      assert.strictEqual(saved.format, 'resu-online-cca');
+      assert.strictEqual(findNonFinite(saved), null, 'no non-finite number (JSON would write null)');
+      await helper._redNodes.loadContextsPlugin();
+      await helper._redNodes.startFlows();
+      const restored = await solve();
+      const reference = new OnlinePastFutureCca({ pooling: 'channels', pastLags: 3, futureLags: 2 });
+      reference.update([quiet], 'a');
+      reference.update([loud], 'c');
+      const expected = reference.fit();
+      assert.strictEqual(restored.payload.pairs, expected.pairs);
+      assert.deepStrictEqual(restored.payload.correlations, Array.from(expected.correlations));
+      assert.deepStrictEqual(restored.payload.pastFilters, expected.pastFilters.map((row) => Array.from(row)));
     });
   });
 

@@ -379,13 +379,25 @@ describe('resu-cca online rule (issue 19)', function () {
     helper.getNode('device').receive({ publish: true });
     const [snapshot] = await snapshots;
     const online = helper.getNode('online-learner');
-    const errors = collect('errors', 2);
+    const errors = collect('errors', 1);
     feed('online-learner', ar1(800, 0.5, 2));
+    // a refused snapshot leaves a yellow ring with the count, as the batch rule's refusals do
+    const shown = new Promise<{ fill: string; text: string }>((resolve) => {
+      const original = online.status.bind(online);
+      online.status = (value: { fill: string; text: string }) => { original(value); if (/refused/.test(value?.text ?? '')) resolve(value); };
+    });
     online.receive({ payload: snapshot.payload });
+    const [refused] = await errors;
+    assert.match(refused.error.message, /statistics snapshots federate the batch rule only; this learner uses the online rule/);
+    const status = await shown;
+    assert.strictEqual(status.fill, 'yellow');
+    assert.match(status.text, /^online · 794 pairs · 1 refused$/);
+    const publishErrors = collect('errors', 1);
     online.receive({ publish: true });
-    const [refused, publish] = await errors;
-    assert.match(refused.error.message, /statistics snapshots.*batch rule/);
-    assert.match(publish.error.message, /msg\.publish.*batch rule/);
+    const [publish] = await publishErrors;
+    assert.match(publish.error.message, /msg\.publish: statistics snapshots federate the batch rule only/);
+    const state = await helper.request().get('/resu/nodes/online-learner/state').expect(200);
+    assert.strictEqual(state.body.federation, null, 'nothing federates with the online rule');
     const fits = collect('fits', 1);
     online.receive({ solve: true });
     const [fit] = await fits;
