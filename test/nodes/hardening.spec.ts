@@ -127,11 +127,32 @@ describe('nodes against hostile input (issue 13)', function () {
   describe('persistence', function () {
     const storeDir = useDiskContextStore('resu-hardening-');
 
-    it('samples of 1e200 are refused, so the sums stay finite and the checkpoint keeps every learned pair across a restart', async function () {
-      await load(modules, [learner('learner', { persist: true, store: 'disk', checkpointS: 0 }), { id: 'filters', type: 'helper' }, ...catchAll()]);
+    /** Loads a persisting learner with `config` and starts its flow on the disk store. */
+    async function startPersisting(config: Record<string, unknown>): Promise<void> {
+      await load(modules, [learner('learner', { persist: true, store: 'disk', checkpointS: 0, ...config }), { id: 'filters', type: 'helper' }, ...catchAll()]);
       await helper._redNodes.loadContextsPlugin();
       await helper._redNodes.stopFlows();
       await helper._redNodes.startFlows();
+    }
+
+    /**
+     * Restarts: stops the flows, closes the context store (flushed), reads the learner's state from the
+     * one context file that holds it, reopens the store from disk and starts the flows again.
+     */
+    async function restartReadingState(): Promise<AnyMsg> {
+      await helper._redNodes.stopFlows();
+      await helper._redNodes.closeContextsPlugin();
+      const files = (fs.readdirSync(storeDir(), { recursive: true }) as string[]).filter((name) => name.endsWith('.json'))
+        .filter((name) => fs.readFileSync(path.join(storeDir(), name), 'utf8').includes('"resu-cca-state"'));
+      assert.strictEqual(files.length, 1, 'one context file holds the state');
+      const saved = JSON.parse(fs.readFileSync(path.join(storeDir(), files[0]), 'utf8'))['resu-cca-state'];
+      await helper._redNodes.loadContextsPlugin();
+      await helper._redNodes.startFlows();
+      return saved;
+    }
+
+    it('samples of 1e200 are refused, so the sums stay finite and the checkpoint keeps every learned pair across a restart', async function () {
+      await startPersisting({});
       helper.getNode('learner').receive({ payload: ar1(5000, 0.6, 6), topic: 'a' });
       const before = await solve();
       const caught = await errorsOf('learner', [{ payload: ar1(5000, 0.6, 7).map((x) => x * 1e200), topic: 'b' }]);
@@ -139,32 +160,17 @@ describe('nodes against hostile input (issue 13)', function () {
       const after = await solve();
       assert.strictEqual(after.payload.pairs, before.payload.pairs);
       assert.ok(after.payload.correlations.every(Number.isFinite));
-      // restart: the context store is closed (flushed) and reopened from disk
-      await helper._redNodes.stopFlows();
-      await helper._redNodes.closeContextsPlugin();
-      const files = (fs.readdirSync(storeDir(), { recursive: true }) as string[]).filter((name) => name.endsWith('.json'))
-        .filter((name) => fs.readFileSync(path.join(storeDir(), name), 'utf8').includes('"resu-cca-state"'));
-      assert.strictEqual(files.length, 1, 'one context file holds the state');
-      const saved = JSON.parse(fs.readFileSync(path.join(storeDir(), files[0]), 'utf8'));
-      assert.strictEqual(saved['resu-cca-state'].moments.pairs, 5000 - 4);
-      const { sumOuterUpper, sum } = saved['resu-cca-state'].moments;
+      const saved = await restartReadingState();
+      assert.strictEqual(saved.moments.pairs, 5000 - 4);
+      const { sumOuterUpper, sum } = saved.moments;
       assert.ok([...sumOuterUpper, ...sum].every((x) => typeof x === 'number' && Number.isFinite(x)), 'no non-finite number (JSON would write null)');
-      await helper._redNodes.loadContextsPlugin();
-      await helper._redNodes.startFlows();
       const restored = await solve();
       assert.strictEqual(restored.payload.pairs, 5000 - 4);
       assert.deepStrictEqual(restored.payload.correlations, before.payload.correlations);
     });
-  });
 
-  describe('persistence, online rule', function () {
-    const storeDir = useDiskContextStore('resu-hardening-online-');
-
-    it('samples of 1e200 are refused and ±1e49 keep the online state finite, so the checkpoint is saved and a restart gives the fit of one uninterrupted learner', async function () {
-      await load(modules, [learner('learner', { rule: 'online', persist: true, store: 'disk', checkpointS: 0 }), { id: 'filters', type: 'helper' }, ...catchAll()]);
-      await helper._redNodes.loadContextsPlugin();
-      await helper._redNodes.stopFlows();
-      await helper._redNodes.startFlows();
+    it('online rule: samples of 1e200 are refused and ±1e49 keep its state finite, so the checkpoint is saved and a restart gives the fit of one uninterrupted learner', async function () {
+      await startPersisting({ rule: 'online' });
       const quiet = ar1(5000, 0.6, 6), loud = ar1(5000, 0.6, 7).map((x) => x * 1e49);
       helper.getNode('learner').receive({ payload: quiet, topic: 'a' });
       const caught = await errorsOf('learner', [{ payload: ar1(5000, 0.6, 8).map((x) => x * 1e200), topic: 'b' }]);
@@ -173,16 +179,9 @@ describe('nodes against hostile input (issue 13)', function () {
       const before = await solve(); // saved after the solve
       assert.strictEqual(before.payload.pairs, 2 * (5000 - 4), 'the 1e200 chunk learned nothing');
       assert.ok(before.payload.correlations.every(Number.isFinite));
-      await helper._redNodes.stopFlows();
-      await helper._redNodes.closeContextsPlugin();
-      const files = (fs.readdirSync(storeDir(), { recursive: true }) as string[]).filter((name) => name.endsWith('.json'))
-        .filter((name) => fs.readFileSync(path.join(storeDir(), name), 'utf8').includes('"resu-cca-state"'));
-      assert.strictEqual(files.length, 1, 'one context file holds the state');
-      const saved = JSON.parse(fs.readFileSync(path.join(storeDir(), files[0]), 'utf8'))['resu-cca-state'];
+      const saved = await restartReadingState();
       assert.strictEqual(saved.format, 'resu-online-cca');
       assert.strictEqual(findNonFinite(saved), null, 'no non-finite number (JSON would write null)');
-      await helper._redNodes.loadContextsPlugin();
-      await helper._redNodes.startFlows();
       const restored = await solve();
       const reference = new OnlinePastFutureCca({ pooling: 'channels', pastLags: 3, futureLags: 2 });
       reference.update([quiet], 'a');
