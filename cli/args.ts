@@ -104,6 +104,11 @@ export function readSettingFlags<S extends Settings>(settings: S, options: Parse
       const text = control?.kind === 'choice' ? when.is.map((v) => control.choices.find((c) => c[0] === v)?.[1] ?? v).join(' or ') : when.is.join(' or ');
       throw new UsageError(`${flag} applies only when ${control ? control.label.toLowerCase() : when.field} is ${text}`);
     }
+    const autoWhen = spec.kind === 'integer' ? spec.autoWhen : undefined;
+    if (result.error !== undefined && autoWhen && raw[name] === 'auto' && settings[autoWhen.field]?.cli) {
+      // "auto" is valid, but not with the other setting's value: "--past auto applies to --rule batch (…)"
+      throw new UsageError(`${flag} auto applies to ${autoWhen.is.map((v) => `--${settings[autoWhen.field].cli} ${v}`).join(' or ')} (${autoWhen.why})`);
+    }
     if (result.error !== undefined) {
       // a default can fail a rule across settings (--max-past 200 with --future 900)
       const value = raw[name] ?? spec.default;

@@ -38,11 +38,6 @@ export async function learnCommand(argv: readonly string[], io: { stdin: NodeJS.
   // with 'auto' the moments are kept at P lags (core/learner.ts)
   const pastLags = automatic ? maxPastLags : past;
   if (options.rank !== undefined) requireInt('--rank', options.rank, { min: 1 });
-  // the online rule's filters have a fixed length from the first sample on, while --past auto picks m only after
-  // reading the whole input: choose m with --past auto first, then learn online with that --past M
-  if (rule === 'online' && automatic) {
-    throw new UsageError('--past auto applies to --rule batch (the online rule learns filters of a fixed length from the first sample): run --rule batch --past auto first, then --rule online --past M with the pastLags it printed');
-  }
   const source = positionals[0] ?? '-';
   const input = source === '-' ? io.stdin : fs.createReadStream(source);
   const name = source === '-' ? 'stdin' : source;

@@ -30,7 +30,7 @@ export = function (RED: NodeAPI) {
       kind: 'cca', stateKey: 'resu-cca-state', options, model,
       notFederated: 'statistics snapshots federate the batch rule only; this learner uses the online rule (it keeps filters, not moments, and averaging online filters is not exact)',
       explainRefusal: (message) => (options.pastLags === 'auto' && /pastLags/.test(message)
-        ? `${message} (with Past m "auto" the moments are kept at Max past P = ${options.maxPastLags} lags: every peer needs the same maxPastLags)`
+        ? `${message} (with Past m "auto" the moments are kept at Largest past P = ${options.maxPastLags} lags: every peer needs the same maxPastLags)`
         : message),
       onMessage(msg, _send, context) {
         const isControl = msg.solve !== undefined || msg.learning !== undefined || msg.publish !== undefined;

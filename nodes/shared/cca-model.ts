@@ -5,7 +5,7 @@
  * sidebar plots: a bounded history of the last solves.
  */
 import {
-  CcaFit, ConfigError, DEFAULT_ONLINE_CCA_OPTIONS, LaggedMoments, MemoryEstimateJSON, OnlinePastFutureCca, OrderCriterion, PastFutureLearner,
+  CcaFit, ConfigError, LaggedMoments, MemoryEstimateJSON, OnlinePastFutureCca, OrderCriterion, PastFutureLearner,
   cosineSimilarity, fitToJSON, memoryToJSON,
 } from '../../core';
 import type { LearningModel } from './learning-node';
@@ -17,7 +17,7 @@ export interface CcaModelOptions {
   readonly rule: LearningRule;
   readonly pooling: 'channels' | 'joint';
   readonly channels: number;
-  /** m, or 'auto' (batch only): chosen at every solve, at most maxPastLags. */
+  /** m, or 'auto' (batch only; the online learner refuses it): chosen at every solve, at most maxPastLags. */
   readonly pastLags: number | 'auto';
   readonly futureLags: number;
   readonly gap: number;
@@ -51,22 +51,6 @@ export interface HistoryEntry {
   readonly change: (number | null)[];
 }
 
-/**
- * Checks the combinations of settings the rules cannot share. @throws ConfigError naming the setting.
- */
-export function checkRuleSettings(options: Pick<CcaModelOptions, 'rule' | 'pastLags' | 'timeConstantSamples'> & { publishEveryPairs?: number }): void {
-  if (options.rule !== 'online') return;
-  if (options.pastLags === 'auto') {
-    throw new ConfigError('pastLags', 'auto', 'a number with learning rule "online" (its filters have a fixed length from the first sample): choose m with the batch rule and "auto" first, then learn online with that m');
-  }
-  if (options.timeConstantSamples > 0) {
-    throw new ConfigError('timeConstantSamples', options.timeConstantSamples, '0 with learning rule "online" (forgetting applies to the batch moments; the online rule follows its rate schedule)');
-  }
-  if ((options.publishEveryPairs ?? 0) > 0) {
-    throw new ConfigError('publishEveryPairs', options.publishEveryPairs, '0 with learning rule "online": statistics snapshots federate the batch rule only (averaging online filters is not exact)');
-  }
-}
-
 /** resu-cca's model for shared/learning-node.ts: statistics (batch) or none (online). */
 export class CcaNodeModel implements LearningModel<CcaFit> {
   readonly rule: LearningRule;
@@ -78,15 +62,17 @@ export class CcaNodeModel implements LearningModel<CcaFit> {
   private historyStride = 1;
   private solves = 0;
 
-  /** @throws ConfigError for settings a rule cannot take. */
+  /**
+   * Settings of the other rule are not used (the declarations in config.ts say which; there "auto"
+   * is refused with the online rule). @throws ConfigError from the core learners.
+   */
   constructor(private readonly options: CcaModelOptions) {
-    checkRuleSettings(options);
     this.rule = options.rule;
     const { pooling, channels, pastLags, futureLags, gap, center } = options;
     if (options.rule === 'online') {
       this.online = new OnlinePastFutureCca({
         pooling, channels, pastLags: pastLags as number, futureLags, gap, center,
-        learningRate: options.learningRate ?? DEFAULT_ONLINE_CCA_OPTIONS.learningRate,
+        learningRate: options.learningRate,
       });
     } else {
       this.batch = new PastFutureLearner({

@@ -125,44 +125,38 @@ const LEARNING_SETTINGS = {
 /** Settings every learning node (resu-cca, resu-t4) shares: solving, persistence, peers. */
 export type LearningNodeOptions = SettingValues<typeof LEARNING_SETTINGS>;
 
-export const CCA_SETTINGS = defineSettings({
-  pastLags: { kind: 'integer', label: 'Past m', unit: 'samples', default: 50, min: 1, max: MAX_LAGS, cli: 'past' },
-  futureLags: { kind: 'integer', label: 'Future h', unit: 'samples', default: 50, min: 1, max: MAX_LAGS, cli: 'future', rule: JOINT_VECTOR_RULE },
-  gap: { kind: 'integer', label: 'Gap g', unit: 'samples', default: DEFAULT_MOMENTS_OPTIONS.gap, min: 0, max: MAX_LAGS, cli: 'gap' },
-  pooling: { kind: 'choice', label: 'Pooling', default: 'channels', choices: [['channels', 'each channel is a sample (layer 1)'], ['joint', 'all channels jointly']] },
-  channels: { kind: 'integer', label: 'Channels', default: 1, min: 1, max: 64, when: { field: 'pooling', is: ['joint'] } },
-  center: { kind: 'boolean', label: 'Center', hint: 'subtract the exact mean (paper: off)', default: DEFAULT_MOMENTS_OPTIONS.center, cli: 'center' },
-  timeConstantSamples: { kind: 'number', label: 'Forgetting τ', unit: 'samples', hint: '0 = no forgetting', default: DEFAULT_MOMENTS_OPTIONS.timeConstantSamples, min: 0, max: 1e9 },
-  ...LEARNING_SETTINGS,
-});
-
 const BATCH = { field: 'rule', is: ['batch'] } as const;
+const ONLINE = { field: 'rule', is: ['online'] } as const;
+const AUTO = { field: 'pastLags', is: ['auto'] } as const;
+/** Peers exchange the batch rule's statistics (sums); the online rule keeps filters, which do not add up. */
+const batchOnly = <S extends object>(setting: S) => ({ ...setting, when: BATCH });
+
 /**
- * `resu learn`: the CCA learner's settings that have a CLI flag (the same declarations), where the
- * past length may also be chosen from the data (`--past auto`, core/memory.ts; the node does not
- * offer it yet, docs/memory.md) up to the largest past P considered, and the learning rule: the
- * batch CCA of the moments, as the node, or the online rule (core/onlineCca.ts).
+ * resu-cca. The learning rule: the exact CCA of the lagged moments (batch), or the online rule
+ * (core/onlineCca.ts, docs/online-learning.md), which keeps filters instead of moments: no
+ * forgetting τ, no ridge, no peers. With the batch rule the past length may be chosen from the data
+ * (Past m "auto", core/memory.ts, docs/memory.md) up to the largest past P.
  */
-export const LEARN_SETTINGS = defineSettings({
-  pastLags: { ...CCA_SETTINGS.pastLags, auto: 'chosen from the data by BIC, at most --max-past; one input column; --rule batch; docs/memory.md' },
-  futureLags: {
-    ...CCA_SETTINGS.futureLags,
-    rule: { ...JOINT_VECTOR_RULE, text: `m + h ≤ ${MAX_JOINT_DIMENSION}, ${MAX_ONLINE_DIMENSION} with --rule online (the joint past–future vector; C input columns count C × (m + h))` },
-  },
-  gap: CCA_SETTINGS.gap,
-  center: CCA_SETTINGS.center,
+export const CCA_SETTINGS = defineSettings({
   rule: {
     kind: 'choice', label: 'Learning rule', default: 'batch', cli: 'rule',
-    choices: [['batch', 'the exact CCA of the moments, as the node'], ['online', 'the online learning rule, docs/online-learning.md']],
+    choices: [['batch', 'batch (exact CCA of the moments)'], ['online', 'online (learning rule)']],
   },
-  ridge: { ...CCA_SETTINGS.ridge, when: BATCH },
   learningRate: {
     kind: 'number', label: 'Learning rate μ0', hint: 'start of the schedule μ0 / (1 + t/τ)', default: DEFAULT_ONLINE_CCA_OPTIONS.learningRate,
-    min: 0, exclusiveMin: true, max: 1, cli: 'rate', when: { field: 'rule', is: ['online'] },
+    min: 0, exclusiveMin: true, max: 1, cli: 'rate', when: ONLINE,
+  },
+  pastLags: {
+    kind: 'integer', label: 'Past m', unit: 'samples', default: 50, min: 1, max: MAX_LAGS, cli: 'past',
+    auto: 'chosen from the data by the order criterion (BIC), at most the largest past P; one channel; batch rule; docs/memory.md',
+    autoWhen: {
+      ...BATCH,
+      why: 'the online rule learns filters of a fixed length from the first sample: choose m with the batch rule and "auto" first, then learn online with that m',
+    },
   },
   maxPastLags: {
     kind: 'integer', label: 'Largest past P', unit: 'samples', hint: 'largest AR order and past length considered; the moments are kept at P lags',
-    default: DEFAULT_MAX_PAST_LAGS, min: 1, max: MAX_LAGS, cli: 'max-past', when: { field: 'pastLags', is: ['auto'] },
+    default: DEFAULT_MAX_PAST_LAGS, min: 1, max: MAX_LAGS, cli: 'max-past', when: AUTO,
     rule: {
       text: `P + future h ≤ ${MAX_JOINT_DIMENSION} (the joint past–future vector)`,
       constants: { maxJoint: MAX_JOINT_DIMENSION },
@@ -172,6 +166,50 @@ export const LEARN_SETTINGS = defineSettings({
       },
     },
   },
+  criterion: {
+    // core/memory.ts chooses by BIC unless told otherwise (the settings spec checks they agree)
+    kind: 'choice', label: 'Order criterion', default: 'bic', when: AUTO,
+    choices: [['bic', 'BIC (consistent)'], ['aic', 'AIC (longer memory)']],
+  },
+  futureLags: { kind: 'integer', label: 'Future h', unit: 'samples', default: 50, min: 1, max: MAX_LAGS, cli: 'future', rule: JOINT_VECTOR_RULE },
+  gap: { kind: 'integer', label: 'Gap g', unit: 'samples', default: DEFAULT_MOMENTS_OPTIONS.gap, min: 0, max: MAX_LAGS, cli: 'gap' },
+  pooling: { kind: 'choice', label: 'Pooling', default: 'channels', choices: [['channels', 'each channel is a sample (layer 1)'], ['joint', 'all channels jointly']] },
+  channels: {
+    kind: 'integer', label: 'Channels', default: 1, min: 1, max: 64, when: { field: 'pooling', is: ['joint'] },
+    rule: {
+      text: '1 with Past m "auto" (the choice of m models one scalar process)',
+      constants: {},
+      test: (channels, other) => (other('pastLags') === 'auto' && channels > 1 ? '1 with past m "auto" (the choice of m models one scalar process: use pooling "channels")' : null),
+    },
+  },
+  center: { kind: 'boolean', label: 'Center', hint: 'subtract the exact mean (paper: off)', default: DEFAULT_MOMENTS_OPTIONS.center, cli: 'center' },
+  timeConstantSamples: batchOnly({
+    kind: 'number', label: 'Forgetting τ', unit: 'samples', hint: '0 = no forgetting', default: DEFAULT_MOMENTS_OPTIONS.timeConstantSamples, min: 0, max: 1e9,
+  } as const),
+  ...LEARNING_SETTINGS,
+  ridge: batchOnly(LEARNING_SETTINGS.ridge),
+  publishEveryPairs: batchOnly(LEARNING_SETTINGS.publishEveryPairs),
+  sourceId: batchOnly(LEARNING_SETTINGS.sourceId),
+  sharedSecret: batchOnly(LEARNING_SETTINGS.sharedSecret),
+  maxPeerShare: batchOnly(LEARNING_SETTINGS.maxPeerShare),
+});
+
+/**
+ * `resu learn`: the CCA learner node's settings that have a CLI flag, the same declarations (the
+ * node's `criterion` has none: the command chooses m by BIC). Only Future h's cap reads differently.
+ */
+export const LEARN_SETTINGS = defineSettings({
+  pastLags: CCA_SETTINGS.pastLags,
+  futureLags: {
+    ...CCA_SETTINGS.futureLags,
+    rule: { ...JOINT_VECTOR_RULE, text: `m + h ≤ ${MAX_JOINT_DIMENSION}, ${MAX_ONLINE_DIMENSION} with --rule online (the joint past–future vector; C input columns count C × (m + h))` },
+  },
+  gap: CCA_SETTINGS.gap,
+  center: CCA_SETTINGS.center,
+  rule: CCA_SETTINGS.rule,
+  ridge: CCA_SETTINGS.ridge,
+  learningRate: CCA_SETTINGS.learningRate,
+  maxPastLags: CCA_SETTINGS.maxPastLags,
 });
 
 const UNIT_COMMON = {

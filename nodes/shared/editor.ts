@@ -75,10 +75,13 @@ function installEditorSettings(win: any, read: typeof readSetting): void { // es
         credentials[name] = {
           type: 'password',
           label: labelOf(spec),
-          validate(value: unknown, _opt: unknown): boolean | string { // two arguments: a returned string means invalid
+          validate(this: any, value: unknown, _opt: unknown): boolean | string { // eslint-disable-line @typescript-eslint/no-explicit-any
+            // two arguments: a returned string means invalid
             // "__PWRD__": the form stands in for a stored secret it is not shown; undefined: not loaded
             if (value === '__PWRD__' || value === undefined) return true;
-            const result = read(settings, name, () => value);
+            // the other settings (a `when` on the learning rule) from the form or the node
+            const node = this;
+            const result = read(settings, name, (field) => (field === name ? value : node ? stored(node, field) : undefined));
             return result.error === undefined ? true : labelOf(spec) + ': ' + result.error;
           },
         };
@@ -120,7 +123,8 @@ function installEditorSettings(win: any, read: typeof readSetting): void { // es
           $('#node-input-' + name).closest('.form-row').toggle(shown);
         });
       };
-      controls.forEach((field) => $('#node-input-' + field).on('change', update));
+      // 'input' too: a text field (Past m "auto") changes the form as it is typed, not only on leaving it
+      controls.forEach((field) => $('#node-input-' + field).on('change input', update));
       update();
     },
   };

@@ -10,15 +10,17 @@ export const DOC_END = '<!-- settings: end -->';
 const cell = (text: string): string => text.replace(/\|/g, '\\|');
 
 function values(spec: Setting): string {
+  // the values it takes when used (its `when` names another setting, absent here)
+  const bare = { ...spec, when: undefined } as Setting;
   switch (spec.kind) {
     case 'boolean': return 'on / off';
     case 'choice': return spec.choices.map(([value, label]) => (label === value ? `\`${value}\`` : `\`${value}\`: ${label}`)).join('; ');
     case 'text': return spec.required ? `text; required: ${spec.required}` : 'text';
-    case 'taps': return readSetting({ s: spec }, 's', () => 5).error ?? '';
-    case 'credential': return `${readSetting({ s: spec }, 's', () => 5).error}; a Node-RED credential, not in the flow or its export`;
-    case 'typedNumber': return `${readSetting({ s: spec }, 's', (f) => (f === spec.typeField ? 'num' : Number.NaN)).error}, or per message from msg / flow / global / env / JSONata`;
+    case 'taps': return readSetting({ s: bare }, 's', () => 5).error ?? '';
+    case 'credential': return `${readSetting({ s: bare }, 's', () => 5).error}; a Node-RED credential, not in the flow or its export`;
+    case 'typedNumber': return `${readSetting({ s: bare }, 's', (f) => (f === spec.typeField ? 'num' : Number.NaN)).error}, or per message from msg / flow / global / env / JSONata`;
     default: {
-      const range = readSetting({ s: { ...spec, when: undefined } as Setting }, 's', () => Number.NaN).error ?? '';
+      const range = readSetting({ s: bare }, 's', () => Number.NaN).error ?? '';
       const limit = (spec.kind === 'integer' || spec.kind === 'numberList') && spec.product;
       const rule = (spec.kind === 'integer' || spec.kind === 'number' || spec.kind === 'numberList') && spec.rule;
       const auto = spec.kind === 'integer' && spec.auto ? ` (${spec.auto})` : '';

@@ -62,6 +62,8 @@ export interface IntegerSetting extends SettingBase {
   readonly rule?: SettingRule;
   /** The word "auto" is valid too (the value is then 'auto'); this says what it does. */
   readonly auto?: string;
+  /** "auto" only under this condition (another setting's value); `why` is said when it does not hold. */
+  readonly autoWhen?: SettingCondition & { readonly why: string };
 }
 
 export interface NumberSetting extends SettingBase {
@@ -220,10 +222,16 @@ export function readSetting(settings: Settings, name: string, rawOf: (field: str
       }
       const integer = spec.kind === 'integer';
       const auto = spec.kind === 'integer' && spec.auto !== undefined;
-      if (auto && value === 'auto') return pass('auto');
       const exclusive = spec.kind === 'number' && spec.exclusiveMin === true;
       const low = exclusive ? `> ${format(spec.min)}` : `≥ ${format(spec.min)}`;
       const expected = withUnit(`${integer ? 'an integer' : 'a finite number'} ${low} and ≤ ${format(spec.max)}`, spec.unit) + (auto ? ', or "auto"' : '');
+      if (auto && value === 'auto') {
+        const when = spec.kind === 'integer' ? spec.autoWhen : undefined;
+        if (!when || when.is.indexOf(String(effective(when.field, 0))) >= 0) return pass('auto');
+        const control = settings[when.field];
+        const values = when.is.map((v) => JSON.stringify(v)).join(' or ');
+        return fail(`${expected}; "auto" only with ${control ? control.label.toLowerCase() : when.field} ${values} (${when.why})`);
+      }
       const n = toNumber(value);
       if (!Number.isFinite(n) || (integer && !Number.isInteger(n)) || (exclusive ? n <= spec.min : n < spec.min) || n > spec.max) return fail(expected);
       // an unused setting keeps its default, whatever the others say

@@ -10,7 +10,9 @@
  *   - every field of every node survives Done → reopen, Deploy → reload, Export → Import; the
  *     learners' shared secret as a Node-RED credential: kept through Done, stored by Deploy in the
  *     credentials file (the editor then shows its stand-in), never in the flow or an Export;
- *   - a bad peer share cap gives the learners a red field and a red node.
+ *   - a bad peer share cap gives the learners a red field and a red node;
+ *   - the CCA learner's form shows the settings of its learning rule, P and the criterion with Past m
+ *     "auto", and marks "auto" red with the online rule.
  * Expected verdicts come from the declaration (nodes/shared/config.ts) through `readSetting`.
  * Screenshots: test-output/settings-*-nr<Node-RED major version>.png.
  */
@@ -137,13 +139,27 @@ describe('node settings in the real editor: red fields, red nodes, saved fields'
     return (await markedOf(name)).evaluate((el) => el.classList.contains('input-error'));
   }
 
-  /** Shows the rows of `name` (selects its `when` choice) and returns the form as the user sees it. */
+  /** Sets `field` to `value`: a dropdown's choice, or typed (Past m "auto"). */
+  async function setControl(settings: Settings, field: string, value: string): Promise<void> {
+    if (settings[field].kind === 'choice') await page.selectOption(`#node-input-${field}`, value); else await typeInto(field, value);
+  }
+
+  /** Shows the rows of `name`: gives the setting its `when` names a value that uses it (and that value what it needs). */
   async function activate(settings: Settings, name: string): Promise<void> {
     const when = settings[name].when;
     if (!when) return;
     await activate(settings, when.field);
+    const control = settings[when.field];
+    // Past m "auto" (for P and the criterion) needs the batch rule
+    const autoWhen = control.kind === 'integer' && when.is.includes('auto') ? control.autoWhen : undefined;
+    if (autoWhen && !autoWhen.is.includes(await page.inputValue(`#node-input-${autoWhen.field}`))) await setControl(settings, autoWhen.field, autoWhen.is[0]);
     const current = await page.inputValue(`#node-input-${when.field}`);
-    if (!when.is.includes(current)) await page.selectOption(`#node-input-${when.field}`, when.is[0]);
+    if (!when.is.includes(current)) await setControl(settings, when.field, when.is[0]);
+  }
+
+  /** Which of `names` have their form row shown. */
+  async function shownRows(names: string[]): Promise<string[]> {
+    return page.evaluate((all) => all.filter((name) => $(`#node-input-${name}`).closest('.form-row').is(':visible')), names);
   }
 
   async function readForm(settings: Settings): Promise<Form> {
@@ -253,6 +269,40 @@ describe('node settings in the real editor: red fields, red nodes, saved fields'
     }
   });
 
+  it('the CCA learner\'s form shows the chosen rule\'s settings; Past m "auto" shows P and the criterion, and turns red with the online rule', async function () {
+    const settings = NODE_SETTINGS['resu-cca'];
+    const ruleDependent = Object.keys(settings).filter((name) => settings[name].when?.field === 'rule' || settings[name].when?.field === 'pastLags');
+    const batchOnly = ruleDependent.filter((name) => settings[name].when!.is.includes('batch'));
+    assert.deepStrictEqual(batchOnly, ['timeConstantSamples', 'ridge', 'publishEveryPairs', 'sourceId', 'sharedSecret', 'maxPeerShare']);
+    await openDialog(ids['resu-cca']);
+    assert.deepStrictEqual(await shownRows(ruleDependent), batchOnly, 'batch rule, fixed m: the batch settings, not the rate, P or the criterion');
+    await typeInto('pastLags', 'auto');
+    assert.deepStrictEqual(await shownRows(ruleDependent), ['maxPastLags', 'criterion', ...batchOnly], 'Past m "auto": P and the criterion appear as it is typed');
+    assert.ok(!(await isRed('pastLags')), '"auto" is valid with the batch rule');
+    await page.screenshot({ path: shot('cca-batch-auto') });
+    await page.selectOption('#node-input-rule', 'online');
+    assert.deepStrictEqual(await shownRows(ruleDependent), ['learningRate', 'maxPastLags', 'criterion'], 'online rule: its rate; no forgetting, ridge or peers');
+    const expected = verdict(settings, 'pastLags', 'auto', await readForm(settings))!;
+    assert.match(expected, /^Past m \(samples\): .*"auto" only with learning rule "batch" \(the online rule learns filters of a fixed length/);
+    assert.ok(await isRed('pastLags'), 'Past m "auto" is red with the online rule');
+    await page.locator('#node-input-pastLags').hover();
+    await page.locator('.red-ui-popover-content', { hasText: expected }).first().waitFor({ state: 'visible', timeout: 5000 });
+    await page.screenshot({ path: shot('cca-online-auto-red') });
+    await page.mouse.move(5, 5);
+    await typeInto('pastLags', '8');
+    assert.ok(!(await isRed('pastLags')));
+    assert.deepStrictEqual(await shownRows(ruleDependent), ['learningRate']);
+    await page.screenshot({ path: shot('cca-online') });
+    await closeDialog('ok');
+    const state = await page.evaluate((id) => { const node = RED.nodes.node(id); RED.editor.validateNode(node); return { valid: node.valid, label: RED.utils.getNodeLabel(node) }; }, ids['resu-cca']);
+    assert.deepStrictEqual(state, { valid: true, label: 'online CCA m=8 h=50' });
+    // back to the defaults for the tests that follow
+    await openDialog(ids['resu-cca']);
+    await page.selectOption('#node-input-rule', 'batch');
+    await typeInto('pastLags', String(settings.pastLags.default));
+    await closeDialog('ok');
+  });
+
   it('a bad value gives every node the red triangle, deploy warns, and the runtime refuses it with the same reason', async function () {
     const reasons: Record<string, string> = {}; // the runtime's message for the bad value
     for (const type of TYPES) {
@@ -336,7 +386,7 @@ describe('node settings in the real editor: red fields, red nodes, saved fields'
           await page.evaluate(({ field, v }) => { $(`#node-input-${field}`).typedInput('type', 'msg'); $(`#node-input-${field}`).typedInput('value', v); }, { field: name, v: value });
         } else await typeInto(name, value as string);
       }
-      for (const name of controls) await page.selectOption(`#node-input-${name}`, expected[type][name] as string);
+      for (const name of controls) await setControl(settings, name, expected[type][name] as string);
       assert.deepStrictEqual(await readForm(settings), expected[type], `${type}: the form holds what was typed`);
       await closeDialog('ok');
       await openDialog(ids[type]);
@@ -366,8 +416,10 @@ describe('node settings in the real editor: red fields, red nodes, saved fields'
       for (const name of credentialNames(type)) {
         assert.ok(!flowFile.includes(expected[type][name] as string), `${type}.${name}: not in flows.json`);
         assert.strictEqual(credentialFile[ids[type]]?.[name], expected[type][name], `${type}.${name} in the credentials file`);
-        const state = await (await page.request.get(`${red!.url}resu/nodes/${ids[type]}/state`)).json() as { federation?: { signed?: boolean } };
-        assert.strictEqual(state.federation?.signed, true, `${type}: the deployed node signs its snapshots`);
+        const state = await (await page.request.get(`${red!.url}resu/nodes/${ids[type]}/state`)).json() as { federation?: { signed?: boolean } | null };
+        // a learner on the online rule (the CCA learner here) keeps no statistics: nothing to sign
+        if (readSetting(NODE_SETTINGS[type], name, (field) => expected[type][field]).active) assert.strictEqual(state.federation?.signed, true, `${type}: the deployed node signs its snapshots`);
+        else assert.strictEqual(state.federation, null, `${type}: no federation (the secret is kept, not used)`);
       }
     }
     await openEditor(); // reload the page: the editor gets the flow from the runtime

@@ -199,7 +199,7 @@ describe('cli resu learn', function () {
   it('--help lists every option with its declared range and default, --past auto and --max-past included', function () {
     const help = run(['learn', '--help']);
     assert.equal(help.status, 0);
-    assert.match(help.stdout, /--past N\|auto +Past m: an integer ≥ 1 and ≤ 1000 samples, or "auto" \(chosen from the data by BIC/);
+    assert.match(help.stdout, /--past N\|auto +Past m: an integer ≥ 1 and ≤ 1000 samples, or "auto" \(chosen from the data by the order criterion \(BIC\)/);
     assert.match(help.stdout, /--max-past N +Largest past P: an integer ≥ 1 and ≤ 1000 samples, P \+ future h ≤ 1024 .*only with --past auto \(default 200\)/);
     assert.match(help.stdout, /--rate X +Learning rate μ0: a finite number > 0 and ≤ 1; .*only with --rule online \(default 1\)/);
     for (const flag of ['--future N', '--gap N', '--center', '--ridge X', '--rule batch|online', '--rank K']) assert.ok(help.stdout.includes(`  ${flag} `), flag);
@@ -301,7 +301,7 @@ describe('cli resu learn', function () {
 
     it('--past auto is a batch option: refused with --rule online, accepted with --rule batch', function () {
       // the online rule's filters have a fixed length from the first sample; the choice of m needs the whole input
-      assertOneLineError(run(['learn', arFile, '--past', 'auto', '--future', '3', '--rule', 'online']), /--past auto applies to --rule batch .*--rule online --past M/);
+      assertOneLineError(run(['learn', arFile, '--past', 'auto', '--future', '3', '--rule', 'online']), /--past auto applies to --rule batch \(the online rule learns filters of a fixed length from the first sample: choose m with the batch rule and "auto" first, then learn online with that m\)$/);
       assertOneLineError(run(['learn', arFile, '--past', 'auto', '--future', '3', '--rule', 'online', '--rate', '0.5']), /--past auto applies to --rule batch/);
       const auto = parse(run(['learn', arFile, '--past', 'auto', '--future', '3', '--rule', 'batch'])) as LearnOutput & { rule: string; pastLags: number; memory: { order: number } };
       assert.equal(auto.rule, 'batch');

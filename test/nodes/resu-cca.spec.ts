@@ -346,16 +346,14 @@ describe('resu-cca online rule (issue 19)', function () {
 
   it('refuses settings the rules cannot share, and bad values, with a message naming the setting', async function () {
     const cases: [Record<string, unknown>, RegExp][] = [
-      [{ rule: 'online', pastLags: 'auto' }, /pastLags must be a number with learning rule "online"/],
-      [{ rule: 'online', timeConstantSamples: 1000 }, /timeConstantSamples must be 0 with learning rule "online"/],
-      [{ rule: 'online', publishEveryPairs: 100 }, /publishEveryPairs must be 0 with learning rule "online"/],
+      [{ rule: 'online', pastLags: 'auto' }, /pastLags must be an integer ≥ 1 and ≤ 1000 samples, or "auto"; "auto" only with learning rule "batch" \(the online rule learns filters of a fixed length/],
       [{ rule: 'sometimes' }, /rule/],
       [{ rule: 'online', learningRate: 0 }, /learningRate/],
       [{ rule: 'online', learningRate: 2 }, /learningRate/],
       [{ pastLags: 'auto', maxPastLags: 0 }, /maxPastLags/],
       [{ pastLags: 'auto', maxPastLags: 1000, futureLags: 50 }, /maxPastLags|1024/],
       [{ pastLags: 'auto', criterion: 'hq' }, /criterion/],
-      [{ pastLags: 'auto', pooling: 'joint', channels: 2 }, /pastLags/],
+      [{ pastLags: 'auto', pooling: 'joint', channels: 2 }, /channels must be .*1 with past m "auto"/],
     ];
     for (const [config, pattern] of cases) {
       await load(modules, [{ id: 'learner', type: 'resu-cca', ...config, wires: [[], []] }, ...catchAll()]);
@@ -365,6 +363,26 @@ describe('resu-cca online rule (issue 19)', function () {
       assert.match(err.error.message, pattern, JSON.stringify(config));
       await helper.unload();
     }
+  });
+
+  it('does not use the batch rule\'s settings (τ, ridge, peers: hidden in the editor): an online learner with them learns as one without', async function () {
+    const common = { pastLags: 4, futureLags: 3, rule: 'online', solveEveryPairs: 0 };
+    await load(modules, [
+      { id: 'plain', type: 'resu-cca', ...common, wires: [['fits'], [], ['snapshots']] },
+      { id: 'odd', type: 'resu-cca', ...common, timeConstantSamples: 100, ridge: 0.5, publishEveryPairs: 10, sourceId: 'device-9', maxPeerShare: 0.1, wires: [['fits'], [], ['snapshots']] },
+      { id: 'fits', type: 'helper' }, { id: 'snapshots', type: 'helper' },
+      ...catchAll(),
+    ]);
+    let snapshots = 0;
+    helper.getNode('snapshots').on('input', () => { snapshots++; });
+    const x = ar1(3000, 0.7, 3);
+    feed('plain', x); feed('odd', x);
+    const fits = collect('fits', 2);
+    helper.getNode('plain').receive({ solve: true });
+    helper.getNode('odd').receive({ solve: true });
+    const [a, b] = (await fits).map((m) => m.payload);
+    assert.deepStrictEqual(b, a);
+    assert.strictEqual(snapshots, 0, 'Publish every is not used: no snapshot (the solves came after every chunk)');
   });
 
   it('refuses to mix with federation: no snapshots out, a peer snapshot in is an error and leaves its state', async function () {
@@ -432,7 +450,7 @@ describe('resu-cca learned memory with peers', function () {
     const errors = collect('errors', 1);
     aggregator.receive({ payload: bad.payload });
     const [refused] = await errors;
-    assert.match(refused.error.message, /pastLags = 25 into moments with pastLags = 30 \(with Past m "auto" the moments are kept at Max past P = 30 lags: every peer needs the same maxPastLags\)/);
+    assert.match(refused.error.message, /pastLags = 25 into moments with pastLags = 30 \(with Past m "auto" the moments are kept at Largest past P = 30 lags: every peer needs the same maxPastLags\)/);
     feed('aggregator', own, 'own');
     const merged = collect('merged', 1);
     aggregator.receive({ payload: good.payload });

@@ -64,7 +64,8 @@ function probes(spec: Setting): unknown[] {
     case 'typedNumber': {
       const { min, max } = spec;
       const values = [min, max, min - 1, max + 1, min - 1e-9, max * (1 + 1e-12) + 1e-9, (min + max) / 2, min + 0.5, Math.floor((min + max) / 2) + 0.25];
-      return [...common, ...values, ...values.map(String), ` ${min} `, '0x10', '1e3', '1e-7', 'Infinity', '-Infinity', 'NaN', Number.NaN, Number.POSITIVE_INFINITY, '2.', '.5', '5e', '--5'];
+      const auto = spec.kind === 'integer' && spec.auto !== undefined ? ['auto', ' auto', 'AUTO', 'automatic'] : [];
+      return [...common, ...auto, ...values, ...values.map(String), ` ${min} `, '0x10', '1e3', '1e-7', 'Infinity', '-Infinity', 'NaN', Number.NaN, Number.POSITIVE_INFINITY, '2.', '.5', '5e', '--5'];
     }
     case 'boolean':
       return [...common, false, 'true', 'false', 'yes', 1];
@@ -329,20 +330,19 @@ describe('node settings: one declaration, and editor, runtime and CLI agree', fu
     });
   });
 
-  describe('resu learn (LEARN_SETTINGS): the CCA learner node\'s declarations, plus the past length chosen from the data and the learning rule', function () {
-    it('takes every flagged setting of the node, declared by the node (pastLags adds "auto", ridge is batch-only, h\'s cap reads the rule)', function () {
-      const flagged = Object.entries(CCA_SETTINGS as Settings).filter(([, spec]) => spec.cli).map(([name]) => name);
-      assert.deepStrictEqual(Object.keys(LEARN_SETTINGS).sort(), [...flagged, 'rule', 'learningRate', 'maxPastLags'].sort());
+  describe('resu learn (LEARN_SETTINGS) and the CCA learner node: past length or "auto" with its P, the learning rule and its rate', function () {
+    it('is the node\'s flagged settings, the same declarations (only Future h\'s cap is worded for the command line)', function () {
       const learn = LEARN_SETTINGS as Settings, node = CCA_SETTINGS as Settings;
+      const flagged = Object.entries(node).filter(([, spec]) => spec.cli).map(([name]) => name);
+      assert.deepStrictEqual(Object.keys(learn).sort(), flagged.sort());
+      assert.deepStrictEqual(flagged.sort(), ['center', 'futureLags', 'gap', 'learningRate', 'maxPastLags', 'pastLags', 'ridge', 'rule'], 'the node offers the rule, its rate and "auto" with its P');
       for (const name of flagged) {
-        const { auto, when, rule, ...rest } = learn[name] as Setting & { auto?: string; rule?: { test: unknown } };
-        const { rule: nodeRule, ...nodeRest } = node[name] as Setting & { rule?: { test: unknown } };
-        assert.deepStrictEqual({ ...rest, when: undefined }, { ...nodeRest, when: undefined }, `${name} is the node's declaration`);
-        assert.strictEqual(rule?.test, nodeRule?.test, `${name}: the node's rule`);
-        assert.strictEqual(auto !== undefined, name === 'pastLags', `${name}: "auto"`);
-        assert.deepStrictEqual(when, name === 'ridge' ? { field: 'rule', is: ['batch'] } : node[name].when, `${name}: when`);
+        if (name !== 'futureLags') { assert.strictEqual(learn[name], node[name], `${name} is the node's declaration`); continue; }
+        const { rule, ...rest } = learn[name] as Setting & { rule: { test: unknown } };
+        const { rule: nodeRule, ...nodeRest } = node[name] as Setting & { rule: { test: unknown } };
+        assert.deepStrictEqual(rest, nodeRest);
+        assert.strictEqual(rule.test, nodeRule.test, 'the node\'s rule');
       }
-      assert.strictEqual((CCA_SETTINGS.pastLags as Setting & { auto?: string }).auto, undefined, 'the node does not offer "auto" (not wired yet: docs/memory.md)');
     });
 
     it('learningRate: the declaration accepts exactly what the online rule accepts, with its default', function () {
@@ -355,6 +355,19 @@ describe('node settings: one declaration, and editor, runtime and CLI agree', fu
         try { online(learningRate); } catch (err) { core = err; }
         assert.strictEqual(declared === null, core === null, `μ0 = ${learningRate}: declaration ${declared?.message ?? 'valid'}, core ${(core as Error | null)?.message ?? 'valid'}`);
       }
+    });
+
+    it('criterion (node only): the default is the core learner\'s, and the choices are the ones it takes', function () {
+      const x = Float64Array.from({ length: 3000 }, (_, i) => Math.sin(0.3 * i) + 0.2 * Math.sin(1.7 * i + 1));
+      const chosen = (criterion?: 'bic' | 'aic'): string => {
+        const learner = new PastFutureLearner({ pastLags: 'auto', futureLags: 2, memory: { maxPastLags: 10, criterion } });
+        learner.update(x);
+        learner.solve();
+        return learner.memory!.criterion;
+      };
+      assert.strictEqual(settingDefaults(CCA_SETTINGS).criterion, chosen());
+      for (const [value] of CCA_SETTINGS.criterion.choices) assert.strictEqual(chosen(value), value);
+      assert.strictEqual((CCA_SETTINGS.criterion as Setting).cli, undefined, 'resu learn chooses by BIC');
     });
 
     it('the CLI options take the declaration\'s defaults; P defaults to the core learner\'s', function () {
@@ -386,7 +399,19 @@ describe('node settings: one declaration, and editor, runtime and CLI agree', fu
     it('pastLags: "auto" only where declared, with the declared reason', function () {
       assert.strictEqual(readSettingFlags(LEARN_SETTINGS, { past: 'auto' }).pastLags, 'auto');
       assert.throws(() => readSettingFlags(LEARN_SETTINGS, { past: 'automatic' }), { message: '--past must be an integer ≥ 1 and ≤ 1000 samples, or "auto" (got "automatic")' });
-      assert.throws(() => parseSettings(CCA_SETTINGS, { pastLags: 'auto' }), { message: 'pastLags must be an integer ≥ 1 and ≤ 1000 samples (got "auto")' });
+      assert.strictEqual(parseSettings(CCA_SETTINGS, { pastLags: 'auto' }).pastLags, 'auto');
+      // not with the online rule: the node and the editor say why, the command line names its flags
+      const why = 'the online rule learns filters of a fixed length from the first sample: choose m with the batch rule and "auto" first, then learn online with that m';
+      assert.throws(() => parseSettings(CCA_SETTINGS, { pastLags: 'auto', rule: 'online' }), {
+        message: `pastLags must be an integer ≥ 1 and ≤ 1000 samples, or "auto"; "auto" only with learning rule "batch" (${why}) (got "auto")`,
+      });
+      assert.strictEqual(loadEditorDefinition('resu-cca').defaults.pastLags.validate!.call({ rule: 'online' }, 'auto', {}),
+        `Past m (samples): an integer ≥ 1 and ≤ 1000 samples, or "auto"; "auto" only with learning rule "batch" (${why})`);
+      assert.strictEqual(loadEditorDefinition('resu-cca').defaults.pastLags.validate!.call({ rule: 'batch' }, 'auto', {}), true);
+      assert.throws(() => readSettingFlags(LEARN_SETTINGS, { past: 'auto', rule: 'online' }), { message: `--past auto applies to --rule batch (${why})` });
+      // Past m "auto" models one scalar process: one channel, also with joint pooling
+      assert.throws(() => parseSettings(CCA_SETTINGS, { pastLags: 'auto', pooling: 'joint', channels: 2 }), /channels must be an integer ≥ 1 and ≤ 64, and 1 with past m "auto"/);
+      assert.strictEqual(parseSettings(CCA_SETTINGS, { pastLags: 'auto', pooling: 'joint', channels: 1 }).channels, 1);
       assert.throws(() => readSettingFlags(LEARN_SETTINGS, { past: '5', 'max-past': '20' }), { message: '--max-past applies to --past auto' });
       assert.throws(() => readSettingFlags(LEARN_SETTINGS, { rule: 'online', ridge: '1e-6' }), { message: '--ridge applies to --rule batch' });
       assert.throws(() => readSettingFlags(LEARN_SETTINGS, { rate: '0.5' }), { message: '--rate applies to --rule online' });
@@ -575,11 +600,11 @@ describe('node settings: one declaration, and editor, runtime and CLI agree', fu
 
   it('the same reasons, word for word, in examples users will meet', function () {
     const cca = NODE_SETTINGS['resu-cca'];
-    assert.throws(() => parseSettings(cca, { pastLags: '0' }), { message: 'pastLags must be an integer ≥ 1 and ≤ 1000 samples (got "0")' });
+    assert.throws(() => parseSettings(cca, { pastLags: '0' }), { message: 'pastLags must be an integer ≥ 1 and ≤ 1000 samples, or "auto" (got "0")' });
     assert.throws(() => parseSettings(cca, { pastLags: '1000' }), { message: 'futureLags must be an integer ≥ 1 and ≤ 1000 samples, and (past m + future h) ≤ 1024, here (1000 + 50) = 1050 (got 50)' });
     assert.strictEqual(loadEditorDefinition('resu-cca').defaults.futureLags.validate!.call({ pastLags: '50', pooling: 'joint', channels: '64' }, '50', {}),
       'Future h (samples): an integer ≥ 1 and ≤ 1000 samples, and channels × (past m + future h) ≤ 1024, here 64 × (50 + 50) = 6400');
-    assert.strictEqual(loadEditorDefinition('resu-cca').defaults.pastLags.validate!.call({}, '0', {}), 'Past m (samples): an integer ≥ 1 and ≤ 1000 samples');
+    assert.strictEqual(loadEditorDefinition('resu-cca').defaults.pastLags.validate!.call({}, '0', {}), 'Past m (samples): an integer ≥ 1 and ≤ 1000 samples, or "auto"');
     const scanner = NODE_SETTINGS['resu-scanner'];
     assert.throws(() => parseSettings(scanner, { pixels: 100, chunkLength: 100000 }), /chunkLength must be an integer ≥ 1 and ≤ 100000 samples, and at most 40000 for 100 pixels \(4e6 values per chunk message\)/);
     assert.throws(() => parseSettings(scanner, { source: 'image' }), /imagePath must be a PNG or JPEG file path/);
