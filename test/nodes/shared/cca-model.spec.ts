@@ -1,5 +1,5 @@
 /**
- * nodes/shared/cca-model.ts: the two rules behind one face, the refused combinations, the persisted
+ * nodes/shared/cca-model.ts: the two rules behind one face, the batch settings the online rule does not use, the persisted
  * state of each rule, and the bounded learning curve (a history that always spans the whole run).
  */
 import * as assert from 'assert';
