@@ -6,6 +6,7 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
 import { cosineSimilarity, PAPER_OU_PRESET, solveFromAutocovariance, stateSpaceAutocovariance } from '../core';
+import { nativeOnly } from './helpers/emulation';
 import { helper, nodeModules, plain, startServer, statusMatching, stopServer, AnyMsg } from './nodes/harness';
 
 const EXAMPLES = path.resolve(__dirname, '../../examples');
@@ -198,6 +199,7 @@ describe('example flows', function () {
   const angle = (a: number, b: number): number => Math.abs(((((a - b) % 360) + 540) % 360) - 180);
 
   it('8 2-D motion: T4a–d each prefer their training direction on ON edges in 8 directions', async function () {
+    nativeOnly(this, 'a beyond-the-paper circuit trained in full; examples 1–4 and 6 cover the platform');
     const { nodes, byName } = await loadExample('8 2-D motion - T4a to T4d.json');
     const { units, summary } = await trainAndProbe(nodes, byName);
     for (const [name, trainedDeg] of [['T4a', 0], ['T4b', 180], ['T4c', 90], ['T4d', 270]] as const) {
@@ -207,6 +209,7 @@ describe('example flows', function () {
   });
 
   it('9 both directions: the mirrored units are mirror images with reflected tuning; the gated units are reported as they come', async function () {
+    nativeOnly(this, 'a beyond-the-paper circuit trained in full; examples 1–4 and 6 cover the platform');
     const { nodes, byName } = await loadExample('9 Both directions - two opposite T4 units.json');
     const weights: AnyMsg[] = [];
     byName('weights').on('input', (msg: AnyMsg) => weights.push(msg.payload));
@@ -225,6 +228,7 @@ describe('example flows', function () {
   });
 
   it('7 two-layer, online: layer 1 reaches the batch filters (cosine ≥ 0.95) and T4a/T4b each prefer their direction', async function () {
+    nativeOnly(this, 'a beyond-the-paper circuit trained in full; examples 1–4 and 6 cover the platform');
     const file = '7 Two-layer circuit learning online.json';
     const { nodes, byName } = await loadExample(file, { change: (flow) => {
       // unpaced (the example paces its scanners for watching), and a batch learner on the same stream as the reference
