@@ -22,7 +22,7 @@ function run(seconds) {
   const target = samples + seconds * 1000;
   while (samples < target) {
     let c = scanner.next(1000); if (!c) { scanner.reset(); c = scanner.next(1000); }
-    const meta = { series: c.series, channels: c.channels.map((_, i) => 'px' + i), samplePeriodS: 0.001, startSample: c.startSample, sequence: 0, endOfSeries: c.endOfSeries, signal: null, train: true };
+    const meta = { series: c.series, channels: c.channels.map((_, i) => 'px' + i), samplePeriodS: 0.001, startSample: c.startSample, sequence: 0, endOfSeries: c.endOfSeries, endOfRun: false, signal: null, train: true };
     const m0 = T('write', () => msgs.writeChunkMessage({}, c.channels, meta));
     const r0 = T('read', () => msgs.readChunkMessage(m0));
     const noisy = T('noise', () => noise.add(r0.data));

@@ -12,7 +12,11 @@ import { LaggedMoments, MomentMatrices } from './moments';
 import { mutualInformationBits, mutualInformationNats } from './metrics';
 import { requireFinite, requireInt, requireOneOf } from './validate';
 
-/** Condition number above which a fit carries a warning. */
+/**
+ * Condition number (λmax/λmin of Rp or Rf before the ridge, {@link CcaFit.conditionNumber}) above
+ * which a fit carries an ill-conditioning warning: beyond it the smallest directions are set by the
+ * ridge rather than by the data (a noiseless, smooth signal; docs/method.md §1).
+ */
 export const CONDITION_WARNING_THRESHOLD = 1e12;
 
 /** Options of {@link solvePastFutureCca}. */

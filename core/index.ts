@@ -24,7 +24,7 @@ export { LaggedMoments, DEFAULT_MOMENTS_OPTIONS, MAX_LAGS, MAX_JOINT_DIMENSION, 
 export type { LaggedMomentsOptions, ResolvedMomentsOptions, LaggedMomentsJSON, MomentMatrices, MomentsAlgorithm, ChunkInput } from './moments';
 
 // Past–future CCA solve
-export { solvePastFutureCca, solveFromAutocovariance, DEFAULT_CCA_OPTIONS } from './cca';
+export { solvePastFutureCca, solveFromAutocovariance, DEFAULT_CCA_OPTIONS, CONDITION_WARNING_THRESHOLD } from './cca';
 export type { CcaOptions, CcaFit } from './cca';
 
 // Learners: moments + solve (batch), and the online rule

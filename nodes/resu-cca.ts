@@ -44,10 +44,11 @@ export = function (RED: NodeAPI) {
           model.update(chunk.data, chunk.meta.series, { restart: verdict === 'gap', end: chunk.meta.endOfSeries });
           tracker.advance(chunk.meta, chunk.length);
           context.learned();
+          if (chunk.meta.endOfRun) context.runEnded();
         }
       },
+      diagnostics: (fit) => fit,
       sendFit(fit, send, peers) {
-        for (const warning of fit.warnings) node.warn(warning);
         send([{ topic: 'filters', payload: model.filtersPayload(peers) }, filterChart(fit), null, correlationChart(fit)]);
       },
       statusText(learning) {

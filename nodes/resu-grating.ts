@@ -88,7 +88,7 @@ export = function (RED: NodeAPI) {
         const end = position + n >= length;
         const msg = writeChunkMessage({}, data, {
           series: planar ? planar.seriesOf(runIndex, restarts) : seriesOf(stimulus, label), channels: data.map((_, i) => `px${i}`), samplePeriodS: options.dtS,
-          startSample: position, sequence: sequence++, endOfSeries: end, signal: 'contrast', train: false, ...(planar ? planar.meta : {}),
+          startSample: position, sequence: sequence++, endOfSeries: end, endOfRun: false, signal: 'contrast', train: false, ...(planar ? planar.meta : {}),
         });
         if (probeSd) Object.assign(msg, { probeScaling: { mode: 'probe-sd', noiseSd: PROBE_SCALING_NOISE_SD, seed: options.seed + runIndex } });
         node.send([msg, null]);

@@ -10,7 +10,7 @@ import { compact, reportConfigError, setupStatefulNode } from './shared/node';
 import { createSourceRunner, readCommand } from './shared/source';
 
 /** A source: returns the next chunk of its current series, or null when exhausted. */
-type Produce = () => { data: Float64Array[]; series: string; startSample: number; endOfSeries: boolean } | null;
+type Produce = () => { data: Float64Array[]; series: string; startSample: number; endOfSeries: boolean; endOfRun: boolean } | null;
 
 export = function (RED: NodeAPI) {
   function ResuNoiseNode(this: Node, raw: NodeDef & Record<string, unknown>) {
@@ -42,7 +42,7 @@ export = function (RED: NodeAPI) {
         emitted += next.data[0].length;
         const meta: ChunkMeta = {
           series: restarts === 0 ? next.series : `${next.series}/run-${restarts}`, channels: next.data.map((_, c) => `${options.mode}${c}`), samplePeriodS: options.dtS,
-          startSample: next.startSample, sequence: sequence++, endOfSeries: next.endOfSeries, signal: options.mode, train: true,
+          startSample: next.startSample, sequence: sequence++, endOfSeries: next.endOfSeries, endOfRun: next.endOfRun, signal: options.mode, train: true,
         };
         if (next.endOfSeries) sequence = 0;
         seriesOpen = !next.endOfSeries;
@@ -103,7 +103,8 @@ export = function (RED: NodeAPI) {
         const data = process ? [process.next(n)] : white.nextChannels(n, options.channels);
         const startSample = total;
         total += n;
-        return { data, series: options.mode, startSample, endOfSeries: total >= options.maxSamples };
+        const end = total >= options.maxSamples;
+        return { data, series: options.mode, startSample, endOfSeries: end, endOfRun: end };
       };
     }
     const sampler = new GaussianProcessSampler({
@@ -123,7 +124,8 @@ export = function (RED: NodeAPI) {
       const data = [draw.slice(position, position + n)];
       const startSample = position;
       position += n; total += n;
-      return { data, series: `draw-${drawIndex}`, startSample, endOfSeries: position >= draw.length || total >= options.maxSamples };
+      const endOfRun = total >= options.maxSamples || (position >= draw.length && drawIndex + 1 >= options.gpDraws);
+      return { data, series: `draw-${drawIndex}`, startSample, endOfSeries: position >= draw.length || endOfRun, endOfRun };
     };
   }
 

@@ -43,11 +43,12 @@ export = function (RED: NodeAPI) {
         const sequence = sequences.get(series) ?? 0;
         emitted += chunk.channels[0].length;
         // the duration cap ends the run: close the series so a restart (from sample 0) is a new series downstream
-        const endOfSeries = chunk.endOfSeries || emitted >= maxSamples;
+        const endOfRun = emitted >= maxSamples || (!options.loop && scanner.remainingSamples === 0);
+        const endOfSeries = chunk.endOfSeries || endOfRun;
         if (endOfSeries) sequences.delete(series); else sequences.set(series, sequence + 1);
         node.send(writeChunkMessage({}, chunk.channels, {
           series, channels: chunk.channels.map((_, i) => `px${i}`), samplePeriodS: options.dtS,
-          startSample: chunk.startSample, sequence, endOfSeries, signal: 'contrast', train: true, ...(planar ? { lattice: latticeMeta(options) } : {}),
+          startSample: chunk.startSample, sequence, endOfSeries, endOfRun, signal: 'contrast', train: true, ...(planar ? { lattice: latticeMeta(options) } : {}),
         }));
         status.ok(`running · ${compact(emitted)} samples · ${(emitted * options.dtS).toFixed(1)} s`);
         return emitted < maxSamples;

@@ -90,6 +90,7 @@ export = function (RED: NodeAPI) {
           (twoUnits ?? layer).learn(l3.data, l1.data, l1.meta.series, { restart: verdict !== 'continue', end: l1.meta.endOfSeries, triplets });
           tracker.advance(l1.meta, l1.length);
           context.learned();
+          if (l1.meta.endOfRun || l3.meta.endOfRun) context.runEnded();
         }
         if (applying && layer.currentWeights) {
           const responses = layer.apply(l3.data, l1.data, scaling, triplets);
@@ -98,8 +99,8 @@ export = function (RED: NodeAPI) {
           send([{ ...writeChunkMessage({ ...msg, _msgid: msg._msgid }, responses, { ...l1.meta, lattice: null, channels: names, signal: 'T4' }), dropped: aligner.dropped }, null, null]);
         }
       },
+      diagnostics: (fit) => fit.fit,
       sendFit(fit, send, peers) {
-        for (const warning of fit.fit.warnings) node.warn(warning);
         send([null, { topic: 'T4 weights', payload: { ...fitPayload(fit), peers }, dropped: aligner.dropped }, null]);
       },
       statusText(learning) {

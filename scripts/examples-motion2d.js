@@ -52,7 +52,7 @@ module.exports = function motion2dExamples({ flow, wire }) {
 
   return {
     '8 2-D motion - T4a to T4d': flow('motion2d', {
-      label: 'ReSU 7: 2-D motion, T4a–d',
+      label: 'ReSU 8: 2-D motion, T4a–d',
       text: 'Issue 20 (docs/motion-2d.md): a 3 × 3 square pixel lattice (5° apart) scans the built-in dead-leaves torus in four directions. '
         + 'Layer 1 learns L1 and L3 from all of it; four T4 units pool triplets along the horizontal or the vertical axis, each trained on one direction: '
         + 'T4a on front-to-back motion (0°), T4b back-to-front (180°), T4c upward (90°), T4d downward (270°). '
@@ -88,7 +88,7 @@ module.exports = function motion2dExamples({ flow, wire }) {
       units.forEach((unit, i) => { wire(nodes, router, i, unit); wire(nodes, router, 4, unit); });
     }),
     '9 Both directions - two opposite T4 units': flow('bidirectional', {
-      label: 'ReSU 8: both directions, two T4 units',
+      label: 'ReSU 9: both directions, two T4 units',
       text: 'Issue 20 (docs/motion-2d.md, Both directions): one stream holds the scene moving front-to-back and back-to-front over a row of 8 pixels. '
         + 'Two T4 nodes with two units each learn from it: "mirrored" with the authors\' symmetric option (the moments plus those of the mirrored channel order; unit 2 is the mirror image of unit 1), '
         + '"gated" with our reading of the paper\'s proposal (each unit learns from pairs weighted by its own rectified output; the core runs its rounds over the kept training series at every solve).\n\n'

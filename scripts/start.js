@@ -3,6 +3,8 @@
 // `npm start`: a local Node-RED (the devDependency) on 127.0.0.1:1880 with this package installed,
 // a user directory inside the repo (.node-red-user, gitignored) and the two-layer example deployed.
 // PORT=… and RESU_USER_DIR=… override the port and the user directory. Existing flows are kept.
+// The deployed copy of the example gets its own node ids, so importing the same example later
+// (Import ▸ Examples) adds a second copy instead of stopping at "nodes already exist".
 const { spawn } = require('child_process');
 const fs = require('fs');
 const path = require('path');
@@ -25,7 +27,8 @@ if (!fs.existsSync(path.join(userDir, 'package.json'))) {
 }
 const flowFile = path.join(userDir, 'flows.json');
 if (!fs.existsSync(flowFile)) {
-  fs.copyFileSync(path.join(root, 'examples', '4 Two-layer motion detector.json'), flowFile);
+  const example = JSON.parse(fs.readFileSync(path.join(root, 'examples', '4 Two-layer motion detector.json'), 'utf8'));
+  fs.writeFileSync(flowFile, `${JSON.stringify(withOwnIds(example, 'start-'), null, 2)}\n`);
 }
 const settingsFile = path.join(userDir, 'settings.js');
 fs.writeFileSync(settingsFile, `module.exports = {
@@ -36,6 +39,9 @@ fs.writeFileSync(settingsFile, `module.exports = {
   credentialSecret: false,
   contextStorage: { default: { module: 'memory' }, file: { module: 'localfilesystem' } },
   editorTheme: { tours: false, projects: { enabled: false } },
+  // no "check for updates?" consent dialog over the example on the first start, no update checks
+  // (the user can turn them on in the editor's settings)
+  telemetry: { enabled: false },
   logging: { console: { level: 'info', metrics: false, audit: false } },
 };
 `);
@@ -49,6 +55,21 @@ try {
 } catch {
   process.stdout.write('Note: FlowFuse Dashboard 2 (@flowfuse/node-red-dashboard) is not installed, so example 6 (live dashboard) cannot\n'
     + 'deploy. Run `npm install` in this folder (it is a devDependency), or install it from the editor: Manage palette ▸ Install.\n');
+}
+
+/**
+ * A flow with every node id (and every reference to one: z, wires, a config node) prefixed, so it
+ * can sit beside an import of the original.
+ */
+function withOwnIds(flow, prefix) {
+  const ids = new Set(flow.map((n) => n.id));
+  const own = (id) => (typeof id === 'string' && ids.has(id) ? prefix + id : id);
+  return flow.map((n) => {
+    const copy = { ...n, id: own(n.id) };
+    for (const key of ['z', 'g', 'broker']) if (key in copy) copy[key] = own(copy[key]);
+    if (Array.isArray(copy.wires)) copy.wires = copy.wires.map((port) => port.map(own));
+    return copy;
+  });
 }
 
 const red = require.resolve('node-red/red.js');

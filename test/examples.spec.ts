@@ -1,6 +1,7 @@
 /**
  * End-to-end: every example flow loads in the Node-RED runtime with the package's nodes and
- * produces its documented output.
+ * produces its documented output; the committed files are what scripts/build-examples.js makes.
+ * How they look in the editor (layout at 1366×768, Debug traffic): test/browser/examples.spec.ts.
  */
 import * as assert from 'assert';
 import * as fs from 'fs';
@@ -49,8 +50,7 @@ async function trainTwoLayer(nodes: AnyMsg[], byName: (name: string) => AnyMsg):
   // count: each scanner builds its scene in a worker thread, so which one starts first varies, and
   // with it how many of T4b's chunks arrive before layer 1 (learning from the rightward scene) has
   // filters; a run where T4b ended below a fixed count waited forever.
-  const idOf = (name: string): string => nodes.find((n) => n.name === name)!.id;
-  const finished = Promise.all(['scene → right', 'scene → left'].map((name) => statusMatching(idOf(name), /^finished/)));
+  const finished = Promise.all(nodes.filter((n) => n.type === 'resu-scanner').map((n) => statusMatching(n.id, /^finished/)));
   byName('train').receive({ payload: 'start' });
   await finished;
   for (const name of ['T4a', 'T4b']) {
@@ -79,7 +79,7 @@ describe('example flows', function () {
   it('every example is valid JSON using only core and ReSU nodes (and Dashboard 2 in the dashboard example), with comments', function () {
     const allowed = new Set(['tab', 'comment', 'inject', 'debug', 'switch', 'mqtt in', 'mqtt out', 'mqtt-broker', 'resu-scanner', 'resu-noise', 'resu-cca', 'resu-unit', 'resu-l3', 'resu-t4', 'resu-grating']);
     const files = fs.readdirSync(EXAMPLES).filter((f) => f.endsWith('.json'));
-    assert.strictEqual(files.length, 9); // example 5 needs an MQTT broker: test/e2e/mqtt.spec.ts runs it
+    assert.strictEqual(files.length, 9); // example 5 needs an MQTT broker: test/browser/examples.spec.ts runs it with mosquitto
     const used = new Set<string>();
     for (const file of files) {
       const nodes = JSON.parse(fs.readFileSync(path.join(EXAMPLES, file), 'utf8')) as AnyMsg[];
@@ -90,29 +90,51 @@ describe('example flows', function () {
     for (const type of allowed) if (type.startsWith('resu-')) assert.ok(used.has(type), `${type} is used in an example`);
   });
 
+  it('the committed examples are what scripts/build-examples.js generates (run it after changing the script)', function () {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { examples } = require(path.resolve(__dirname, '../../scripts/build-examples.js')) as { examples: Record<string, unknown[]> };
+    const files = fs.readdirSync(EXAMPLES).filter((f) => f.endsWith('.json')).sort();
+    assert.deepStrictEqual(files, Object.keys(examples).map((name) => `${name}.json`).sort());
+    for (const [name, nodes] of Object.entries(examples)) {
+      assert.strictEqual(fs.readFileSync(path.join(EXAMPLES, `${name}.json`), 'utf8'), `${JSON.stringify(nodes, null, 2)}\n`, `examples/${name}.json is out of date`);
+    }
+  });
+
+  it('no Debug node ships disabled', function () {
+    for (const file of fs.readdirSync(EXAMPLES).filter((f) => f.endsWith('.json'))) {
+      const nodes = JSON.parse(fs.readFileSync(path.join(EXAMPLES, file), 'utf8')) as AnyMsg[];
+      for (const node of nodes.filter((n) => n.type === 'debug')) assert.notStrictEqual(node.active, false, `${file}: Debug "${node.name}"`);
+    }
+  });
+
   it('1 OU: three canonical correlations clearly above the rest', async function () {
     const { byName } = await loadExample('1 OU process - canonical correlations and filters.json');
-    // 100 000 samples → 99 951 pairs → solves at 20k, 40k, 60k, 80k pairs
+    // 100 000 samples → 99 951 pairs in chunks of 1000 → solves every 24 950 pairs at 24 951, 49 951,
+    // 74 951 and 99 951 pairs: the last on all of them
     const filters = messages(byName('filters (ρ, ψ)'), 4);
     byName('start').receive({ payload: 'start' });
     const fits = await filters;
+    assert.deepStrictEqual(fits.map((f) => f.payload.pairs), [24951, 49951, 74951, 99951]);
     const rho: number[] = fits[3].payload.correlations;
-    assert.ok(fits[3].payload.pairs >= 80000);
     // population ρ from the Lyapunov autocovariance: exactly 3 non-zero (0.376, 0.221, 0.049)
     const population = solveFromAutocovariance(stateSpaceAutocovariance(PAPER_OU_PRESET, 50), 25, 25).correlations;
-    // sampling error of a canonical correlation ≈ (1 − ρ²)/√N ≈ 0.0035 at N = 8e4; the null ones
-    // spread up to ≈ (√m + √h)/√N ≈ 0.035 (Marchenko–Pastur edge)
+    // sampling error of a canonical correlation ≈ (1 − ρ²)/√N ≈ 0.003 at N = 1e5; the null ones
+    // spread up to ≈ (√m + √h)/√N ≈ 0.03 (Marchenko–Pastur edge)
     for (let i = 0; i < 3; i++) assert.ok(Math.abs(rho[i] - population[i]) < 0.025, `rho${i + 1} ${rho[i]} vs ${population[i]}`);
     assert.ok(rho[3] < 0.04, `rho4 ${rho[3]}`);
   });
 
   it('2 GP: ψ2 has more lobes at low noise than at high noise', async function () {
     const { byName } = await loadExample('2 GP filters adapt to noise.json');
-    const low = messages(byName('filters, low noise'), 1);
-    const high = messages(byName('filters, high noise'), 1);
+    // 200 draws of 1000 points, 900 pairs each (m + g + h − 1 = 100 lost per draw): solves after
+    // 100 draws (90 000 pairs) and after all 200
+    const low = messages(byName('filters, low noise'), 2);
+    const high = messages(byName('filters, high noise'), 2);
     byName('start').receive({ payload: 'start' });
     const signChanges = (taps: number[]): number => taps.slice(0, 60).reduce((n, w, k, a) => n + (k > 0 && Math.sign(w) !== Math.sign(a[k - 1]) ? 1 : 0), 0);
-    const [[fitLow], [fitHigh]] = await Promise.all([low, high]);
+    const [lows, highs] = await Promise.all([low, high]);
+    assert.deepStrictEqual([...lows, ...highs].map((m) => m.payload.pairs), [90000, 180000, 90000, 180000]);
+    const [fitLow, fitHigh] = [lows[1], highs[1]];
     const lobesLow = signChanges(fitLow.payload.pastFilters[1]), lobesHigh = signChanges(fitHigh.payload.pastFilters[1]);
     assert.ok(lobesLow > lobesHigh, `sign changes of ψ2: low noise ${lobesLow}, high noise ${lobesHigh}`);
     assert.ok(lobesHigh <= 3, `high noise ψ2 is a broad derivative (${lobesHigh} sign changes)`);
@@ -120,11 +142,12 @@ describe('example flows', function () {
 
   it('3 natural scene: ψ1 low-pass, ψ2 a derivative, L1/L2/L3 respond', async function () {
     const { byName } = await loadExample('3 Natural scene - L1, L2 and L3.json');
-    // 8 pooled pixels: solve every 20 000 pairs; the 10th fit has 200 000 pairs
-    const filters = messages(byName('filters'), 10);
-    const l1 = messages(byName('L1'), 1);
+    // 8 pooled pixels: solve every 100 000 pairs; the 2nd fit has 200 000 pairs
+    const filters = messages(byName('filters'), 2);
+    const l1 = messages(byName('L1 responses'), 1);
     byName('start').receive({ payload: 'start' });
-    const fit = (await filters)[9];
+    const fit = (await filters)[1];
+    assert.ok(fit.payload.pairs >= 200000 && fit.payload.pairs < 210000, `${fit.payload.pairs} pairs`);
     const [psi1, psi2] = fit.payload.pastFilters as number[][];
     // gain |H(ω)| = |Σ ψ_k e^{−iωk}|: low-pass passes DC better than the Nyquist frequency
     const gain = (taps: number[], omega: number): number => Math.hypot(
@@ -135,7 +158,7 @@ describe('example flows', function () {
     const [response] = await l1;
     assert.strictEqual(response.chunk.signal, 'L1');
     assert.ok(plain(response.payload).flat().every((v: number) => v >= 0));
-    byName('dead-leaves scanner').receive({ command: 'stop' });
+    byName('dead leaves').receive({ command: 'stop' });
   });
 
   it('4 two-layer motion: T4a prefers one direction and T4b the other', async function () {

@@ -106,7 +106,7 @@ const LEARNING_SETTINGS = {
   solveEveryPairs: { kind: 'integer', label: 'Solve every', unit: 'pairs', hint: '0 = on request only', default: 20000, min: 0, max: 1e9 },
   learning: { kind: 'boolean', label: 'Learning', hint: 'accumulate incoming chunks', default: true },
   persist: { kind: 'boolean', label: 'Persist', hint: 'keep statistics across redeploys and restarts', default: false },
-  store: { kind: 'text', label: 'Context store', hint: 'empty = the default store', default: '' },
+  store: { kind: 'text', label: 'Context store', hint: 'the stores of settings.js (contextStorage)', default: '', list: 'contextStores' },
   checkpointS: { kind: 'number', label: 'Checkpoint', unit: 's', hint: 'save at most this long after a change (0 = on solve and close only)', default: DEFAULT_CHECKPOINT_S, min: 0, max: 86400 },
   publishEveryPairs: { kind: 'integer', label: 'Publish every', unit: 'pairs', hint: '0 = on msg.publish only', default: 0, min: 0, max: 1e12 },
   sourceId: { kind: 'text', label: 'Source id', hint: 'empty = hostname/node id', default: '' },
@@ -303,7 +303,7 @@ const NOISE_SOURCES = ['white', 'ou', 'gp'];
 export const NOISE_SETTINGS = defineSettings({
   mode: {
     kind: 'choice', label: 'Mode', default: 'add',
-    choices: [['add', 'add white noise to incoming chunks'], ['white', 'source: white noise'], ['ou', 'source: OU / state space (paper 3-state)'], ['gp', 'source: Gaussian-process draws']],
+    choices: [['add', 'add white noise to incoming chunks'], ['white', 'source: white noise'], ['ou', 'source: OU process (paper, 3 states)'], ['gp', 'source: Gaussian-process draws']],
   },
   sd: { kind: 'number', label: 'Noise sd', default: 0.05, min: 0, max: 1e9, when: { field: 'mode', is: ['add', 'white'] } },
   snr: { kind: 'number', label: 'SNR (amplitude)', hint: '0 = use sd', default: 0, min: 0, max: 1e9, when: { field: 'mode', is: ['add'] } },

@@ -115,6 +115,20 @@ function installEditorSettings(win: any, read: typeof readSetting): void { // es
         const types = (settings[spec.typeField] as ChoiceSetting).choices.map((c) => (c[0] === 'num' ? num : c[0]));
         $('#node-input-' + name).typedInput({ default: 'num', types, typeField: '#node-input-' + spec.typeField });
       });
+      names.forEach((name) => {
+        const spec = settings[name];
+        if (spec.kind !== 'text' || spec.list !== 'contextStores') return;
+        // the configured stores; a flow naming another (imported from elsewhere) keeps its value, marked
+        const context = (RED.settings && RED.settings.context) || {};
+        const stores: string[] = Array.isArray(context.stores) ? context.stores : [];
+        const current = node[name] === undefined || node[name] === null ? spec.default : String(node[name]);
+        const select = $('#node-input-' + name).empty();
+        // '' is the default store (context.default names it), listed first
+        $('<option></option>').val('').text((context.default || 'default') + ' (default)').appendTo(select);
+        stores.forEach((store) => { if (store !== context.default) $('<option></option>').val(store).text(store).appendTo(select); });
+        if (current !== '' && stores.indexOf(current) < 0) $('<option></option>').val(current).text(current + ' (not configured)').appendTo(select);
+        select.val(current);
+      });
       const conditional = names.filter((name) => settings[name].when);
       const controls = conditional.map((name) => settings[name].when!.field).filter((field, i, all) => all.indexOf(field) === i);
       const update = (): void => {
@@ -155,6 +169,14 @@ export function editorScript(type: string, settings: Settings): string {
 
 const escapeHtml = (text: string): string => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
+/**
+ * A setting's hint as a line under its field, always visible: as a placeholder it vanished behind
+ * the default that fills the field ("0" hid "0 = as fast as possible"). Indented like the fields.
+ */
+const hintLine = (hint: string): string => `<div class="resu-setting-hint" style="margin: 4px 0 0 104px; font-size: 0.9em; opacity: 0.8">${escapeHtml(hint)}</div>`;
+/** Dropdowns as wide as the text fields (Node-RED's default select width cut off longer choices). */
+const SELECT_STYLE = 'width: 70%';
+
 /** One form row per setting (hidden inputs for TypedInput types), after the name row. */
 export function editorTemplate(type: string, settings: Settings): string {
   const rows = [`<div class="form-row"><label for="node-input-name"><i class="fa fa-tag"></i> Name</label><input type="text" id="node-input-name"></div>`];
@@ -166,25 +188,28 @@ export function editorTemplate(type: string, settings: Settings): string {
     if (spec.kind === 'choice' && spec.hidden) continue;
     const id = `node-input-${name}`;
     const label = `<label for="${id}">${escapeHtml(spec.label)}${spec.unit ? ` (${escapeHtml(spec.unit)})` : ''}</label>`;
-    const placeholder = spec.hint ? ` placeholder="${escapeHtml(spec.hint)}"` : '';
+    const hint = spec.hint ? hintLine(spec.hint) : '';
     let field: string;
     switch (spec.kind) {
       case 'boolean':
         field = `<input type="checkbox" id="${id}" style="width:auto">${spec.hint ? ` ${escapeHtml(spec.hint)}` : ''}`;
         break;
       case 'choice':
-        field = `<select id="${id}">${spec.choices.map(([value, text]) => `<option value="${escapeHtml(value)}">${escapeHtml(text)}</option>`).join('')}</select>`;
+        field = `<select id="${id}" style="${SELECT_STYLE}">${spec.choices.map(([value, text]) => `<option value="${escapeHtml(value)}">${escapeHtml(text)}</option>`).join('')}</select>${hint}`;
         break;
       case 'typedNumber':
-        field = `<input type="text" id="${id}"${placeholder}>${hiddenInputs.get(spec.typeField) ?? ''}`;
+        field = `<input type="text" id="${id}">${hiddenInputs.get(spec.typeField) ?? ''}${hint}`;
         break;
       case 'credential':
-        // the hint stays visible: a stored secret fills the field (with Node-RED's stand-in)
-        field = `<input type="password" id="${id}" autocomplete="new-password">`
-          + (spec.hint ? `<div class="resu-setting-hint" style="margin: 4px 0 0 104px; font-size: 0.9em; opacity: 0.8">${escapeHtml(spec.hint)}</div>` : '');
+        // a stored secret fills the field (with Node-RED's stand-in): the hint line stays readable
+        field = `<input type="password" id="${id}" autocomplete="new-password">${hint}`;
+        break;
+      case 'text':
+        // a list: filled with the configured choices when the form opens (prepare)
+        field = spec.list ? `<select id="${id}" style="${SELECT_STYLE}"></select>${hint}` : `<input type="text" id="${id}">${hint}`;
         break;
       default:
-        field = `<input type="text" id="${id}"${placeholder}>`;
+        field = `<input type="text" id="${id}">${hint}`;
     }
     rows.push(`<div class="form-row">${label}${field}</div>`);
   }

@@ -8,7 +8,10 @@
  *     solving and on close; never a non-finite state);
  *   - federation (peers' statistics snapshots: signature, plausibility, share cap; publishing
  *     snapshots on the third output), for a model that keeps statistics;
- *   - solving every K pairs and on request (an automatic solve that fails never fails the chunk);
+ *   - solving every K pairs, at the end of a source's run (msg.chunk.endOfRun) and on request (an
+ *     automatic solve that fails never fails the chunk);
+ *   - the solves' warnings, once per spell (shared/solve-warnings.ts), and a yellow status while
+ *     the solves are ill-conditioned;
  *   - status (pairs, ρ, peers, refused snapshots) and the admin state.
  * The node supplies its model and what is specific to it (how a message is learned, what a fit
  * looks like on the wire).
@@ -24,6 +27,7 @@ import { compact, Msg, setupStatefulNode } from './node';
 import { createPersistence, Persistable, quarantineCorruptState } from './persist';
 import { Send } from './queue';
 import { credentialsOf } from './settings';
+import { createSolveWarnings, ILL_CONDITIONED_HINT, SolveDiagnostics } from './solve-warnings';
 
 /**
  * The model a learning node trains: local statistics (or none), a solver, and its persisted state.
@@ -67,6 +71,8 @@ export interface LearningNodeSpec<Fit> {
    * 'stop' when no publishing or solving should follow.
    */
   onMessage(msg: Msg, send: Send, context: LearningContext): void | 'stop' | Promise<void | 'stop'>;
+  /** The warnings and condition numbers of a fit (warned by the controller, once per spell). */
+  diagnostics(fit: Fit): SolveDiagnostics;
   /** Sends a fit on the node's outputs (after every solve). */
   sendFit(fit: Fit, send: Send, peers: number): void;
   /** Node part of the status text, e.g. "learning · 12k pairs · ρ2 0.31"; `active`: green dot, else blue ring. */
@@ -86,6 +92,8 @@ export interface LearningContext {
   learned(): void;
   /** Saves the state now (e.g. after adopting weights). */
   save(): Promise<void>;
+  /** A source's run ended with the chunk just learned (msg.chunk.endOfRun): solve on it. */
+  runEnded(): void;
 }
 
 const CONTROL = ['learning', 'solve'] as const;
@@ -97,21 +105,24 @@ export function createLearningNode<Fit>(RED: NodeAPI, node: Node, spec: Learning
   // the model's statistics are read only where federates() holds
   const federation = createFederation(node.id, options, spec.kind, () => model.statistics as LaggedMoments, options.sharedSecret);
   const federates = (): boolean => model.statistics !== null;
+  const solveWarnings = createSolveWarnings((text) => node.warn(text));
   /** Peer snapshots refused because this model keeps no statistics. */
   let refusedUnfederated = 0;
   let pairsAtSolve = 0;
+  let runEnded = false;
   void persistence.restored.then(() => { if (spec.restoredFitIsCurrent) pairsAtSolve = model.pairs; });
   const context: LearningContext = {
     learning: options.learning,
     learned: () => persistence.touch(),
     save: () => persistence.save(),
+    runEnded: () => { runEnded = true; },
   };
 
   const { status } = setupStatefulNode(RED, node, {
     async onInput(msg, send) {
       await persistence.restored;
       if (isReset(msg)) {
-        model.reset(); federation.reset(); spec.onReset?.();
+        model.reset(); federation.reset(); solveWarnings.reset(); spec.onReset?.();
         pairsAtSolve = 0; refusedUnfederated = 0;
         await persistence.save();
         status.clear();
@@ -139,10 +150,13 @@ export function createLearningNode<Fit>(RED: NodeAPI, node: Node, spec: Learning
       for (const name of [...CONTROL, ...(spec.switches ?? [])]) {
         if (msg[name] !== undefined && typeof msg[name] !== 'boolean') throw InputError.field(`msg.${name}`, msg[name], 'true or false');
       }
+      runEnded = false;
       if ((await spec.onMessage(msg, send, context)) === 'stop') { showStatus(); return; }
       const snapshot = federates() ? federation.snapshot(msg.publish === true) : null;
       if (snapshot) send([null, null, snapshot]);
-      const due = options.solveEveryPairs > 0 && model.pairs - pairsAtSolve >= options.solveEveryPairs;
+      // every K pairs, and at the end of a source's run on what came since the last solve
+      const unsolved = model.pairs - pairsAtSolve;
+      const due = options.solveEveryPairs > 0 && (unsolved >= options.solveEveryPairs || (runEnded && unsolved > 0));
       if (msg.solve === true || (context.learning && due)) {
         if (!(await solveAndSend(send, msg.solve === true))) return;
       }
@@ -152,6 +166,7 @@ export function createLearningNode<Fit>(RED: NodeAPI, node: Node, spec: Learning
       persistence.dispose();
       if (options.persist && !removed) await persistence.save();
       model.reset();
+      solveWarnings.reset();
       spec.onClose?.();
     },
   });
@@ -176,6 +191,7 @@ export function createLearningNode<Fit>(RED: NodeAPI, node: Node, spec: Learning
       }
       return false;
     }
+    solveWarnings.report(spec.diagnostics(fit));
     spec.sendFit(fit, send, federation.peers);
     await persistence.save();
     showStatus();
@@ -189,7 +205,8 @@ export function createLearningNode<Fit>(RED: NodeAPI, node: Node, spec: Learning
     const refusedTotal = federation.rejectedTotal + refusedUnfederated;
     const refused = refusedTotal > 0 ? ` · ${compact(refusedTotal)} refused` : '';
     const full = `${text}${peers}${refused}`;
-    if (refusedNow) status.warn(full); else if (active) status.ok(full); else status.idle(full);
+    if (solveWarnings.illConditioned) status.warn(`${ILL_CONDITIONED_HINT} · ${full}`);
+    else if (refusedNow) status.warn(full); else if (active) status.ok(full); else status.idle(full);
   }
 }
 

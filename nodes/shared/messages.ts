@@ -7,7 +7,7 @@
  *                plain arrays and any typed arrays on input, and never modify what they receive.
  *   msg.topic    the stream/series identity (same as msg.chunk.series).
  *   msg.chunk    { series, channels: string[], samplePeriodS, startSample, sequence,
- *                  endOfSeries?, signal?, train?, lattice?, positions? }   (all optional on input;
+ *                  endOfSeries?, endOfRun?, signal?, train?, lattice?, positions? }   (all optional on input;
  *                  positions are written from lattice, never read: shared/lattice-meta.ts)
  *
  * Filters travel as msg.payload = the versioned fit JSON ({format: "resu-cca-fit", …}).
@@ -157,6 +157,11 @@ export interface ChunkMeta {
   sequence: number | null;
   /** True on the last chunk of a series. */
   endOfSeries: boolean;
+  /**
+   * True on the last chunk a source sends in a run that ran to its end (not a stop): learners solve
+   * on it, so the last part of the data is not left unsolved. Carried through units and noise.
+   */
+  endOfRun: boolean;
   /** Which signal the channels carry (e.g. "L1", "L3", "T4"), set by unit nodes. */
   signal: string | null;
   /** False for probe stimuli: learners apply but do not learn from them. Default true. */
@@ -323,7 +328,7 @@ function readMeta(msg: Record<string, unknown>, channelCount: number, length: nu
   return {
     series: name(seriesField, series), channels, samplePeriodS,
     startSample: optionalInt('startSample', length), sequence: optionalInt('sequence'),
-    endOfSeries: chunk.endOfSeries === true, signal, train: chunk.train !== false,
+    endOfSeries: chunk.endOfSeries === true, endOfRun: chunk.endOfRun === true, signal, train: chunk.train !== false,
     ...(chunk.lattice === undefined || chunk.lattice === null ? {} : { lattice: readLatticeMeta(chunk.lattice, channelCount) }),
   };
 }

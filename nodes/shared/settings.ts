@@ -45,7 +45,7 @@ interface SettingBase {
   readonly label: string;
   /** Unit as it reads after a number: 'samples', 's', '°', '°/s', 'ms', 'pairs', 'px'. */
   readonly unit?: string;
-  /** Editor placeholder (text fields) or the text beside a checkbox. */
+  /** Editor: a line under the field, always visible (nodes/shared/editor.ts), or the text beside a checkbox. */
   readonly hint?: string;
   /** CLI option name (without "--") where a `resu` command takes this setting. */
   readonly cli?: string;
@@ -108,6 +108,11 @@ export interface TextSetting extends SettingBase {
   readonly default: string;
   /** When active, an empty value is an error; this says what is expected instead. */
   readonly required?: string;
+  /**
+   * The editor offers a dropdown instead of free text: 'contextStores' lists the context stores
+   * configured in settings.js (RED.settings.context.stores), '' being the default store.
+   */
+  readonly list?: 'contextStores';
 }
 
 /** A JSON array of finite numbers (filter taps, newest first); empty means "none". */

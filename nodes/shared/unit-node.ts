@@ -34,10 +34,20 @@ export function createUnitNode(RED: NodeAPI, type: 'resu-unit' | 'resu-l3') {
     const held = new Map<string, number>(); // channels with a filter history, per open series
     let heldChannels = 0;
     let filterNote = options.taps ? `fixed ${options.taps.length} taps` : '';
+    // filters with no signal: a learner wired into this node but the chunks not (scanner → CCA →
+    // ReSU → debug sends nothing). Counted, not timed: no chunk ever (since start or reset), or
+    // none between two filters messages (the learner solved again on data this node never saw)
+    let chunksSeen = 0;
+    let filtersSinceChunk = 0;
 
     const { status } = setupStatefulNode(RED, node, {
       async onInput(msg, send) {
-        if (isReset(msg)) { bank.resetHistories(); tracker.clear(); held.clear(); heldChannels = 0; processed = 0; skipped = 0; status.clear(); return; }
+        if (isReset(msg)) {
+          bank.resetHistories(); tracker.clear(); held.clear();
+          heldChannels = 0; processed = 0; skipped = 0; chunksSeen = 0; filtersSinceChunk = 0;
+          status.clear();
+          return;
+        }
         if (isFiltersMessage(msg)) {
           const fit = readFiltersMessage(msg);
           const k = options.component;
@@ -46,10 +56,14 @@ export function createUnitNode(RED: NodeAPI, type: 'resu-unit' | 'resu-l3') {
           // each series keeps channels × (taps − 1) history values: fitFromJSON bounds taps by MAX_LAGS, as the config does
           bank.setFilter(fit.pastFilters[k - 1]);
           filterNote = `ψ${k} (${fit.pastLags} taps, ρ ${fit.correlations[k - 1].toFixed(3)})`;
-          status.ok(filterNote);
+          filtersSinceChunk++;
+          if (chunksSeen === 0 || filtersSinceChunk >= 2) status.warn(`has ψ${k}, no signal: wire the chunks into it too`);
+          else status.ok(filterNote);
           return;
         }
         const chunk = readChunkMessage(msg);
+        chunksSeen++;
+        filtersSinceChunk = 0;
         const verdict = tracker.classify(chunk.meta);
         if (!bank.ready) {
           skipped++;

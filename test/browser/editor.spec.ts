@@ -96,7 +96,8 @@ describe('editor in a real browser (chromium + playwright-core)', function () {
     await page.evaluate(() => (window as any).RED.sidebar.show('resu-sidebar')); // eslint-disable-line @typescript-eslint/no-explicit-any
     const sidebar = page.locator('.resu-sidebar');
     await sidebar.waitFor({ state: 'visible' });
-    await page.waitForFunction(() => /resu-cca/.test((document.querySelector('.resu-sidebar-node') as HTMLSelectElement | null)?.selectedOptions[0]?.textContent ?? ''));
+    // the learner is picked first, by its name and tab
+    await page.waitForFunction(() => /^layer 1 CCA · /.test((document.querySelector('.resu-sidebar-node') as HTMLSelectElement | null)?.selectedOptions[0]?.textContent ?? ''));
     await page.waitForSelector('.resu-sidebar-plot-a svg path.mark-line, .resu-sidebar-plot-a svg .mark-line path', { timeout: 30_000 });
     await page.waitForSelector('.resu-sidebar-plot-b svg .mark-rect path', { timeout: 30_000 });
     const text = await sidebar.textContent() ?? '';

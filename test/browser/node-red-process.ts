@@ -32,7 +32,11 @@ export function freePort(): Promise<number> {
   });
 }
 
-export async function startNodeRed(options: { flows?: unknown[]; redPath?: string; nodeBinary?: string } = {}): Promise<NodeRedProcess> {
+/**
+ * `fileStore`: settings.js also configures a `localfilesystem` context store named "file" (besides
+ * the default memory store), as a user who persists learned state does.
+ */
+export async function startNodeRed(options: { flows?: unknown[]; redPath?: string; nodeBinary?: string; fileStore?: boolean } = {}): Promise<NodeRedProcess> {
   const pkg = JSON.parse(fs.readFileSync(path.join(PACKAGE_ROOT, 'package.json'), 'utf8')) as { name: string };
   const userDir = fs.mkdtempSync(path.join(os.tmpdir(), 'resu-node-red-'));
   const link = path.join(userDir, 'node_modules', ...pkg.name.split('/'));
@@ -46,7 +50,8 @@ export async function startNodeRed(options: { flows?: unknown[]; redPath?: strin
   uiHost: '127.0.0.1', uiPort: ${port}, flowFile: 'flows.json', credentialSecret: false,
   editorTheme: { tours: false, projects: { enabled: false } },
   telemetry: { enabled: false }, // no consent dialog, no update check
-  logging: { console: { level: 'info', metrics: false, audit: false } },
+  logging: { console: { level: 'info', metrics: false, audit: false } },${options.fileStore ? `
+  contextStorage: { default: { module: 'memory' }, file: { module: 'localfilesystem' } },` : ''}
 };
 `);
   const red = options.redPath ?? require.resolve('node-red/red.js');

@@ -51,7 +51,7 @@ function otherValue(spec: Setting, name: string): string | boolean {
     case 'taps': return '[0.5, -0.25, 0.125]';
     // a list with a rule: the probe's tuning directions, each with its opposite
     case 'numberList': return spec.rule ? '10, 190' : '10, 30.5';
-    case 'text': return spec.required ? '/tmp/resu-scene.png' : `${name}-7`;
+    case 'text': return spec.list === 'contextStores' ? 'file' : spec.required ? '/tmp/resu-scene.png' : `${name}-7`; // 'file': configured in settings.js
     case 'credential': return `secret for ${name} of the test`.padEnd(spec.minLength, '#');
     default: return '';
   }
@@ -80,7 +80,7 @@ describe('node settings in the real editor: red fields, red nodes, saved fields'
 
   before(async function () {
     browser = await launchChromium(this);
-    red = await startNodeRed({ flows: [{ id: TAB, type: 'tab', label: 'Settings' }] });
+    red = await startNodeRed({ flows: [{ id: TAB, type: 'tab', label: 'Settings' }], fileStore: true });
     page = await browser.newPage({ viewport: { width: 1366, height: 900 } });
     browserErrors = recordPageErrors(page);
     await openEditor();
@@ -213,6 +213,7 @@ describe('node settings in the real editor: red fields, red nodes, saved fields'
       await openDialog(ids[type]);
       for (const [name, spec] of Object.entries(settings)) {
         if (!['integer', 'number', 'numberList', 'typedNumber', 'taps', 'text', 'credential'].includes(spec.kind)) continue;
+        if (spec.kind === 'text' && spec.list) continue; // a dropdown of valid choices: nothing to type
         await activate(settings, name);
         const good = await page.inputValue(`#node-input-${name}`);
         const bad = spec.kind === 'taps' ? ['[1, "x"]', 'abc'] : spec.kind === 'text' ? [''] : ['-5', '0', 'abc', ''];
@@ -381,7 +382,7 @@ describe('node settings in the real editor: red fields, red nodes, saved fields'
         await activate(settings, name);
         const value = expected[type][name];
         if (spec.kind === 'boolean') await page.setChecked(`#node-input-${name}`, value as boolean);
-        else if (spec.kind === 'choice') await page.selectOption(`#node-input-${name}`, value as string);
+        else if (spec.kind === 'choice' || (spec.kind === 'text' && spec.list)) await page.selectOption(`#node-input-${name}`, value as string);
         else if (spec.kind === 'typedNumber') {
           await page.evaluate(({ field, v }) => { $(`#node-input-${field}`).typedInput('type', 'msg'); $(`#node-input-${field}`).typedInput('value', v); }, { field: name, v: value });
         } else await typeInto(name, value as string);

@@ -23,7 +23,7 @@ const DOCS = fs.readFileSync(path.join(ROOT, 'docs', 'core-api.md'), 'utf8');
 const CORE_EXPORTS = [
   // learning
   'LaggedMoments', 'DEFAULT_MOMENTS_OPTIONS', 'truncatePastLags', 'MAX_LAGS', 'MAX_JOINT_DIMENSION', 'MAX_OPEN_SERIES',
-  'solvePastFutureCca', 'DEFAULT_CCA_OPTIONS', 'solveFromAutocovariance',
+  'solvePastFutureCca', 'DEFAULT_CCA_OPTIONS', 'CONDITION_WARNING_THRESHOLD', 'solveFromAutocovariance',
   'PastFutureLearner',
   'OnlinePastFutureCca', 'DEFAULT_ONLINE_CCA_OPTIONS', 'MAX_ONLINE_DIMENSION', 'MAX_ONLINE_RANK',
   // learned memory

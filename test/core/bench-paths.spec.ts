@@ -424,7 +424,7 @@ describe('bench fast paths (issue 7)', function () {
       const data = [new Float64Array([1, 2.5, -3]), new Float64Array([0, 1e-300, 7])];
       const input = { _msgid: 'm1', payload: [[9]], topic: 'old', parts: { id: 'p', index: 0 }, extra: { deep: [1] }, chunk: { series: 'old' } };
       const snapshot = JSON.stringify(input);
-      const meta = { series: 's', channels: ['a', 'b'], samplePeriodS: 0.01, startSample: 0, sequence: 0, endOfSeries: false, signal: 'L1', train: true };
+      const meta = { series: 's', channels: ['a', 'b'], samplePeriodS: 0.01, startSample: 0, sequence: 0, endOfSeries: false, endOfRun: false, signal: 'L1', train: true };
       const out = writeChunkMessage(input, data, meta) as { payload: ChunkSamples[]; parts: unknown; extra: unknown; _msgid: string; topic: string };
       assert.equal(JSON.stringify(input), snapshot, 'the input message is not modified');
       assert.notEqual(out, input);

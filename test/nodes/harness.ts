@@ -82,6 +82,18 @@ export function statusMatching(nodeId: string, pattern: RegExp): Promise<string>
   });
 }
 
+/**
+ * Resolves with the next status node `nodeId` shows (fill, shape and text). The status helper
+ * throttles, so after the messages sent since the last shown status this is the latest of them.
+ */
+export function nextStatus(nodeId: string): Promise<{ fill?: string; shape?: string; text?: string }> {
+  const node = helper.getNode(nodeId);
+  const original = node.status.bind(node);
+  return new Promise((resolve) => {
+    node.status = (value: { fill?: string; shape?: string; text?: string }) => { original(value); node.status = original; resolve(value); };
+  });
+}
+
 /** Concatenates channel-major chunks (payload[c][i]) into one array per channel. */
 /** A chunk payload as a JSON consumer (MQTT, file, debug) sees it: plain number[][] (via ChunkSamples.toJSON). */
 export function plain(payload: unknown): number[][] {

@@ -69,6 +69,8 @@ describe('2-D motion and both directions in the nodes (issue 20)', function () {
       assert.strictEqual(maxAbsDiff(concatChunks(chunks.map((m) => m.payload)), concatChunks(byPath[path] as unknown as number[][][])), 0, `path ${path}`);
       assert.strictEqual(chunks[perPath - 1].chunk.endOfSeries, true);
     }
+    // without Loop the run ends with the last path's last chunk: learners solve on it (issue 14.7)
+    assert.deepStrictEqual(msgs.map((m) => m.chunk.endOfRun), msgs.map((_, i) => i === msgs.length - 1));
     for (const msg of msgs) {
       assert.deepStrictEqual(msg.chunk.lattice, { kind: 'square', rows: 3, columns: 3, spacingDeg: 5 });
       assert.deepStrictEqual(msg.chunk.positions, lattice.points.map(({ row, column, xDeg, yDeg }) => ({ row, column, xDeg, yDeg })));
@@ -161,16 +163,19 @@ describe('2-D motion and both directions in the nodes (issue 20)', function () {
       { id: 'scan-left', ...scan, directionDeg: 180, wires: [['l1', 'l3']] },
       { id: 'l1', type: 'resu-unit', polarity: 'on', component: 1, threshold: 0, signal: 'L1', taps: JSON.stringify(l1Taps), wires: [['t4']] },
       { id: 'l3', type: 'resu-l3', component: 1, signal: 'L3', taps: JSON.stringify(l3Taps), wires: [['t4']] },
-      // one automatic solve, on the last pair of both directions
+      // two automatic solves: at the end of the first scanner's run (msg.chunk.endOfRun, one direction's
+      // pairs) and on the last pair of both directions
       { id: 't4', type: 'resu-t4', name: 'M', pooling: 'horizontal', training: 'mirrored', solveEveryPairs: pairs, wires: [['probe'], ['weights'], []] },
       { id: 'probe', ...PROBE_2D, rows: 1, columns: 3, wires: [['l1', 'l3'], ['result']] },
       { id: 'weights', type: 'helper' },
       { id: 'result', type: 'helper' },
       ...catchAll(),
     ]);
-    const weights = collect('weights', 1);
+    const weights = collect('weights', 2);
     for (const id of ['scan-right', 'scan-left']) helper.getNode(id).receive({ command: 'start' });
-    const [{ payload: { t4 } }] = await weights;
+    const solves = (await weights).map((m) => m.payload);
+    assert.ok(solves[0].pairs < pairs && solves[1].pairs === pairs, `solved on ${solves.map((w) => w.pairs)} of ${pairs} pairs`);
+    const { t4 } = solves[1];
     const [unit1, unit2] = t4.units as number[][];
     assert.deepStrictEqual(unit2, Array.from(mirrorT4Weights(unit1)));
     assert.strictEqual(t4.mirrorDeviation, 0);

@@ -4,7 +4,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { cosineSimilarity, LinearStateSpace, OnlinePastFutureCca, PAPER_OU_PRESET, PastFutureLearner, Random } from '../../core';
 import { simulateAr } from '../helpers/oracles';
-import { ar1, catchAll, collect, helper, load, nodeModules, startServer, stopServer, statusMatching } from './harness';
+import { ar1, AnyMsg, catchAll, collect, helper, load, nextStatus, nodeModules, startServer, stopServer, statusMatching } from './harness';
 
 const modules = nodeModules('resu-cca', 'resu-unit');
 
@@ -142,6 +142,60 @@ describe('resu-cca node', function () {
       });
     }
     assert.deepStrictEqual([...new Set(charts[0].payload.map((p: { series: string }) => p.series))], ['ψ1', 'ψ2']); // rank min(m, h) = 2
+  });
+
+  it('ill-conditioned solves: a yellow status with the hint, and the warning once per spell, not per solve', async function () {
+    await load(modules, learnerFlow({ pastLags: 4, futureLags: 2, solveEveryPairs: 500 }));
+    const learner = helper.getNode('learner');
+    const illWarnings = (): string[] => helper.log().args
+      .map((args: AnyMsg[]) => args[0]).filter((entry: AnyMsg) => entry?.level === 30 && /ill-conditioned/.test(String(entry.msg))).map((entry: AnyMsg) => String(entry.msg));
+    // a pure sinusoid: every past vector lies in a 2-D subspace, so the 4×4 Rp has rank 2 (condition
+    // number at round-off, ≫ 1e12), whatever the amount of data
+    const sine = (from: number, length: number): number[] => Array.from({ length }, (_, i) => Math.sin(0.3 * (from + i)));
+    /** The status after everything sent so far (a control message makes the node show its status again). */
+    const statusNow = (): Promise<AnyMsg> => { const shown = nextStatus('learner'); learner.receive({ learning: true }); return shown; };
+    let solves = collect('filters', 4);
+    for (let i = 0; i < 5; i++) learner.receive({ payload: sine(500 * i, 500) }); // solves at 995, 1495, 1995 and 2495 pairs
+    await solves;
+    let status = await statusNow();
+    assert.strictEqual(status.fill, 'yellow');
+    assert.strictEqual(status.shape, 'ring');
+    assert.match(status.text ?? '', /^ill-conditioned: add noise · 2.5k pairs · ρ1 1\.000$/); // the whole status fits (≤ 60 characters)
+    const first = illWarnings();
+    assert.strictEqual(first.length, 1, JSON.stringify(first)); // four solves, one warning
+    assert.match(first[0], /Rp is ill-conditioned \(condition number .* > 1e12\).*Add observation noise before the learner/);
+    // noise ends the spell: Rp gets full rank (its smallest eigenvalue ≈ the noise's share), the status is green again
+    solves = collect('filters', 1);
+    learner.receive({ payload: ar1(5000, 0.5, 9) });
+    await solves;
+    status = await statusNow();
+    assert.deepStrictEqual({ fill: status.fill, hint: /ill-conditioned/.test(status.text ?? '') }, { fill: 'green', hint: false });
+    // a new spell (after msg.reset) warns once more
+    learner.receive({ reset: true });
+    solves = collect('filters', 2);
+    for (let i = 0; i < 3; i++) learner.receive({ payload: sine(500 * i, 500) });
+    await solves;
+    assert.strictEqual(illWarnings().length, 2);
+  });
+
+  it('solves at the end of a source\'s run on the pairs since the last solve (msg.chunk.endOfRun), not with automatic solving off', async function () {
+    await load(modules, [
+      ...learnerFlow({ solveEveryPairs: 1000 }),
+      { id: 'on-request', type: 'resu-cca', pastLags: 3, futureLags: 2, solveEveryPairs: 0, wires: [['requested']] },
+      { id: 'requested', type: 'helper' },
+    ]);
+    const series = ar1(2300, 0.5, 12);
+    const solves = collect('filters', 3);
+    const requested = collect('requested', 1);
+    for (const id of ['learner', 'on-request']) {
+      // 23 chunks of 100 samples of one series: m + h − 1 = 4 samples give no pair, so 100k − 4 pairs after chunk k
+      for (let k = 0; k < 23; k++) helper.getNode(id).receive({ payload: series.slice(100 * k, 100 * (k + 1)), chunk: { series: 'run', startSample: 100 * k, endOfSeries: k === 22, endOfRun: k === 22 } });
+    }
+    helper.getNode('on-request').receive({ solve: true });
+    // every 1000 pairs (after chunks 11 and 21), then on the run's last chunk: all 2296 pairs
+    assert.deepStrictEqual((await solves).map((m) => m.payload.pairs), [1096, 2096, 2296]);
+    // Solve every 0 (on request only): the end of the run solves nothing, the first fit is the requested one
+    assert.deepStrictEqual((await requested).map((m) => m.payload.pairs), [2296]);
   });
 
   it('freezes with msg.learning = false', async function () {
@@ -326,6 +380,22 @@ describe('resu-cca online rule (issue 19)', function () {
       assert.ok(cosine >= 0.95, `ψ${i + 1}: cosine ${cosine}`);
     }
     assert.strictEqual(online.pairs, 100_000 - 50 + 1);
+  });
+
+  it('solves at the end of a source\'s run (msg.chunk.endOfRun): the filters as they are after the last pair', async function () {
+    await load(modules, [{ id: 'learner', type: 'resu-cca', pastLags: 3, futureLags: 2, rule: 'online', solveEveryPairs: 1000, wires: [['out'], []] }, { id: 'out', type: 'helper' }, ...catchAll()]);
+    const series = ar1(2300, 0.5, 12);
+    const solves = collect('out', 3);
+    // 23 chunks of 100 samples of one series: 100k − 4 pairs after chunk k
+    for (let k = 0; k < 23; k++) helper.getNode('learner').receive({ payload: series.slice(100 * k, 100 * (k + 1)), chunk: { series: 'run', startSample: 100 * k, endOfSeries: k === 22, endOfRun: k === 22 } });
+    const fits = (await solves).map((m) => m.payload);
+    // every 1000 pairs (after chunks 11 and 21), then on the run's last chunk: all 2296 pairs
+    assert.deepStrictEqual(fits.map((f) => [f.rule, f.pairs]), [['online', 1096], ['online', 2096], ['online', 2296]]);
+    // the end-of-run read-out is the learner's state after the last pair: what core's online rule gives on the whole series
+    const core = new OnlinePastFutureCca({ pastLags: 3, futureLags: 2 });
+    core.update([Float64Array.from(series)], 'run');
+    const expected = core.fit();
+    for (const i of [0, 1]) assert.ok(Math.abs(cosineSimilarity(fits[2].pastFilters[i], expected.pastFilters[i])) > 1 - 1e-12, `ψ${i + 1}`);
   });
 
   it('its filters drive a ReSU unit unchanged; the status names the rule', async function () {

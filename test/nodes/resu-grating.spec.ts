@@ -67,7 +67,7 @@ describe('resu-grating node', function () {
         assert.strictEqual(msg.topic, `probe/${label}`);
         assert.deepStrictEqual(msg.chunk, {
           series: `probe/${label}`, channels: ['px0', 'px1', 'px2'], samplePeriodS: 0.01, startSample: 50 * i, sequence: i,
-          endOfSeries: i === 3, signal: 'contrast', train: false,
+          endOfSeries: i === 3, endOfRun: false, signal: 'contrast', train: false, // probes are not learned: no run to solve on
         });
       });
       assert.deepStrictEqual(run.map((m) => m.payload[0].length), [50, 50, 50, 10]);

@@ -132,7 +132,7 @@ describe('resu-noise node', function () {
         assert.strictEqual(msg.topic, 'white');
         assert.deepStrictEqual(msg.chunk, {
           series: 'white', channels: ['white0', 'white1'], samplePeriodS: 0.02, startSample: 300 * i, sequence: i,
-          endOfSeries: i === 3, signal: 'white', train: true,
+          endOfSeries: i === 3, endOfRun: i === 3, signal: 'white', train: true,
         });
       });
       assert.ok(maxAbsDiff(concatChunks(msgs.map((m) => m.payload)), new WhiteNoise({ sd: 0.7, seed: 11 }).nextChannels(1000, 2)) === 0);
@@ -166,6 +166,7 @@ describe('resu-noise node', function () {
         const expected = observation.add([sampler.draw()]);
         assert.ok(maxAbsDiff(concatChunks(chunks.map((m) => m.payload)), expected) < 1e-12, `draw ${d}`);
       }
+      assert.deepStrictEqual(msgs.map((m) => m.chunk.endOfRun), [...new Array(8).fill(false), true], 'the run ends with the last draw');
     });
 
     it('gp: maxSamples cuts a draw short and closes its series', async function () {
@@ -182,6 +183,7 @@ describe('resu-noise node', function () {
       assert.deepStrictEqual(rec.slice(0, 4).map((m) => [m.chunk.series, m.chunk.startSample, m.payload[0].length, m.chunk.endOfSeries]), [
         ['draw-0', 0, 20, false], ['draw-0', 20, 20, false], ['draw-0', 40, 10, true], ['draw-1', 0, 20, true],
       ]);
+      assert.deepStrictEqual(rec.slice(0, 4).map((m) => m.chunk.endOfRun), [false, false, false, true], 'the cap ends the run');
       assert.strictEqual(rec.length, 5, 'nothing between the cap and the restart');
       assert.deepStrictEqual(again.chunk.series, 'draw-0');
       assert.deepStrictEqual(again.payload, rec[0].payload);

@@ -78,7 +78,7 @@ describe('resu-scanner node', function () {
       assert.strictEqual(msg.topic, `row-${row}`);
       assert.deepStrictEqual(msg.chunk, {
         series: `row-${row}`, channels: ['px0', 'px1', 'px2'], samplePeriodS: 0.01, startSample: 7 * k, sequence: k,
-        endOfSeries: k === 9, signal: 'contrast', train: true,
+        endOfSeries: k === 9, endOfRun: i === 19, signal: 'contrast', train: true,
       });
       assert.strictEqual(msg.payload.length, 3);
       assert.strictEqual(msg.payload[0].length, k === 9 ? 1 : 7);
@@ -113,6 +113,8 @@ describe('resu-scanner node', function () {
     await finished;
     assert.deepStrictEqual(rec.msgs.map((m) => m.payload[0].length), [7, 7, 7, 7, 1]);
     assert.deepStrictEqual(rec.msgs.map((m) => m.chunk.endOfSeries), [false, false, false, false, true]);
+    // the run's last chunk says so: learners solve on it (issue 14)
+    assert.deepStrictEqual(rec.msgs.map((m) => m.chunk.endOfRun), [false, false, false, false, true]);
     helper.getNode('scan').receive({ command: 'start' });
     await rec.until((m) => m.length === 6);
     // nothing was emitted between the cap and the restart: message 6 is the new run's first chunk
@@ -129,6 +131,7 @@ describe('resu-scanner node', function () {
     assert.deepStrictEqual(msgs.map((m) => [m.chunk.series, m.payload[0].length, m.chunk.endOfSeries]), [
       ['row-0', 64, true], ['row-1', 64, true], ['row-0/pass-1', 64, true], ['row-1/pass-1', 8, true],
     ]);
+    assert.deepStrictEqual(msgs.map((m) => m.chunk.endOfRun), [false, false, false, true], 'a looping scan ends its run at maxDurationS');
     assert.deepStrictEqual(msgs[2].payload, msgs[0].payload);
   });
 
@@ -167,6 +170,7 @@ describe('resu-scanner node', function () {
     helper.getNode('scan').receive({ command: 'start' }); // while running: no effect
     const first = await collect('out', 2);
     assert.deepStrictEqual(first.map((m) => m.chunk.endOfSeries), [true, true]);
+    assert.deepStrictEqual(first.map((m) => m.chunk.endOfRun), [false, true], 'without loop the run ends with the last row');
     helper.getNode('scan').receive({ command: 'start' });
     const msgs = await out;
     assert.deepStrictEqual(msgs.map((m) => m.chunk.series), ['row-0', 'row-1', 'row-0', 'row-1']);

@@ -33,13 +33,13 @@ function chunkMsg(signal: string | undefined, data: number[][], series: string, 
 }
 
 /** Sends the L1 and L3 chunks of `row` in pieces of `size`, L1 first unless `l3First`. */
-function sendRow(nodeId: string, row: Row, series: string, { size = row.l1[0].length, offset = 0, l3First = false, extra = {} as Record<string, unknown>, endOfSeries = false } = {}): void {
+function sendRow(nodeId: string, row: Row, series: string, { size = row.l1[0].length, offset = 0, l3First = false, extra = {} as Record<string, unknown>, endOfSeries = false, endOfRun = false } = {}): void {
   const node = helper.getNode(nodeId);
   const length = row.l1[0].length;
   for (let start = 0; start < length; start += size) {
     const piece = slice(row, start, start + size);
     const last = start + size >= length;
-    const meta = { ...extra, ...(endOfSeries && last ? { endOfSeries: true } : {}) };
+    const meta = { ...extra, ...(endOfSeries && last ? { endOfSeries: true } : {}), ...(endOfRun && last ? { endOfSeries: true, endOfRun: true } : {}) };
     const l1 = chunkMsg('L1', piece.l1, series, offset + start, meta), l3 = chunkMsg('L3', piece.l3, series, offset + start, meta);
     if (l3First) { node.receive(l3); node.receive(l1); } else { node.receive(l1); node.receive(l3); }
   }
@@ -455,6 +455,17 @@ describe('resu-t4 node', function () {
     const [first, second] = await out;
     assert.ok(first.payload.pairs >= 3000 && first.payload.pairs < 3200, `first solve at ${first.payload.pairs}`);
     assert.ok(second.payload.pairs >= 6000, `second solve at ${second.payload.pairs}`);
+  });
+
+  it('solves at the end of a source\'s run (msg.chunk.endOfRun on the L1 and L3 chunks) on everything learned', async function () {
+    await load(modules, t4Flow({ solveEveryPairs: 3000 }));
+    const out = collect('weights-out', 2);
+    const rows = [movingRow(2200, 4, 18), movingRow(1000, 4, 19)];
+    sendRow('t4-node', rows[0], 'row-0', { size: 100, endOfSeries: true }); // 2 triplets: 4394 pairs, a solve after ≥ 3000
+    sendRow('t4-node', rows[1], 'row-1', { size: 100, endOfRun: true }); // 1994 more: none due, but the run ends
+    const [first, last] = await out;
+    assert.ok(first.payload.pairs >= 3000 && first.payload.pairs < 3200, `first solve at ${first.payload.pairs}`);
+    assert.strictEqual(last.payload.pairs, directWeights(rows, 3).pairs);
   });
 
   it('an automatic solve that fails warns instead of failing the chunk that was learned', async function () {

@@ -1,5 +1,5 @@
 import * as assert from 'assert';
-import { ar1, catchAll, collect, helper, load, nodeModules, plain, startServer, statusMatching, stopServer } from './harness';
+import { ar1, catchAll, collect, helper, load, nextStatus, nodeModules, plain, startServer, statusMatching, stopServer } from './harness';
 
 const modules = nodeModules('resu-unit', 'resu-l3');
 
@@ -102,6 +102,44 @@ describe('resu-unit and resu-l3 nodes', function () {
     unit.receive({ payload: [1] });
     unit.receive({ payload: [2] });
     assert.strictEqual(await three, 'waiting for filters (3 chunks skipped)');
+  });
+
+  it('says on its status when it has filters but no signal (a learner wired in, the chunks not)', async function () {
+    await load(modules, [
+      { id: 'unit', type: 'resu-unit', component: 2, polarity: 'on', wires: [['out']] },
+      { id: 'l3', type: 'resu-l3', wires: [['out']] },
+      { id: 'out', type: 'helper' },
+    ]);
+    const noSignal = { fill: 'yellow', shape: 'ring', text: 'has ψ2, no signal: wire the chunks into it too' };
+    const unit = helper.getNode('unit');
+    // scanner → CCA → ReSU → debug: filters arrive, never a chunk
+    let shown = nextStatus('unit');
+    unit.receive(fitMessage([[1, 0], [0, 1]]));
+    assert.deepStrictEqual(await shown, noSignal);
+    shown = nextStatus('l3');
+    helper.getNode('l3').receive(fitMessage([[1, 0], [0, 1]]));
+    assert.deepStrictEqual(await shown, { ...noSignal, text: 'has ψ1, no signal: wire the chunks into it too' });
+    // wired right: the chunks come, and filters between chunks are just the filter
+    shown = nextStatus('unit');
+    unit.receive({ payload: [1, 2, 3] });
+    assert.deepStrictEqual(await shown, { fill: 'green', shape: 'dot', text: 'ψ2 (2 taps, ρ 0.800) · 3 samples' });
+    shown = nextStatus('unit');
+    unit.receive(fitMessage([[1, 0, 0], [0, 1, 0]]));
+    assert.deepStrictEqual(await shown, { fill: 'green', shape: 'dot', text: 'ψ2 (3 taps, ρ 0.800)' });
+    // the chunks stop while the learner goes on solving: a second filters message without a chunk
+    shown = nextStatus('unit');
+    unit.receive(fitMessage([[1, 0, 0], [0, 1, 0]]));
+    assert.deepStrictEqual(await shown, noSignal);
+    shown = nextStatus('unit');
+    unit.receive({ payload: [4] });
+    assert.deepStrictEqual(await shown, { fill: 'green', shape: 'dot', text: 'ψ2 (3 taps, ρ 0.800) · 4 samples' });
+    // msg.reset forgets the chunks seen: filters then come with no signal again
+    shown = nextStatus('unit');
+    unit.receive({ reset: true });
+    assert.deepStrictEqual(await shown, {});
+    shown = nextStatus('unit');
+    unit.receive(fitMessage([[1, 0], [0, 1]]));
+    assert.deepStrictEqual(await shown, noSignal);
   });
 
   it('takes the threshold from the message when configured as a TypedInput', async function () {

@@ -16,7 +16,7 @@ function chunk(series: string, startSample: number | null, length = 4, channels 
   return {
     data: Array.from({ length: channels }, () => new Float64Array(length).fill(value)),
     length,
-    meta: { series, channels: Array.from({ length: channels }, (_, i) => `px${i}`), samplePeriodS: null, startSample, sequence: null, endOfSeries: false, signal: null, train: true },
+    meta: { series, channels: Array.from({ length: channels }, (_, i) => `px${i}`), samplePeriodS: null, startSample, sequence: null, endOfSeries: false, endOfRun: false, signal: null, train: true },
   };
 }
 
