@@ -152,7 +152,9 @@ export = function (RED: NodeAPI) {
       send([null, { topic: 'tuning', payload: result }]);
       const units = result.units as { name: string; vectorDsi: number | null; preferredDirectionDeg: number | null }[];
       const direction = (deg: number | null): string => (deg === null ? 'n/a' : `${Math.round(deg)}°`);
-      status.ok(units.slice(0, 4).map((u) => `${u.name} ${dsiText(u.vectorDsi)} @${direction(u.preferredDirectionDeg)}`).join(' · ') + (units.length > 4 ? ` · +${units.length - 4}` : ''));
+      // up to four units shown whole ("T4a 0.68 @0° · …" is ≈ 63 characters, four named units ≈ 85); names cut at 16
+      const label = (name: string): string => (name.length > 16 ? `${name.slice(0, 15)}…` : name);
+      status.ok(units.slice(0, 4).map((u) => `${label(u.name)} ${dsiText(u.vectorDsi)} @${direction(u.preferredDirectionDeg)}`).join(' · ') + (units.length > 4 ? ` · +${units.length - 4}` : ''), 120);
     }
 
     function findSeries(series: string): { stimulus: number; label: Label } | null {

@@ -1,8 +1,10 @@
 'use strict';
 // The two example flows of issue 20 (docs/motion-2d.md), used by scripts/build-examples.js:
 // "2-D motion: T4a–d" and "Both directions: two opposite T4 units". Layout: both fit the canvas
-// of a 1366×768 editor with the palette and the sidebar open (about 860 × 650 px); stages alternate
-// between rows so that each node's status runs below the next node, not into it.
+// of a 1366×768 editor with the palette and the sidebar open (863 × 657 px). A T4 status runs ≈ 285 px
+// right of the node's left edge (a gated one's ≈ 400 px), a unit's ≈ 256 px, the probe's ≈ 440–560 px:
+// layer 1 fills the top band left to right, the T4 units sit in a band of their own below it, and the
+// probe's row comes last (test/browser/examples.spec.ts checks the boxes with the flows running).
 
 /** Built-in torus (256 × 256 pixels = 360° × 360°), scanned at the paper's 38.5 °/s (5/13 ° per 10 ms sample). */
 const LATTICE_SCANNER = {
@@ -16,11 +18,12 @@ const EDGES_2D = {
   normalization: 'training', settleSamples: 50, chunkLength: 800, seed: 5, intervalMs: 0, spacingDeg: 5,
 };
 
-/** x of a node whose left edge is at `left` and whose label the editor draws `width` px wide (Node-RED places x at the centre). */
+/** x of a node whose left edge is at `left` and which the editor draws `width` px wide (Node-RED places x at the centre; widths as measured in the editor). */
 const at = (left, width) => left + width / 2;
 
 module.exports = function motion2dExamples({ flow, wire }) {
-  const inject = (add, left, y, name) => add('inject', at(left, 100), y, {
+  // an Inject whose button starts at `left` (the node is 100 px wide, its button 25 px left of it)
+  const inject = (add, left, y, name) => add('inject', left + 75, y, {
     name, props: [{ p: 'payload' }], repeat: '', crontab: '', once: false, onceDelay: 0.1, topic: '', payload: 'start', payloadType: 'str',
   });
   /** A one-line comment with its left edge at `left` (the editor sizes it to its text: ≈ 7.3 px per character + 50, in steps of 20). */
@@ -31,20 +34,21 @@ module.exports = function motion2dExamples({ flow, wire }) {
    * the layer-1 units and back from the T4 nodes, a Debug node for its tuning message, and comments.
    */
   const probeSection = (add, nodes, { rows, columns, units, t4s, step2, step3 }) => {
-    comment(add, 20, 340, step2[0], step2[1]);
-    const start = inject(add, 20, 410, 'probe');
-    const probe = add('resu-grating', at(150, 180), 410, {
+    comment(add, 20, 500, step2[0], step2[1]);
+    const start = inject(add, 20, 560, 'probe');
+    const probe = add('resu-grating', at(170, 220), 560, {
       name: 'edges in 8 directions', ...EDGES_2D, lattice: 'square', rows, columns, directionsDeg: '0, 45, 90, 135, 180, 225, 270, 315',
     });
-    const result = debug(add, 360, 460, 140, 'tuning curves');
-    comment(add, 20, 540, step3[0], step3[1]);
+    // right of the probe's status line, which runs below the probe (≈ 440 px for four T4s, ≈ 560 for four named units)
+    const result = debug(add, 660, 560, 160, 'tuning curves');
+    comment(add, 20, 620, step3[0], step3[1]);
     wire(nodes, start, 0, probe);
     for (const unit of units) wire(nodes, probe, 0, unit);
     for (const t4 of t4s) wire(nodes, t4, 0, probe);
     wire(nodes, probe, 1, result);
   };
   const layerOne = (add, nodes, noise, learner, left, y1, y2) => {
-    const l1 = add('resu-unit', at(left, 120), y1, { name: 'L1 (ON ψ2)', component: 2, polarity: 'on', threshold: 0, signal: 'L1', taps: '' });
+    const l1 = add('resu-unit', at(left, 140), y1, { name: 'L1 (ON ψ2)', component: 2, polarity: 'on', threshold: 0, signal: 'L1', taps: '' });
     const l3 = add('resu-l3', at(left, 120), y2, { name: 'L3 (ψ1)', component: 1, signal: 'L3', taps: '' });
     for (const unit of [l1, l3]) { wire(nodes, noise, 0, unit); wire(nodes, learner, 0, unit); }
     return [l1, l3];
@@ -63,15 +67,16 @@ module.exports = function motion2dExamples({ flow, wire }) {
         'Each scanner sweeps 24 parallel paths of the 256 × 256 torus (936 samples each). Layer 1 (m = h = 50) learns from all four; the switch sends each direction (series dir<θ>/path-<p>) to its T4 and the probe\'s series to all four. Training takes about half a minute; each T4 status shows ρ2 after its solves.');
       const train = inject(add, 20, 175, 'train');
       const directions = [['T4a', 0, '→ 0°'], ['T4b', 180, '← 180°'], ['T4c', 90, '↑ 90°'], ['T4d', 270, '↓ 270°']];
-      const scanners = directions.map(([, deg, label], i) => add('resu-scanner', at(150, 100), 100 + 50 * i, {
+      const scanners = directions.map(([, deg, label], i) => add('resu-scanner', at(170, 120), 100 + 50 * i, {
         name: label, ...LATTICE_SCANNER, lattice: 'square', rows: 3, columns: 3, directionDeg: deg, paths: 24, chunkLength: 936, seed: 1,
       }));
-      const noise = add('resu-noise', at(340, 100), 175, { name: 'noise 0.05', mode: 'add', sd: 0.05, snr: 0, signalSd: 1, seed: 3 });
-      const learner = add('resu-cca', at(340, 120), 90, { name: 'layer 1 CCA', ...LEARNER, solveEveryPairs: 100000 });
-      const [l1, l3] = layerOne(add, nodes, noise, learner, 480, 140, 250);
+      const noise = add('resu-noise', at(350, 140), 175, { name: 'noise 0.05', mode: 'add', sd: 0.05, snr: 0, signalSd: 1, seed: 3 });
+      const learner = add('resu-cca', at(350, 140), 90, { name: 'layer 1 CCA', ...LEARNER, solveEveryPairs: 100000 });
+      const [l1, l3] = layerOne(add, nodes, noise, learner, 590, 120, 200);
       const rules = [...directions.map(([, deg]) => ({ t: 'regex', v: `^dir${deg}/`, vt: 'str', case: false })), { t: 'regex', v: '^probe/', vt: 'str', case: false }];
-      const router = add('switch', at(635, 100), 205, { name: 'route', property: 'topic', propertyType: 'msg', rules, checkall: 'true', repair: false, outputs: rules.length });
-      const units = directions.map(([name], i) => add('resu-t4', at(750, 100), 90 + 65 * i, {
+      // the T4 band: the switch on the left (room for the wires that come back to it), T4a/T4c and T4b/T4d in two columns
+      const router = add('switch', at(60, 100), 410, { name: 'route', property: 'topic', propertyType: 'msg', rules, checkall: 'true', repair: false, outputs: rules.length });
+      const units = directions.map(([name], i) => add('resu-t4', at(i % 2 === 0 ? 210 : 500, 100), i < 2 ? 375 : 440, {
         name, ...T4, pooling: i < 2 ? 'horizontal' : 'vertical', training: 'single', seed: 1, solveEveryPairs: 40000,
       }));
       probeSection(add, nodes, {
@@ -97,15 +102,16 @@ module.exports = function motion2dExamples({ flow, wire }) {
       comment(add, 20, 30, '1. Click "train": the scene moves right and left over a row of 8 pixels; both T4 nodes learn from both',
         'Series are named dir0/path-<p> and dir180/path-<p>, so one layer-1 chain serves both directions. The gated T4 keeps the training series (at most 262 144 samples) for its rounds.');
       const train = inject(add, 20, 150, 'train');
-      const scanners = [[0, '→ 0°'], [180, '← 180°']].map(([deg, label], i) => add('resu-scanner', at(150, 100), 125 + 50 * i, {
+      const scanners = [[0, '→ 0°'], [180, '← 180°']].map(([deg, label], i) => add('resu-scanner', at(170, 120), 125 + 50 * i, {
         name: label, ...LATTICE_SCANNER, lattice: 'square', rows: 1, columns: 8, directionDeg: deg, paths: 16, chunkLength: 936, seed: 1,
       }));
-      const noise = add('resu-noise', at(340, 100), 200, { name: 'noise 0.05', mode: 'add', sd: 0.05, snr: 0, signalSd: 1, seed: 3 });
-      const learner = add('resu-cca', at(340, 120), 90, { name: 'layer 1 CCA', ...LEARNER, solveEveryPairs: 60000 });
-      const [l1, l3] = layerOne(add, nodes, noise, learner, 480, 150, 250);
-      const mirrored = add('resu-t4', at(640, 100), 150, { name: 'mirrored', ...T4, pooling: 'horizontal', training: 'mirrored', seed: 1, solveEveryPairs: 60000 });
-      const gated = add('resu-t4', at(640, 100), 250, { name: 'gated', ...T4, pooling: 'horizontal', training: 'gated', seed: 1, solveEveryPairs: 60000 });
-      const weights = debug(add, 740, 205, 120, 'weights');
+      const noise = add('resu-noise', at(350, 140), 200, { name: 'noise 0.05', mode: 'add', sd: 0.05, snr: 0, signalSd: 1, seed: 3 });
+      const learner = add('resu-cca', at(350, 140), 90, { name: 'layer 1 CCA', ...LEARNER, solveEveryPairs: 60000 });
+      const [l1, l3] = layerOne(add, nodes, noise, learner, 590, 120, 200);
+      // the T4 band: the gated node's status adds what it keeps (≈ 400 px), so the weights go right of both
+      const mirrored = add('resu-t4', at(210, 100), 370, { name: 'mirrored', ...T4, pooling: 'horizontal', training: 'mirrored', seed: 1, solveEveryPairs: 60000 });
+      const gated = add('resu-t4', at(210, 100), 440, { name: 'gated', ...T4, pooling: 'horizontal', training: 'gated', seed: 1, solveEveryPairs: 60000 });
+      const weights = debug(add, 620, 405, 120, 'weights');
       probeSection(add, nodes, {
         rows: 1, columns: 3, units: [l1, l3], t4s: [mirrored, gated],
         step2: ['2. When both T4 statuses show ρ2, click "probe": edges in 8 directions, every unit\'s tuning',

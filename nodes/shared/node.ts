@@ -80,9 +80,12 @@ function reportUncompleted(node: Node, err: Error, reported: Error | undefined):
 function withDroppedNote(base: ThrottledStatus, dropped: () => number): ThrottledStatus & { refresh(): void } {
   let last: { kind: 'ok' | 'idle' | 'warn'; text: string } | null = null;
   const note = (text: string): string => (dropped() > 0 ? `queue full ×${compact(dropped())}${text ? ` · ${text}` : ''}` : text);
-  const show = (kind: 'ok' | 'idle' | 'warn', text: string): void => { last = { kind, text }; base[kind](note(text)); };
+  const show = (kind: 'ok' | 'idle' | 'warn', text: string, maxLength?: number): void => {
+    last = { kind, text };
+    if (kind === 'ok') base.ok(note(text), maxLength); else base[kind](note(text));
+  };
   return {
-    ok: (text) => show('ok', text),
+    ok: (text, maxLength) => show('ok', text, maxLength),
     idle: (text) => show('idle', text),
     warn: (text) => show('warn', text),
     failed: (err) => base.failed(err),

@@ -12,8 +12,11 @@ export interface StatusTarget {
 type StatusValue = Parameters<StatusTarget['status']>[0];
 
 export interface ThrottledStatus {
-  /** Green dot: normal operation. */
-  ok(text: string): void;
+  /**
+   * Green dot: normal operation. Texts longer than `maxLength` characters (default 60) are cut
+   * with "…"; a summary that must show whole (a 2-D probe's four units) may allow more.
+   */
+  ok(text: string, maxLength?: number): void;
   /** Blue ring: idle, waiting, frozen. */
   idle(text: string): void;
   /** Yellow ring: working with a caveat (warning). */
@@ -52,9 +55,9 @@ export function createStatus(node: StatusTarget, intervalMs = 500): ThrottledSta
     if (kind === 'update') pending = value;
     else if (kind === 'failure') { pendingFailure = value; pending = null; } else { pendingFailure = null; pending = value; }
   };
-  const shorten = (text: string): string => (text.length > 60 ? `${text.slice(0, 57)}…` : text);
+  const shorten = (text: string, maxLength = 60): string => (text.length > maxLength ? `${text.slice(0, maxLength - 3)}…` : text);
   return {
-    ok: (text) => show({ fill: 'green', shape: 'dot', text: shorten(text) }, 'update'),
+    ok: (text, maxLength) => show({ fill: 'green', shape: 'dot', text: shorten(text, maxLength) }, 'update'),
     idle: (text) => show({ fill: 'blue', shape: 'ring', text: shorten(text) }, 'update'),
     warn: (text) => show({ fill: 'yellow', shape: 'ring', text: shorten(text) }, 'update'),
     failed: (err) => show({ fill: 'red', shape: 'ring', text: shorten(err instanceof Error ? err.message : String(err)) }, 'failure'),

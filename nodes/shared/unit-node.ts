@@ -35,16 +35,16 @@ export function createUnitNode(RED: NodeAPI, type: 'resu-unit' | 'resu-l3') {
     let heldChannels = 0;
     let filterNote = options.taps ? `fixed ${options.taps.length} taps` : '';
     // filters with no signal: a learner wired into this node but the chunks not (scanner → CCA →
-    // ReSU → debug sends nothing). Counted, not timed: no chunk ever (since start or reset), or
-    // none between two filters messages (the learner solved again on data this node never saw)
+    // ReSU → debug sends nothing). Counted, not timed: no chunk since start or reset. Filters that
+    // come after this node's own stream ended are normal (the learner goes on solving on other
+    // sources: both pathways of example 4, the aggregator of example 5), so they stay green
     let chunksSeen = 0;
-    let filtersSinceChunk = 0;
 
     const { status } = setupStatefulNode(RED, node, {
       async onInput(msg, send) {
         if (isReset(msg)) {
           bank.resetHistories(); tracker.clear(); held.clear();
-          heldChannels = 0; processed = 0; skipped = 0; chunksSeen = 0; filtersSinceChunk = 0;
+          heldChannels = 0; processed = 0; skipped = 0; chunksSeen = 0;
           status.clear();
           return;
         }
@@ -56,14 +56,12 @@ export function createUnitNode(RED: NodeAPI, type: 'resu-unit' | 'resu-l3') {
           // each series keeps channels × (taps − 1) history values: fitFromJSON bounds taps by MAX_LAGS, as the config does
           bank.setFilter(fit.pastFilters[k - 1]);
           filterNote = `ψ${k} (${fit.pastLags} taps, ρ ${fit.correlations[k - 1].toFixed(3)})`;
-          filtersSinceChunk++;
-          if (chunksSeen === 0 || filtersSinceChunk >= 2) status.warn(`has ψ${k}, no signal: wire the chunks into it too`);
+          if (chunksSeen === 0) status.warn(`has ψ${k}, no signal: wire the chunks into it too`);
           else status.ok(filterNote);
           return;
         }
         const chunk = readChunkMessage(msg);
         chunksSeen++;
-        filtersSinceChunk = 0;
         const verdict = tracker.classify(chunk.meta);
         if (!bank.ready) {
           skipped++;

@@ -1,7 +1,7 @@
 /**
  * The two issue-20 example flows in a real editor at 1366×768 (palette and sidebar open): every
  * node lies inside the visible canvas, no two nodes overlap and every node is valid (no red
- * triangle), with the flow deployed and idle. Screenshots: test-output/example-7.png, example-8.png (look at them).
+ * triangle), with the flow deployed and idle. Screenshots: test-output/example-8-idle.png, example-9-idle.png (the run and its layout: examples.spec.ts).
  */
 import * as assert from 'assert';
 import * as fs from 'fs';
@@ -34,7 +34,7 @@ describe('issue-20 example flows in the editor at 1366×768 (chromium)', functio
           const rect = el.querySelector('rect.red-ui-flow-node')!.getBoundingClientRect();
           return { id: el.id, x: rect.x, y: rect.y, w: rect.width, h: rect.height };
         }));
-        await page.screenshot({ path: path.join(OUTPUT, `example-${name.split(' ')[0]}.png`) });
+        await page.screenshot({ path: path.join(OUTPUT, `example-${name.split(' ')[0]}-idle.png`) });
         assert.ok(boxes.length > 10, `${boxes.length} nodes drawn`);
         const invalid = await page.evaluate(() => (window as any).RED.nodes.filterNodes({}).filter((n: any) => n.valid === false).map((n: any) => `${n.type} ${n.name}`)); // eslint-disable-line @typescript-eslint/no-explicit-any
         assert.deepStrictEqual(invalid, [], 'every node valid (no red triangle)');

@@ -332,10 +332,34 @@ describe('example flows in the editor at 1366×768 (chromium + playwright-core)'
           const what = await page.evaluate(({ px, py }) => document.elementFromPoint(px, py)?.outerHTML.slice(0, 200), { px: x, py: y });
           throw new Error(`something covers the button of "${step.click}" at (${x}, ${y}): ${what}`);
         });
-        await page.mouse.click(x, y);
-        // the editor confirms the click with a notification ("Successfully injected: …", or an error)
-        await page.waitForFunction(() => Array.from(document.querySelectorAll('.red-ui-notification')).some((el) => /Successfully injected|rror/.test(el.textContent ?? '')), undefined, { timeout: 30_000 }).catch(() => undefined);
-        const notices = await page.evaluate(() => Array.from(document.querySelectorAll('.red-ui-notification')).map((el) => (el.textContent ?? '').trim()));
+        // the editor confirms the click with a notification ("Successfully injected: …", or an error) that
+        // fades after a few seconds: an observer records every one shown, so a slow poll cannot miss it
+        await page.evaluate(() => {
+          const w = window as any; // eslint-disable-line @typescript-eslint/no-explicit-any
+          w.resuNotices = [];
+          w.resuNoticeObserver?.disconnect();
+          // notifications already on the screen (the deploy's) are not the click's answer
+          const seen = new Set(Array.from(document.querySelectorAll('.red-ui-notification')));
+          w.resuNoticeObserver = new MutationObserver(() => {
+            for (const el of Array.from(document.querySelectorAll('.red-ui-notification'))) {
+              if (seen.has(el)) continue;
+              seen.add(el);
+              w.resuNotices.push((el.textContent ?? '').trim());
+            }
+          });
+          w.resuNoticeObserver.observe(document.body, { childList: true, subtree: true, characterData: true });
+        });
+        // on a loaded machine a click right after the deploy occasionally does nothing at all (no
+        // notification, no inject request; seen twice in about 30 runs, only with other suites running
+        // beside it): a user clicks again, and so does the test, at most three times, and only while the
+        // editor has shown nothing (a second click after any notification would inject twice)
+        for (let attempt = 0; attempt < 3; attempt++) {
+          await page.mouse.click(x, y);
+          const shown = await page.waitForFunction(() => ((window as any).resuNotices as string[]).length > 0, undefined, { timeout: 10_000 }).then(() => true, () => false); // eslint-disable-line @typescript-eslint/no-explicit-any
+          if (shown) break;
+        }
+        await page.waitForFunction(() => ((window as any).resuNotices as string[]).some((text) => /Successfully injected|rror/.test(text)), undefined, { timeout: 30_000 }).catch(() => undefined); // eslint-disable-line @typescript-eslint/no-explicit-any
+        const notices = await page.evaluate(() => (window as any).resuNotices as string[]); // eslint-disable-line @typescript-eslint/no-explicit-any
         assert.ok(notices.some((text) => /Successfully injected/.test(text)), `clicking "${step.click}" injected (notifications: ${JSON.stringify(notices)})`);
         const expected = Object.entries(step.statuses).flatMap(([nodeName, pattern]) => {
           const matching = nodeIds(nodeName);

@@ -119,8 +119,12 @@ describe('nodes/shared/status (throttled status)', function () {
     status.failed(42);
     clock.tick(10);
     status.ok('z'.repeat(60));
+    clock.tick(10);
+    status.ok('w'.repeat(100), 120); // a summary allowed more (a 2-D probe's four units)
+    clock.tick(10);
+    status.ok('v'.repeat(121), 120);
     const texts = node.shown.map((s) => s.status.text!);
-    assert.deepEqual(texts, [`${'x'.repeat(57)}…`, `${'y'.repeat(57)}…`, '42', 'z'.repeat(60)]);
+    assert.deepEqual(texts, [`${'x'.repeat(57)}…`, `${'y'.repeat(57)}…`, '42', 'z'.repeat(60), 'w'.repeat(100), `${'v'.repeat(117)}…`]);
   });
 
   it('honours its interval', function () {
