@@ -2,7 +2,8 @@
  * Every example flow as a user meets it on a 1366×768 screen (issue 14): a real Node-RED with this
  * package, Debian's chromium driven by playwright-core. For each example the test imports it through
  * Import ▸ Examples, deploys it, clicks its Inject buttons and waits (on status texts and counted
- * Debug messages, never on a clock) until the run has finished. Then it reads the bounding boxes
+ * Debug messages, never on a clock; where a count is a range, until the sidebar has been quiet for
+ * 2 s) until the run has finished. Then it reads the bounding boxes
  * of every node on the tab (node body with ports and buttons, label, status) and checks that
  *  - the canvas is neither scrolled nor zoomed and every box lies inside its visible area, so
  *    comment nodes start on the canvas and nothing (T4 and its Debug included) is off-screen;
@@ -33,7 +34,13 @@ const DOCS_IMG = path.join(PACKAGE_ROOT, 'docs', 'img');
 const MAX_DEBUG_PER_CLICK = 10;
 const SUFFIX = process.env.RESU_NODE_RED_MAJOR ? `-nr${process.env.RESU_NODE_RED_MAJOR}` : '';
 
-interface DebugCount { name: string; topic?: string; count: number }
+/**
+ * Messages a Debug node gets per click: a number, or [least, most] where the count depends on how two
+ * concurrent sources interleave (a T4 unit learns only from the chunks after layer 1's first filters,
+ * so it solves every K pairs 2 or 3 times before its end-of-run solve).
+ */
+interface DebugCount { name: string; topic?: string; count: number | [number, number] }
+const leastOf = (count: DebugCount['count']): number => (Array.isArray(count) ? count[0] : count);
 interface Step {
   /** Name of the Inject node whose button the test clicks. */
   click: string;
@@ -42,8 +49,12 @@ interface Step {
   /** Messages the Debug sidebar gets from a Debug node (optionally only those of one msg.topic). */
   debug: DebugCount[];
 }
-/** broker: needs mosquitto; dashboard: needs FlowFuse Dashboard 2 (a devDependency). */
-interface Recipe { steps: Step[]; broker?: boolean; dashboard?: boolean }
+/**
+ * broker: needs mosquitto; dashboard: needs FlowFuse Dashboard 2 (a devDependency); unpaced: the
+ * test sets the sources' Interval to 0 before deploying, as a user may (the flow's pacing only spreads
+ * the same run over minutes; its result is checked unpaced in test/examples.spec.ts too).
+ */
+interface Recipe { steps: Step[]; broker?: boolean; dashboard?: boolean; unpaced?: boolean }
 
 const PAIRS_RHO = (pairs: string, k = 1): RegExp => new RegExp(`^${pairs} pairs · ρ${k} [01]\\.\\d{3}$`);
 /** A unit's status: its filter, and the samples it filtered since (none yet when new filters came last). */
@@ -84,7 +95,7 @@ const RECIPES: Record<string, Recipe> = {
     steps: [{
       click: 'train',
       statuses: { right: /^finished · 150k samples$/, left: /^finished · 150k samples$/, 'layer 1 CCA': PAIRS_RHO('1.1M'), T4a: T4_LEARNED, T4b: T4_LEARNED, L1: UNIT, L3: UNIT },
-      debug: [{ name: 'T4 weights', count: 8 }], // each T4 solves every 250 000 of ≈ 850 000 pairs and at the end of its run
+      debug: [{ name: 'T4 weights', count: [7, 8] }], // each T4 solves every 250 000 of its 7–9·10⁵ pairs and at the end of its run
     }, {
       click: 'probe',
       statuses: { 'edges, T4a': /^DSI ON edges -?\d\.\d\d · all edges -?\d\.\d\d$/, 'edges, T4b': /^DSI ON edges -?\d\.\d\d · all edges -?\d\.\d\d$/ },
@@ -112,11 +123,12 @@ const RECIPES: Record<string, Recipe> = {
     }],
   },
   '7 Two-layer circuit learning online': {
-    // example 4 with layer 1 on the online rule and the scanners paced (150 s of training)
+    // example 4 with layer 1 on the online rule and the scanners paced (150 s of training; run here unpaced)
+    unpaced: true,
     steps: [{
       click: 'train',
       statuses: { right: /^finished · 150k samples$/, left: /^finished · 150k samples$/, 'layer 1, online rule': /^online · 1\.1M pairs · ρ1 [01]\.\d{3}$/, T4a: T4_LEARNED, T4b: T4_LEARNED, L1: UNIT, L3: UNIT },
-      debug: [{ name: 'T4 weights', count: 8 }], // as in example 4: each T4 (at most ≈ 9·10⁵ pairs) every 250 000 pairs and at the end of its run
+      debug: [{ name: 'T4 weights', count: [7, 8] }], // as in example 4: each T4 (7–9·10⁵ pairs) every 250 000 pairs and at the end of its run
     }, {
       click: 'probe',
       statuses: { 'edges, T4a': /^DSI ON edges -?\d\.\d\d · all edges -?\d\.\d\d$/, 'edges, T4b': /^DSI ON edges -?\d\.\d\d · all edges -?\d\.\d\d$/ },
@@ -312,6 +324,16 @@ describe('example flows in the editor at 1366×768 (chromium + playwright-core)'
           RED.nodes.dirty(true);
         }, broker!.port);
       }
+      if (recipe.unpaced) {
+        const paced = await page.evaluate((id) => {
+          const RED = (window as any).RED; // eslint-disable-line @typescript-eslint/no-explicit-any
+          const sources = RED.nodes.filterNodes({ z: id }).filter((n: { intervalMs?: unknown }) => Number(n.intervalMs) > 0);
+          for (const n of sources) { n.intervalMs = 0; n.changed = true; n.dirty = true; }
+          RED.nodes.dirty(true);
+          return sources.length;
+        }, tab.id);
+        assert.ok(paced > 0, 'the example has paced sources');
+      }
       await page.click('#red-ui-header-button-deploy');
       await page.waitForFunction(() => !(window as any).RED.nodes.dirty(), undefined, { timeout: 60_000 }); // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -366,21 +388,30 @@ describe('example flows in the editor at 1366×768 (chromium + playwright-core)'
           assert.ok(matching.length > 0, `a node named ${nodeName}`);
           return matching.map((id) => ({ id, name: nodeName, source: pattern.source }));
         });
-        const debugIds = step.debug.map((d) => ({ ...d, ids: nodeIds(d.name) }));
+        const debugIds = step.debug.map((d) => ({ ...d, least: leastOf(d.count), ids: nodeIds(d.name) }));
         await page.waitForFunction(({ expected: wanted, debugIds: counts }) => {
           const log = (window as any).resuDebugLog as { id: string; topic?: string }[]; // eslint-disable-line @typescript-eslint/no-explicit-any
           const statusOk = wanted.every(({ id, source }) => new RegExp(source).test(document.getElementById(id)?.querySelector('.red-ui-flow-node-status-label')?.textContent ?? ''));
-          const debugOk = counts.every((d) => log.filter((m) => d.ids.includes(m.id) && (d.topic === undefined || m.topic === d.topic)).length >= d.count);
+          const debugOk = counts.every((d) => log.filter((m) => d.ids.includes(m.id) && (d.topic === undefined || m.topic === d.topic)).length >= d.least);
           return statusOk && debugOk;
         }, { expected, debugIds }, { timeout: 480_000, polling: 250 }).catch(async (err: Error) => {
           const now = await page.evaluate((list) => list.map(({ id, name: n }) => `${n}: ${document.getElementById(id)?.querySelector('.red-ui-flow-node-status-label')?.textContent}`), expected);
           const log = await page.evaluate(() => (window as any).resuDebugLog); // eslint-disable-line @typescript-eslint/no-explicit-any
           throw new Error(`${err.message}\nstatuses: ${now.join('; ')}\ndebug messages: ${JSON.stringify(log)}`);
         });
+        // a range's last messages may still be on their way: the sidebar is read once it has been quiet for 2 s
+        if (debugIds.some((d) => Array.isArray(d.count))) {
+          for (let before = -1, now = 0; now !== before;) {
+            before = now;
+            await page.waitForTimeout(2000);
+            now = await page.evaluate(() => (window as any).resuDebugLog.length); // eslint-disable-line @typescript-eslint/no-explicit-any
+          }
+        }
         const log = await page.evaluate(() => (window as any).resuDebugLog as { id: string; topic?: string }[]); // eslint-disable-line @typescript-eslint/no-explicit-any
         for (const d of debugIds) {
           const got = log.filter((m) => d.ids.includes(m.id) && (d.topic === undefined || m.topic === d.topic)).length;
-          assert.strictEqual(got, d.count, `Debug "${d.name}"${d.topic ? ` (topic ${d.topic})` : ''}: ${got} messages`);
+          const [least, most] = Array.isArray(d.count) ? d.count : [d.count, d.count];
+          assert.ok(got >= least && got <= most, `Debug "${d.name}"${d.topic ? ` (topic ${d.topic})` : ''}: ${got} messages, expected ${least === most ? least : `${least}–${most}`}`);
         }
         assert.ok(log.length <= MAX_DEBUG_PER_CLICK, `"${step.click}" sent ${log.length} messages to the Debug sidebar (at most ${MAX_DEBUG_PER_CLICK}): ${JSON.stringify(log)}`);
       }
