@@ -123,24 +123,27 @@ const examples = {
   '4 Two-layer motion detector': flow('motion', {
     label: 'ReSU 4: two-layer motion detector',
     text: 'Paper Fig. 5: layer-1 filters learned on a scanned scene; two T4 units learn by delayed CCA of L1/L3 from three adjacent pixels, T4a on rightward and T4b on leftward motion; edge probes measure their direction selectivity.\n\n'
-      + 'Each T4 solves every 250 000 pairs (three weight messages per training run); the ReSU sidebar tab plots a T4\'s weights beside the connectome.',
+      + 'Training runs in the paper\'s order, layer by layer: the rightward scan trains layer 1 and T4a; when it ends (its last chunk has msg.chunk.endOfRun), the switch "run ended" starts the leftward scan, which trains T4b through layer 1\'s final filters. '
+      + 'Started together, the two scanners would race: whichever scene is ready first runs, and a unit drops the chunks it gets before its first filters, so T4b could miss most of its scan.\n\n'
+      + 'Each T4 solves every 250 000 pairs and at the end of its scan (four weight messages each); the ReSU sidebar tab plots a T4\'s weights beside the connectome.',
   }, (add, nodes) => {
-    comment(add, 20, 30, '1. Click "train": layer 1 and T4a learn from the scene moving right, T4b from it moving left',
-      'Layer 1 learns from the rightward scanner (m = h = 50). Each T4 pools triplets of adjacent pixels (delay 5, second canonical direction).');
+    comment(add, 20, 30, '1. Click "train": layer 1 and T4a learn from the scene moving right, then T4b from it moving left',
+      'Layer 1 learns from the rightward scanner (m = h = 50). Each T4 pools triplets of adjacent pixels (delay 5, second canonical direction). The leftward scan starts when the rightward one ends (the switch "run ended"), so T4b learns through layer 1\'s final filters.');
     const laneA = 160, laneB = 310;
-    const train = inject(add, 20, 235, 'train');
-    const scan = (y, direction) => add('resu-scanner', at(150, 100), y, { name: direction, ...SCANNER, pixels: 8, direction, chunkLength: 1000, seed: 1, loop: true, maxDurationS: 1500 });
+    const dx = 40; // room for the train inject and the switch left of the scanners (the wire into it loops back left of it)
+    const train = inject(add, 20, laneA, 'train');
+    const scan = (y, direction) => add('resu-scanner', at(150 + dx, 100), y, { name: direction, ...SCANNER, pixels: 8, direction, chunkLength: 1000, seed: 1, loop: true, maxDurationS: 1500 });
     const scanA = scan(laneA, 'right');
     const scanB = scan(laneB, 'left');
-    const noiseA = add('resu-noise', at(270, 100), laneA + 50, { name: 'noise', ...ADD_NOISE, seed: 3 });
-    const noiseB = add('resu-noise', at(270, 100), laneB + 50, { name: 'noise', ...ADD_NOISE, seed: 4 });
-    const learner = add('resu-cca', at(150, 140), laneA - 70, { name: 'layer 1 CCA', pastLags: 50, futureLags: 50, ...LEARNER, solveEveryPairs: 50000 });
-    const l1 = (y) => add('resu-unit', at(390, 100), y, { name: 'L1', component: 2, polarity: 'on', threshold: 0, signal: 'L1', taps: '' });
-    const l3 = (y) => add('resu-l3', at(390, 100), y, { name: 'L3', component: 1, signal: 'L3', taps: '' });
+    const noiseA = add('resu-noise', at(270 + dx, 100), laneA + 50, { name: 'noise', ...ADD_NOISE, seed: 3 });
+    const noiseB = add('resu-noise', at(270 + dx, 100), laneB + 50, { name: 'noise', ...ADD_NOISE, seed: 4 });
+    const learner = add('resu-cca', at(150 + dx, 140), laneA - 70, { name: 'layer 1 CCA', pastLags: 50, futureLags: 50, ...LEARNER, solveEveryPairs: 50000 });
+    const l1 = (y) => add('resu-unit', at(390 + dx, 100), y, { name: 'L1', component: 2, polarity: 'on', threshold: 0, signal: 'L1', taps: '' });
+    const l3 = (y) => add('resu-l3', at(390 + dx, 100), y, { name: 'L3', component: 1, signal: 'L3', taps: '' });
     const l1a = l1(laneA), l3a = l3(laneA + 100), l1b = l1(laneB), l3b = l3(laneB + 100);
-    const t4 = (name, y) => add('resu-t4', at(510, 100), y, { name, delay: 5, component: 2, threshold: 0, ridge: 1e-10, learning: true, applying: true, solveEveryPairs: 250000, persist: false, store: '' });
+    const t4 = (name, y) => add('resu-t4', at(510 + dx, 100), y, { name, delay: 5, component: 2, threshold: 0, ridge: 1e-10, learning: true, applying: true, solveEveryPairs: 250000, persist: false, store: '' });
     const t4a = t4('T4a', laneA + 57), t4b = t4('T4b', laneB + 57);
-    const weights = debug(add, 640, laneA + 57, 140, 'T4 weights');
+    const weights = debug(add, 640 + dx, laneA + 57, 140, 'T4 weights');
     comment(add, 20, 470, '2. After training ("finished" under the scanners), click "probe": edges moving both ways → DSI',
       'The probe chunks are marked train: false, so nothing learns from them. Each probe reports the DSI on ON edges (the paper\'s measure) and over all edges.');
     const probe = inject(add, 20, 545, 'probe');
@@ -150,8 +153,12 @@ const examples = {
     // output 2 also carries the probe's ui-chart messages: the Debug sidebar gets the DSI only
     const dsiOnly = add('switch', at(450, 120), 545, { name: 'DSI only', property: 'topic', propertyType: 'msg', rules: [{ t: 'eq', v: 'DSI', vt: 'str' }], checkall: 'true', repair: false, outputs: 1 });
     const dsi = debug(add, 610, 545, 100, 'DSI');
-    wire(nodes, train, 0, scanA); wire(nodes, train, 0, scanB);
+    // layer by layer: the rightward scan's last chunk starts the leftward scan (any message without a
+    // command starts a scanner); added last so the other nodes keep their ids
+    const atItsEnd = add('switch', at(45, 120), (laneA + laneB) / 2, { name: 'run ended', property: 'chunk.endOfRun', propertyType: 'msg', rules: [{ t: 'true' }], checkall: 'true', repair: false, outputs: 1 });
+    wire(nodes, train, 0, scanA);
     wire(nodes, scanA, 0, noiseA); wire(nodes, scanB, 0, noiseB);
+    wire(nodes, scanA, 0, atItsEnd); wire(nodes, atItsEnd, 0, scanB);
     wire(nodes, noiseA, 0, learner);
     for (const unit of [l1a, l3a]) { wire(nodes, noiseA, 0, unit); wire(nodes, learner, 0, unit); wire(nodes, unit, 0, t4a); }
     for (const unit of [l1b, l3b]) { wire(nodes, noiseB, 0, unit); wire(nodes, learner, 0, unit); wire(nodes, unit, 0, t4b); }
@@ -251,13 +258,20 @@ function variant(source, from, to, info, change) {
 // sidebar shows the filters converge while the scene is scanned.
 examples['7 Two-layer circuit learning online'] = variant(examples['4 Two-layer motion detector'], 'motion', 'online', {
   label: 'ReSU 7: two-layer circuit learning online',
-  text: 'Example 4 with layer 1 learning by the neuron-local online rule (docs/online-learning.md): one (past, future) pair at a time, O(k·(m + h)) work and memory per pair, no moment matrices. The learner sends its current filters every 2000 pairs, so L1/L3 and the T4 units work from the first second on while the filters converge; the scanners are paced (one chunk of 100 samples of 8 pixels per 100 ms, 8000 pairs/s) so you can watch it in the ReSU sidebar.',
+  text: 'Example 4 with layer 1 learning by the neuron-local online rule (docs/online-learning.md): one (past, future) pair at a time, O(k·(m + h)) work and memory per pair, no moment matrices. The learner sends its current filters every 2000 pairs, so L1/L3 and the T4 units work from the first second on while the filters converge; the scanners are paced (one chunk of 100 samples of 8 pixels per 100 ms, 8000 pairs/s) so you can watch it in the ReSU sidebar. Unlike example 4, both scans run at once (the pacing keeps either from running ahead of the other before the first filters).',
 }, (nodes, byName) => {
   // renamed nodes keep their left edge (x is a node's centre): the learner's longer name makes it
   // ≈ 200 px wide instead of 140, the comments are sized to their new text
   const [learner] = byName('layer 1 CCA');
   Object.assign(learner, { name: 'layer 1, online rule', rule: 'online', learningRate: 1, solveEveryPairs: 2000, x: learner.x - 140 / 2 + 200 / 2 });
   for (const scanner of nodes.filter((n) => n.type === 'resu-scanner')) Object.assign(scanner, { chunkLength: 100, intervalMs: 100 });
+  // both scans at once, as a device sees both directions: paced, neither can run far ahead of the
+  // other before layer 1 sends its first filters (after 2000 pairs); example 4 runs them in turn
+  const [atItsEnd] = byName('run ended');
+  nodes.splice(nodes.indexOf(atItsEnd), 1);
+  const [right] = byName('right'), [left] = byName('left'), [train] = byName('train');
+  right.wires[0] = right.wires[0].filter((id) => id !== atItsEnd.id);
+  train.wires[0].push(left.id);
   const [first, second] = nodes.filter((n) => n.type === 'comment');
   Object.assign(first, {
     name: '1. Click "train", pick "layer 1, online rule" in the ReSU sidebar: ψ1 and ψ2 converge live',

@@ -50,11 +50,11 @@ interface Step {
   debug: DebugCount[];
 }
 /**
- * broker: needs mosquitto; dashboard: needs FlowFuse Dashboard 2 (a devDependency); unpaced: the
- * test sets the sources' Interval to 0 before deploying, as a user may (the flow's pacing only spreads
- * the same run over minutes; its result is checked unpaced in test/examples.spec.ts too).
+ * broker: needs mosquitto; dashboard: needs FlowFuse Dashboard 2 (a devDependency); intervalMs: the
+ * test sets the paced sources' Interval to this before deploying, as a user may (the flow's pacing
+ * spreads the same run over minutes; test/examples.spec.ts checks its result at the same pace).
  */
-interface Recipe { steps: Step[]; broker?: boolean; dashboard?: boolean; unpaced?: boolean }
+interface Recipe { steps: Step[]; broker?: boolean; dashboard?: boolean; intervalMs?: number }
 
 const PAIRS_RHO = (pairs: string, k = 1): RegExp => new RegExp(`^${pairs} pairs · ρ${k} [01]\\.\\d{3}$`);
 /** A unit's status: its filter, and the samples it filtered since (none yet when new filters came last). */
@@ -95,7 +95,9 @@ const RECIPES: Record<string, Recipe> = {
     steps: [{
       click: 'train',
       statuses: { right: /^finished · 150k samples$/, left: /^finished · 150k samples$/, 'layer 1 CCA': PAIRS_RHO('1.1M'), T4a: T4_LEARNED, T4b: T4_LEARNED, L1: UNIT, L3: UNIT },
-      debug: [{ name: 'T4 weights', count: [7, 8] }], // each T4 solves every 250 000 of its 7–9·10⁵ pairs and at the end of its run
+      // T4a (≈ 8.5·10⁵ pairs) and then T4b (≈ 8.9·10⁵: the leftward scan starts when the rightward one
+      // ends) each solve every 250 000 pairs and at the end of their scan
+      debug: [{ name: 'T4 weights', count: 8 }],
     }, {
       click: 'probe',
       statuses: { 'edges, T4a': /^DSI ON edges -?\d\.\d\d · all edges -?\d\.\d\d$/, 'edges, T4b': /^DSI ON edges -?\d\.\d\d · all edges -?\d\.\d\d$/ },
@@ -123,8 +125,9 @@ const RECIPES: Record<string, Recipe> = {
     }],
   },
   '7 Two-layer circuit learning online': {
-    // example 4 with layer 1 on the online rule and the scanners paced (150 s of training; run here unpaced)
-    unpaced: true,
+    // example 4 with layer 1 on the online rule and both scanners running at once, paced (150 s of
+    // training; here 10 ms per chunk: paced, neither scanner can run far ahead before the first filters)
+    intervalMs: 10,
     steps: [{
       click: 'train',
       statuses: { right: /^finished · 150k samples$/, left: /^finished · 150k samples$/, 'layer 1, online rule': /^online · 1\.1M pairs · ρ1 [01]\.\d{3}$/, T4a: T4_LEARNED, T4b: T4_LEARNED, L1: UNIT, L3: UNIT },
@@ -324,14 +327,14 @@ describe('example flows in the editor at 1366×768 (chromium + playwright-core)'
           RED.nodes.dirty(true);
         }, broker!.port);
       }
-      if (recipe.unpaced) {
-        const paced = await page.evaluate((id) => {
+      if (recipe.intervalMs !== undefined) {
+        const paced = await page.evaluate(({ id, intervalMs }) => {
           const RED = (window as any).RED; // eslint-disable-line @typescript-eslint/no-explicit-any
           const sources = RED.nodes.filterNodes({ z: id }).filter((n: { intervalMs?: unknown }) => Number(n.intervalMs) > 0);
-          for (const n of sources) { n.intervalMs = 0; n.changed = true; n.dirty = true; }
+          for (const n of sources) { n.intervalMs = intervalMs; n.changed = true; n.dirty = true; }
           RED.nodes.dirty(true);
           return sources.length;
-        }, tab.id);
+        }, { id: tab.id, intervalMs: recipe.intervalMs });
         assert.ok(paced > 0, 'the example has paced sources');
       }
       await page.click('#red-ui-header-button-deploy');
