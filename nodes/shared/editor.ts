@@ -130,7 +130,10 @@ function installEditorSettings(win: any, read: typeof readSetting): void { // es
         select.val(current);
       });
       const conditional = names.filter((name) => settings[name].when);
-      const controls = conditional.map((name) => settings[name].when!.field).filter((field, i, all) => all.indexOf(field) === i);
+      // the fields the conditions name, and what those fields' "auto" depends on (the rule, for Past m)
+      const controls = conditional.map((name) => settings[name].when!.field)
+        .reduce((fields: string[], field) => { const spec = settings[field]; return fields.concat(field, spec && spec.kind === 'integer' && spec.autoWhen ? [spec.autoWhen.field] : []); }, [])
+        .filter((field, i, all) => all.indexOf(field) === i);
       const update = (): void => {
         conditional.forEach((name) => {
           const shown = read(settings, name, (field) => stored(node, field)).active;

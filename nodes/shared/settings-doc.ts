@@ -44,7 +44,11 @@ export function settingsMarkdown(nodes: Readonly<Record<string, Settings>>): str
     for (const [name, spec] of Object.entries(settings)) {
       if (spec.kind === 'choice' && spec.hidden) continue;
       const label = `${spec.label}${spec.unit ? ` (${spec.unit})` : ''}`;
-      const used = spec.when ? `when ${spec.when.field} is ${spec.when.is.map((v) => `\`${v}\``).join(' or ')}` : 'always';
+      const listed = (is: readonly string[]): string => is.map((v) => `\`${v}\``).join(' or ');
+      const control = spec.when ? settings[spec.when.field] : undefined;
+      // a condition on another setting's "auto" also holds only where that "auto" is allowed
+      const autoWhen = control && control.kind === 'integer' && spec.when!.is.includes('auto') ? control.autoWhen : undefined;
+      const used = spec.when ? `when ${spec.when.field} is ${listed(spec.when.is)}${autoWhen ? ` and ${autoWhen.field} is ${listed(autoWhen.is)}` : ''}` : 'always';
       const cli = spec.cli ? `\`--${spec.cli}\`${spec.kind === 'boolean' ? ` / \`--no-${spec.cli}\`` : ''}` : '';
       parts.push(`| ${cell(label)} | \`${name}\` | ${cell(defaultText(spec))} | ${cell(values(spec))}${spec.hint && spec.kind !== 'boolean' && spec.kind !== 'taps' ? ` (${cell(spec.hint)})` : ''} | ${used} | ${cli} |`);
     }

@@ -197,7 +197,12 @@ export function readSetting(settings: Settings, name: string, rawOf: (field: str
     const spec = settings[field];
     const raw = rawOf(field);
     if (!spec) return raw;
-    return raw === undefined || raw === null || !isActive(spec, depth) ? spec.default : raw;
+    if (raw === undefined || raw === null || !isActive(spec, depth)) return spec.default;
+    // an "auto" its condition does not allow is no choice (it is refused): the settings that apply
+    // only to "auto" (Past m's largest P and criterion under the online rule) do not apply either
+    const autoWhen = spec.kind === 'integer' ? spec.autoWhen : undefined;
+    if (raw === 'auto' && autoWhen && depth <= 8 && autoWhen.is.indexOf(String(effective(autoWhen.field, depth + 1))) < 0) return spec.default;
+    return raw;
   };
   // decimal notation only: Number() would also take "0x10", "0b1" and "" (as 0)
   const toNumber = (value: unknown): number => (typeof value === 'number' ? value

@@ -270,7 +270,7 @@ describe('node settings in the real editor: red fields, red nodes, saved fields'
     }
   });
 
-  it('the CCA learner\'s form shows the chosen rule\'s settings; Past m "auto" shows P and the criterion, and turns red with the online rule', async function () {
+  it('the CCA learner\'s form shows the chosen rule\'s settings; Past m "auto" shows P and the criterion, and turns red (hiding them) with the online rule', async function () {
     const settings = NODE_SETTINGS['resu-cca'];
     const ruleDependent = Object.keys(settings).filter((name) => settings[name].when?.field === 'rule' || settings[name].when?.field === 'pastLags');
     const batchOnly = ruleDependent.filter((name) => settings[name].when!.is.includes('batch'));
@@ -282,7 +282,8 @@ describe('node settings in the real editor: red fields, red nodes, saved fields'
     assert.ok(!(await isRed('pastLags')), '"auto" is valid with the batch rule');
     await page.screenshot({ path: shot('cca-batch-auto') });
     await page.selectOption('#node-input-rule', 'online');
-    assert.deepStrictEqual(await shownRows(ruleDependent), ['learningRate', 'maxPastLags', 'criterion'], 'online rule: its rate; no forgetting, ridge or peers');
+    // Past m "auto" is refused with the online rule, so its P and criterion go with the batch settings
+    assert.deepStrictEqual(await shownRows(ruleDependent), ['learningRate'], 'online rule: its rate; no forgetting, ridge, peers, nor the P and criterion of a refused "auto"');
     const expected = verdict(settings, 'pastLags', 'auto', await readForm(settings))!;
     assert.match(expected, /^Past m \(samples\): .*"auto" only with learning rule "batch" \(the online rule learns filters of a fixed length/);
     assert.ok(await isRed('pastLags'), 'Past m "auto" is red with the online rule');

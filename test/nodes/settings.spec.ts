@@ -409,6 +409,15 @@ describe('node settings: one declaration, and editor, runtime and CLI agree', fu
         `Past m (samples): an integer ≥ 1 and ≤ 1000 samples, or "auto"; "auto" only with learning rule "batch" (${why})`);
       assert.strictEqual(loadEditorDefinition('resu-cca').defaults.pastLags.validate!.call({ rule: 'batch' }, 'auto', {}), true);
       assert.throws(() => readSettingFlags(LEARN_SETTINGS, { past: 'auto', rule: 'online' }), { message: `--past auto applies to --rule batch (${why})` });
+      // a refused "auto" is no choice: what applies only to "auto" (P, the criterion) is not used,
+      // so the editor hides those rows instead of offering settings of a choice it refuses
+      for (const name of ['maxPastLags', 'criterion']) {
+        const stored = (rule: string) => (field: string): unknown => ({ pastLags: 'auto', rule } as Record<string, unknown>)[field];
+        assert.strictEqual(readSetting(CCA_SETTINGS, name, stored('batch')).active, true, `${name} with "auto" and the batch rule`);
+        assert.strictEqual(readSetting(CCA_SETTINGS, name, stored('online')).active, false, `${name} with "auto" and the online rule`);
+        assert.match(settingsMarkdown({ 'resu-cca': CCA_SETTINGS }), new RegExp(`\\| \`${name}\` \\|.*\\| when pastLags is \`auto\` and rule is \`batch\` \\|`));
+      }
+      assert.throws(() => readSettingFlags(LEARN_SETTINGS, { past: 'auto', rule: 'online', 'max-past': '20' }), { message: `--past auto applies to --rule batch (${why})` });
       // Past m "auto" models one scalar process: one channel, also with joint pooling
       assert.throws(() => parseSettings(CCA_SETTINGS, { pastLags: 'auto', pooling: 'joint', channels: 2 }), /channels must be an integer ≥ 1 and ≤ 64, and 1 with past m "auto"/);
       assert.strictEqual(parseSettings(CCA_SETTINGS, { pastLags: 'auto', pooling: 'joint', channels: 1 }).channels, 1);
