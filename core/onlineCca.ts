@@ -149,6 +149,8 @@ export interface OnlineCcaJSON {
   /** Per channel Σ y (centering only; zeros otherwise) and the number of samples behind both sums. */
   readonly sampleSums: number[];
   readonly sampleCount: number;
+  /** Whether the initial filters have been matched to the input's scale (absent in older states: true once pairs were learned). */
+  readonly initialScaleSet?: boolean;
   /** Open series: key and the last up to m + g + h − 1 samples per channel (raw). */
   readonly openSeries: { readonly key: string; readonly tail: number[][] }[];
 }
@@ -173,6 +175,8 @@ export class OnlinePastFutureCca {
   private readonly futureDimension: number;
   private readonly q: number;
   private pairCount = 0;
+  /** Whether the initial filters have been matched to the input's scale (at the first pair with signal). */
+  private initialScaleSet = false;
   private samples = 0;
   private ended = 0;
   private series = new Map<string, SeriesWindow>();
@@ -394,6 +398,7 @@ export class OnlinePastFutureCca {
       lagProductSums: rows(this.lagSums),
       sampleSums: Array.from(this.sampleSums),
       sampleCount: this.sampleCount,
+      initialScaleSet: this.initialScaleSet,
       // the oldest sample of a full window is no longer needed: keep the last L − 1
       openSeries: [...this.series].map(([key, state]) => ({
         key, tail: state.window.map((channel) => Array.from(channel.subarray(Math.max(0, state.length - (this.windowLength - 1)), state.length))),
@@ -444,6 +449,7 @@ export class OnlinePastFutureCca {
     learner.sampleSums = vector('sampleSums', data.sampleSums, C);
     learner.sampleCount = requireInt(`${what} sampleCount`, data.sampleCount, { min: 0, max: Number.MAX_SAFE_INTEGER });
     learner.pairCount = requireInt(`${what} pairs`, data.pairs, { min: 0, max: Number.MAX_SAFE_INTEGER });
+    learner.initialScaleSet = data.initialScaleSet === undefined ? learner.pairCount > 0 : requireBoolean(`${what} initialScaleSet`, data.initialScaleSet);
     learner.samples = requireInt(`${what} samplesSeen`, data.samplesSeen, { min: 0, max: Number.MAX_SAFE_INTEGER });
     learner.ended = requireInt(`${what} seriesEnded`, data.seriesEnded, { min: 0, max: Number.MAX_SAFE_INTEGER });
     if (!Array.isArray(data.openSeries) || data.openSeries.length > MAX_OPEN_SERIES) {
@@ -474,6 +480,27 @@ export class OnlinePastFutureCca {
     this.futureWeights = Array.from({ length: k }, () => draw(this.futureDimension));
     this.readoutPast = Array.from({ length: k }, () => new Float64Array(this.pastDimension));
     this.readoutFuture = Array.from({ length: k }, () => new Float64Array(this.futureDimension));
+    this.initialScaleSet = false;
+  }
+
+  /**
+   * Divides each channel's block of the initial filters by that channel's rms so far (the
+   * preconditioner's r_0), once, at the first pair with signal: the outputs start at order one
+   * whatever the input's units, and the whole run is equivariant to scaling the input (ψ × 1/s, the
+   * same ρ), as the batch CCA is. Without it, input × 10¹⁰ started from outputs 10¹⁰ times too
+   * large and ended with ρ1 0.84 instead of 0.94 on an AR(2) stream.
+   */
+  private matchInitialScale(): void {
+    const { channels: C, pastLags: m, futureLags: h } = this.options;
+    if (this.sampleCount === 0 || this.lagSums.every((sums) => !(sums[0] > 0))) return;
+    for (let c = 0; c < C; c++) {
+      const meanSquare = this.lagSums[c][0] / this.sampleCount;
+      if (!(meanSquare > 0)) continue; // a channel without signal yet keeps its draw
+      const scale = 1 / Math.sqrt(meanSquare);
+      for (const row of this.pastWeights) for (let j = c * m; j < (c + 1) * m; j++) row[j] *= scale;
+      for (const row of this.futureWeights) for (let j = c * h; j < (c + 1) * h; j++) row[j] *= scale;
+    }
+    this.initialScaleSet = true;
   }
 
   private newSeries(): SeriesWindow {
@@ -517,6 +544,7 @@ export class OnlinePastFutureCca {
       for (let j = 0; j < h; j++) f[c * h + j] = w[m + g + j] - mean;
     }
     this.updatePreconditioners();
+    if (!this.initialScaleSet) this.matchInitialScale();
     const mu = this.learningRate, t = this.pairCount;
     const z = this.z, a = this.a;
     for (let i = 0; i < k; i++) { z[i] = dot(this.pastWeights[i], p, P); a[i] = dot(this.futureWeights[i], f, F); }
