@@ -123,12 +123,12 @@ const examples = {
   '4 Two-layer motion detector': flow('motion', {
     label: 'ReSU 4: two-layer motion detector',
     text: 'Paper Fig. 5: layer-1 filters learned on a scanned scene; two T4 units learn by delayed CCA of L1/L3 from three adjacent pixels, T4a on rightward and T4b on leftward motion; edge probes measure their direction selectivity.\n\n'
-      + 'Training runs in the paper\'s order, layer by layer: the rightward scan trains layer 1 and T4a; when it ends (its last chunk has msg.chunk.endOfRun), the switch "run ended" starts the leftward scan, which trains T4b through layer 1\'s final filters. '
+      + 'Training runs in the paper\'s order, layer by layer: the rightward scan trains layer 1 and T4a; when layer 1 has learned all of it (the learner\'s solve on the run\'s last chunk sends its filters with msg.endOfRun), the switch "run ended" starts the leftward scan, which trains T4b through layer 1\'s final filters. '
       + 'Started together, the two scanners would race: whichever scene is ready first runs, and a unit drops the chunks it gets before its first filters, so T4b could miss most of its scan.\n\n'
       + 'Each T4 solves every 250 000 pairs and at the end of its scan (four weight messages each); the ReSU sidebar tab plots a T4\'s weights beside the connectome.',
   }, (add, nodes) => {
     comment(add, 20, 30, '1. Click "train": layer 1 and T4a learn from the scene moving right, then T4b from it moving left',
-      'Layer 1 learns from the rightward scanner (m = h = 50). Each T4 pools triplets of adjacent pixels (delay 5, second canonical direction). The leftward scan starts when the rightward one ends (the switch "run ended"), so T4b learns through layer 1\'s final filters.');
+      'Layer 1 learns from the rightward scanner (m = h = 50). Each T4 pools triplets of adjacent pixels (delay 5, second canonical direction). The leftward scan starts when layer 1 has learned all of the rightward one (its filters with msg.endOfRun pass the switch "run ended"), so T4b learns through layer 1\'s final filters.');
     const laneA = 160, laneB = 310;
     const dx = 40; // room for the train inject and the switch left of the scanners (the wire into it loops back left of it)
     const train = inject(add, 20, laneA, 'train');
@@ -153,12 +153,13 @@ const examples = {
     // output 2 also carries the probe's ui-chart messages: the Debug sidebar gets the DSI only
     const dsiOnly = add('switch', at(450, 120), 545, { name: 'DSI only', property: 'topic', propertyType: 'msg', rules: [{ t: 'eq', v: 'DSI', vt: 'str' }], checkall: 'true', repair: false, outputs: 1 });
     const dsi = debug(add, 610, 545, 100, 'DSI');
-    // layer by layer: the rightward scan's last chunk starts the leftward scan (any message without a
-    // command starts a scanner); added last so the other nodes keep their ids
-    const atItsEnd = add('switch', at(45, 120), (laneA + laneB) / 2, { name: 'run ended', property: 'chunk.endOfRun', propertyType: 'msg', rules: [{ t: 'true' }], checkall: 'true', repair: false, outputs: 1 });
+    // layer by layer: layer 1's solve on the rightward run's last chunk (msg.endOfRun) starts the
+    // leftward scan (any message without a command starts a scanner). Not the scanner's last chunk:
+    // a learner slower than the scanner (an emulated ARM) still had chunks queued, and its last
+    // filters reached T4b's units mid-scan. Added last so the other nodes keep their ids
+    const atItsEnd = add('switch', at(45, 120), (laneA + laneB) / 2, { name: 'run ended', property: 'endOfRun', propertyType: 'msg', rules: [{ t: 'true' }], checkall: 'true', repair: false, outputs: 1 });
     wire(nodes, train, 0, scanA);
     wire(nodes, scanA, 0, noiseA); wire(nodes, scanB, 0, noiseB);
-    wire(nodes, scanA, 0, atItsEnd); wire(nodes, atItsEnd, 0, scanB);
     wire(nodes, noiseA, 0, learner);
     for (const unit of [l1a, l3a]) { wire(nodes, noiseA, 0, unit); wire(nodes, learner, 0, unit); wire(nodes, unit, 0, t4a); }
     for (const unit of [l1b, l3b]) { wire(nodes, noiseB, 0, unit); wire(nodes, learner, 0, unit); wire(nodes, unit, 0, t4b); }
@@ -167,6 +168,7 @@ const examples = {
     wire(nodes, t4a, 0, gratingA); wire(nodes, t4b, 0, gratingB);
     wire(nodes, t4a, 1, weights); wire(nodes, t4b, 1, weights);
     wire(nodes, gratingA, 1, dsiOnly); wire(nodes, gratingB, 1, dsiOnly); wire(nodes, dsiOnly, 0, dsi);
+    wire(nodes, learner, 0, atItsEnd); wire(nodes, atItsEnd, 0, scanB);
   }),
   '5 Learn on many devices': flow('devices', {
     label: 'ReSU 5: learn on many devices (MQTT)',
@@ -269,8 +271,8 @@ examples['7 Two-layer circuit learning online'] = variant(examples['4 Two-layer 
   // other before layer 1 sends its first filters (after 2000 pairs); example 4 runs them in turn
   const [atItsEnd] = byName('run ended');
   nodes.splice(nodes.indexOf(atItsEnd), 1);
-  const [right] = byName('right'), [left] = byName('left'), [train] = byName('train');
-  right.wires[0] = right.wires[0].filter((id) => id !== atItsEnd.id);
+  const [left] = byName('left'), [train] = byName('train');
+  learner.wires[0] = learner.wires[0].filter((id) => id !== atItsEnd.id);
   train.wires[0].push(left.id);
   const [first, second] = nodes.filter((n) => n.type === 'comment');
   Object.assign(first, {

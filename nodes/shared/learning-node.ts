@@ -158,7 +158,7 @@ export function createLearningNode<Fit>(RED: NodeAPI, node: Node, spec: Learning
       const unsolved = model.pairs - pairsAtSolve;
       const due = options.solveEveryPairs > 0 && (unsolved >= options.solveEveryPairs || (runEnded && unsolved > 0));
       if (msg.solve === true || (context.learning && due)) {
-        if (!(await solveAndSend(send, msg.solve === true))) return;
+        if (!(await solveAndSend(send, msg.solve === true, runEnded && context.learning))) return;
       }
       showStatus();
     },
@@ -176,7 +176,12 @@ export function createLearningNode<Fit>(RED: NodeAPI, node: Node, spec: Learning
   });
   showStatus();
 
-  async function solveAndSend(send: Send, requested: boolean): Promise<boolean> {
+  /**
+   * `endOfRun`: the solve includes a source's whole run (its last chunk was just learned). Its
+   * messages then carry `msg.endOfRun: true`, so a flow can start the next stage once this one has
+   * learned everything (example 4 starts the leftward scan for T4b when layer 1 is done).
+   */
+  async function solveAndSend(send: Send, requested: boolean, endOfRun = false): Promise<boolean> {
     pairsAtSolve = model.pairs;
     let fit: Fit;
     try {
@@ -192,7 +197,8 @@ export function createLearningNode<Fit>(RED: NodeAPI, node: Node, spec: Learning
       return false;
     }
     solveWarnings.report(spec.diagnostics(fit));
-    spec.sendFit(fit, send, federation.peers);
+    const marked: Send = (msgs) => send((msgs as (Record<string, unknown> | null)[]).map((m) => (m ? { ...m, endOfRun: true } : m)));
+    spec.sendFit(fit, endOfRun ? marked : send, federation.peers);
     await persistence.save();
     showStatus();
     return true;

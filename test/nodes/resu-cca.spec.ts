@@ -193,9 +193,13 @@ describe('resu-cca node', function () {
     }
     helper.getNode('on-request').receive({ solve: true });
     // every 1000 pairs (after chunks 11 and 21), then on the run's last chunk: all 2296 pairs
-    assert.deepStrictEqual((await solves).map((m) => m.payload.pairs), [1096, 2096, 2296]);
+    const fits = await solves;
+    assert.deepStrictEqual(fits.map((m) => m.payload.pairs), [1096, 2096, 2296]);
+    // only the solve that includes the whole run says so (a flow starts its next stage on it)
+    assert.deepStrictEqual(fits.map((m) => m.endOfRun), [undefined, undefined, true]);
     // Solve every 0 (on request only): the end of the run solves nothing, the first fit is the requested one
-    assert.deepStrictEqual((await requested).map((m) => m.payload.pairs), [2296]);
+    const [onRequest] = await requested;
+    assert.deepStrictEqual([onRequest.payload.pairs, onRequest.endOfRun], [2296, undefined]);
   });
 
   it('freezes with msg.learning = false', async function () {

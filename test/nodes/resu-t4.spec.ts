@@ -466,6 +466,7 @@ describe('resu-t4 node', function () {
     const [first, last] = await out;
     assert.ok(first.payload.pairs >= 3000 && first.payload.pairs < 3200, `first solve at ${first.payload.pairs}`);
     assert.strictEqual(last.payload.pairs, directWeights(rows, 3).pairs);
+    assert.deepStrictEqual([first.endOfRun, last.endOfRun], [undefined, true], 'only the solve on the whole run says so');
   });
 
   it('an automatic solve that fails warns instead of failing the chunk that was learned', async function () {
