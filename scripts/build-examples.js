@@ -130,7 +130,7 @@ const examples = {
     comment(add, 20, 30, '1. Click "train": layer 1 and T4a learn from the scene moving right, then T4b from it moving left',
       'Layer 1 learns from the rightward scanner (m = h = 50). Each T4 pools triplets of adjacent pixels (delay 5, second canonical direction). The leftward scan starts when layer 1 has learned all of the rightward one (its filters with msg.endOfRun pass the switch "run ended"), so T4b learns through layer 1\'s final filters.');
     const laneA = 160, laneB = 310;
-    const dx = 40; // room for the train inject and the switch left of the scanners (the wire into it loops back left of it)
+    const dx = 40; // room for the train inject left of the scanners
     const train = inject(add, 20, laneA, 'train');
     const scan = (y, direction) => add('resu-scanner', at(150 + dx, 100), y, { name: direction, ...SCANNER, pixels: 8, direction, chunkLength: 1000, seed: 1, loop: true, maxDurationS: 1500 });
     const scanA = scan(laneA, 'right');
@@ -155,9 +155,9 @@ const examples = {
     const dsi = debug(add, 610, 545, 100, 'DSI');
     // layer by layer: layer 1's solve on the rightward run's last chunk (msg.endOfRun) starts the
     // leftward scan (any message without a command starts a scanner). Not the scanner's last chunk:
-    // a learner slower than the scanner (an emulated ARM) still had chunks queued, and its last
-    // filters reached T4b's units mid-scan. Added last so the other nodes keep their ids
-    const atItsEnd = add('switch', at(45, 120), (laneA + laneB) / 2, { name: 'run ended', property: 'endOfRun', propertyType: 'msg', rules: [{ t: 'true' }], checkall: 'true', repair: false, outputs: 1 });
+    // the scanner sends it before the learner has learned it, so that would not order the stages.
+    // Added last so the other nodes keep their ids
+    const atItsEnd = add('switch', at(350 + dx, 120), laneA - 70, { name: 'run ended', property: 'endOfRun', propertyType: 'msg', rules: [{ t: 'true' }], checkall: 'true', repair: false, outputs: 1 });
     wire(nodes, train, 0, scanA);
     wire(nodes, scanA, 0, noiseA); wire(nodes, scanB, 0, noiseB);
     wire(nodes, noiseA, 0, learner);
