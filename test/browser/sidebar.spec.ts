@@ -98,6 +98,10 @@ describe('ReSU sidebar: learned memory and online learning curves (chromium + pl
 
   it('for the online rule: the rule on the message line, a learning curve, and no memory plots', async function () {
     await page.selectOption('.resu-sidebar-node', ONLINE);
+    // the learner shown before (Past m "auto") has a learning curve too: wait until the sidebar shows
+    // the online learner's, not just any curve (under load, Node-RED 5 beside the ARM runs, the old
+    // one was read)
+    await page.waitForFunction(() => /online rule · [\d,]+ pairs seen/.test(document.querySelector('.resu-sidebar')?.textContent ?? ''), undefined, { timeout: 30_000 });
     await page.waitForSelector('.resu-sidebar-plot-curve svg .mark-line path', { timeout: 30_000 });
     const text = await page.locator('.resu-sidebar').textContent() ?? '';
     assert.match(text, /online rule · [\d,]+ pairs seen/);
